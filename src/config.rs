@@ -1,0 +1,333 @@
+//! The site configuration, data/site.yml: titles, languages, theme, menus,
+//! contact details. Loaded once into a typed [`Config`]; every later stage
+//! reads it, none re-parses it.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::lang::{Lang, PerLang};
+use crate::yaml;
+
+pub const CONFIG_FILE: &str = "data/site.yml";
+
+pub const MISSING: RuleId = RuleId::new("config.missing");
+pub const LANGUAGE: RuleId = RuleId::new("config.language");
+pub const BASE_URL: RuleId = RuleId::new("config.base-url");
+pub const TRANSLATION: RuleId = RuleId::new("config.translation-missing");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    organisation: String,
+    base_url: Spanned<String>,
+    languages: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    theme: Option<Spanned<String>>,
+    title: Spanned<PerLang<String>>,
+    #[serde(default)]
+    description: PerLang<String>,
+    #[serde(default)]
+    contact: RawContact,
+    #[serde(default)]
+    menu: PerLang<Vec<RawMenuItem>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContact {
+    email: Option<String>,
+    phone: Option<String>,
+    #[serde(default)]
+    address: PerLang<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMenuItem {
+    label: String,
+    link: Spanned<String>,
+}
+
+/// A menu entry; `link` is either `@/path.md` (checked and resolved per
+/// language by the build) or an absolute `https://` URL.
+#[derive(Debug, Clone)]
+pub struct MenuItem {
+    pub label: String,
+    pub link: String,
+    pub position: Position,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: PerLang<String>,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub organisation: String,
+    /// Without trailing slash, e.g. `https://engage.example.org/site`.
+    pub base_url: String,
+    /// The path part of `base_url` (`/site`, or empty): the prefix of every
+    /// URL the site links to, so that it works under a sub-folder.
+    pub base_path: String,
+    /// Site languages; the first is the default (x-default, root 404).
+    pub languages: Vec<Lang>,
+    pub theme: String,
+    pub title: PerLang<String>,
+    pub description: PerLang<String>,
+    pub contact: Contact,
+    pub menu: PerLang<Vec<MenuItem>>,
+}
+
+impl Config {
+    pub fn default_lang(&self) -> Lang {
+        self.languages.first().copied().unwrap_or(Lang::Fr)
+    }
+
+    pub fn title(&self, lang: Lang) -> &str {
+        self.title.get(lang).map(String::as_str).unwrap_or_default()
+    }
+
+    pub fn description(&self, lang: Lang) -> &str {
+        self.description.get(lang).map(String::as_str).unwrap_or_default()
+    }
+
+    /// Replaces the base URL (e.g. for a preview deployment).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), Text> {
+        let (base_url, base_path) = split_base_url(url)?;
+        self.base_url = base_url;
+        self.base_path = base_path;
+        Ok(())
+    }
+
+    /// Loads and validates data/site.yml under `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        let file = Path::new(CONFIG_FILE);
+        let text = match std::fs::read(root.join(file)) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    return Err(Diagnostics::from_iter([crate::page::invalid_utf8(
+                        file,
+                        e.as_bytes(),
+                        e.utf8_error().valid_up_to(),
+                    )]))
+                }
+            },
+            Err(e) => {
+                return Err(Diagnostics::from_iter([Diagnostic::error(
+                    MISSING,
+                    file,
+                    Position::new(0, 0),
+                    Text::new(
+                        format!("impossible de lire la configuration du site : {e}"),
+                        format!("cannot read the site configuration: {e}"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "lancez engage depuis la racine du dépôt ou indiquez-la avec --root",
+                    "run engage from the repository root or give it with --root",
+                ))]))
+            }
+        };
+        let raw: RawConfig = yaml::parse(&text, file, 1).map_err(|d| Diagnostics::from_iter([d]))?;
+        Self::validate(raw, file)
+    }
+
+    fn validate(raw: RawConfig, file: &Path) -> Result<Config, Diagnostics> {
+        let mut ds = Diagnostics::new();
+        let mut languages = Vec::new();
+        for l in &raw.languages.value {
+            match l.value.parse::<Lang>() {
+                Ok(lang) if !languages.contains(&lang) => languages.push(lang),
+                Ok(_) => ds.push(Diagnostic::error(
+                    LANGUAGE,
+                    file,
+                    yaml::position(&l.referenced, 1),
+                    Text::new(
+                        format!("la langue `{}` est listée deux fois", l.value),
+                        format!("the language `{}` is listed twice", l.value),
+                    ),
+                )),
+                Err(_) => ds.push(
+                    Diagnostic::error(
+                        LANGUAGE,
+                        file,
+                        yaml::position(&l.referenced, 1).with_len(l.value.chars().count() as u32),
+                        Text::new(
+                            format!("langue inconnue `{}`", l.value),
+                            format!("unknown language `{}`", l.value),
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        "les langues possibles sont fr et en",
+                        "the possible languages are fr and en",
+                    )),
+                ),
+            }
+        }
+        if languages.is_empty() && raw.languages.value.is_empty() {
+            ds.push(Diagnostic::error(
+                LANGUAGE,
+                file,
+                yaml::position(&raw.languages.referenced, 1),
+                Text::new("aucune langue n’est configurée", "no language is configured"),
+            ).with_hint(Text::new("écrivez `languages: [fr, en]`", "write `languages: [fr, en]`")));
+        }
+        let (base_url, base_path) = match split_base_url(&raw.base_url.value) {
+            Ok(v) => v,
+            Err(msg) => {
+                ds.push(
+                    Diagnostic::error(
+                        BASE_URL,
+                        file,
+                        yaml::position(&raw.base_url.referenced, 1),
+                        msg,
+                    )
+                    .with_hint(Text::new(
+                        "écrivez l’adresse complète, par exemple https://engagement.example.org",
+                        "write the full address, for example https://engagement.example.org",
+                    )),
+                );
+                (String::new(), String::new())
+            }
+        };
+        for &lang in &languages {
+            if raw.title.value.get(lang).is_none_or(|t| t.trim().is_empty()) {
+                ds.push(
+                    Diagnostic::error(
+                        TRANSLATION,
+                        file,
+                        yaml::position(&raw.title.referenced, 1),
+                        Text::new(
+                            format!("le titre du site manque en `{lang}`"),
+                            format!("the site title is missing in `{lang}`"),
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        format!("ajoutez `{lang}: …` sous `title`"),
+                        format!("add `{lang}: …` under `title`"),
+                    )),
+                );
+            }
+        }
+        let mut menu = PerLang::default();
+        for (lang, items) in [(Lang::Fr, raw.menu.fr), (Lang::En, raw.menu.en)] {
+            let items = items.map(|items| {
+                items
+                    .into_iter()
+                    .map(|i| MenuItem {
+                        label: i.label,
+                        position: yaml::position(&i.link.referenced, 1)
+                            .with_len(i.link.value.chars().count() as u32),
+                        link: i.link.value,
+                    })
+                    .collect()
+            });
+            match lang {
+                Lang::Fr => menu.fr = items,
+                Lang::En => menu.en = items,
+            }
+        }
+        let theme = raw
+            .theme
+            .map(|t| t.value)
+            .unwrap_or_else(|| "default".to_string());
+        if ds.has_errors() {
+            return Err(ds);
+        }
+        Ok(Config {
+            organisation: raw.organisation,
+            base_url,
+            base_path,
+            languages,
+            theme,
+            title: raw.title.value,
+            description: raw.description,
+            contact: Contact {
+                email: raw.contact.email,
+                phone: raw.contact.phone,
+                address: raw.contact.address,
+            },
+            menu,
+        })
+    }
+}
+
+/// Splits `https://host/sub/` into (`https://host/sub`, `/sub`).
+fn split_base_url(url: &str) -> Result<(String, String), Text> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            Text::new(
+                format!("`{url}` n’est pas une adresse http(s)"),
+                format!("`{url}` is not an http(s) address"),
+            )
+        })?;
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    if rest[..host_end].is_empty() || url.contains(['?', '#', ' ']) {
+        return Err(Text::new(
+            format!("`{url}` n’est pas une adresse de site valable"),
+            format!("`{url}` is not a valid site address"),
+        ));
+    }
+    Ok((url.to_string(), rest[host_end..].to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_gives_base_path() {
+        assert_eq!(
+            split_base_url("https://x.org/sub/").unwrap(),
+            ("https://x.org/sub".into(), "/sub".into())
+        );
+        assert_eq!(
+            split_base_url("http://localhost:1111").unwrap(),
+            ("http://localhost:1111".into(), "".into())
+        );
+        assert!(split_base_url("x.org").is_err());
+        assert!(split_base_url("https:///a").is_err());
+    }
+
+    #[test]
+    fn unknown_key_in_config_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "organisation: X\nbase_url: https://x.org\nlanguages: [fr, en]\ntitle: {fr: A, en: B}\nthme: default\n",
+        )
+        .unwrap();
+        let ds = Config::load(dir.path()).unwrap_err();
+        let d = ds.iter().next().unwrap();
+        assert_eq!(d.rule, yaml::UNKNOWN_KEY);
+        assert_eq!(d.line(), 5);
+        assert_eq!(d.hint.as_ref().unwrap().en, "did you mean `theme`?");
+    }
+
+    #[test]
+    fn unknown_language_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "organisation: X\nbase_url: https://x.org\nlanguages:\n  - fr\n  - de\ntitle: {fr: A}\n",
+        )
+        .unwrap();
+        let ds = Config::load(dir.path()).unwrap_err();
+        let d = ds.iter().next().unwrap();
+        assert_eq!(d.rule, LANGUAGE);
+        assert_eq!(d.line(), 5);
+    }
+}

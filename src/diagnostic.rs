@@ -1,0 +1,350 @@
+//! The one type for everything a user can get wrong, and its human rendering.
+//!
+//! Every loader, validator and renderer reports problems as [`Diagnostic`]s and
+//! carries on, so that one run shows every problem, not only the first.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor::WriteColor};
+use serde::Serialize;
+
+use crate::lang::Lang;
+
+/// How bad a problem is: errors fail the run (exit 1), warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A stable identifier such as `content.title-missing` or `ceci.internship-hours`.
+///
+/// Tests, CI annotations and documentation refer to problems by this id, so an
+/// id never changes once published.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RuleId(pub Cow<'static, str>);
+
+impl RuleId {
+    pub const fn new(id: &'static str) -> Self {
+        RuleId(Cow::Borrowed(id))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A sentence in both languages of the project; the reader chooses one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    pub fr: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(fr: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            fr: fr.into(),
+            en: en.into(),
+        }
+    }
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// A position in a source file: 1-based line and column (in characters), and
+/// the length of the offending text for the caret (0 when unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    #[serde(skip)]
+    pub len: u32,
+}
+
+impl Position {
+    pub const fn new(line: u32, column: u32) -> Self {
+        Position {
+            line,
+            column,
+            len: 0,
+        }
+    }
+    pub const fn with_len(mut self, len: u32) -> Self {
+        self.len = len;
+        self
+    }
+    /// The start of a file, for problems that concern the whole file.
+    pub const fn file() -> Self {
+        Position::new(1, 1)
+    }
+}
+
+/// One problem found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Path relative to the site root, with `/` separators, as shown to users.
+    pub file: PathBuf,
+    pub position: Position,
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub message: Text,
+    pub hint: Option<Text>,
+}
+
+impl Diagnostic {
+    pub fn error(rule: RuleId, file: impl Into<PathBuf>, position: Position, message: Text) -> Self {
+        Diagnostic {
+            file: file.into(),
+            position,
+            rule,
+            severity: Severity::Error,
+            message,
+            hint: None,
+        }
+    }
+    pub fn warning(
+        rule: RuleId,
+        file: impl Into<PathBuf>,
+        position: Position,
+        message: Text,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(rule, file, position, message)
+        }
+    }
+    pub fn with_hint(mut self, hint: Text) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+    pub fn line(&self) -> u32 {
+        self.position.line
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// All the problems of a run, in a stable order for output and tests.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Diagnostics(Vec::new())
+    }
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(ds);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Sorts by file then position then rule, and drops exact duplicates
+    /// (a problem found by two passes is reported once).
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.file, a.position, &a.rule, a.severity).cmp(&(&b.file, b.position, &b.rule, b.severity))
+        });
+        self.0.dedup();
+    }
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
+/// Byte offset of a 1-based line and character column in `source`.
+fn byte_offset(source: &str, pos: Position) -> Option<usize> {
+    let line_start = if pos.line <= 1 {
+        0
+    } else {
+        source
+            .match_indices('\n')
+            .nth(pos.line as usize - 2)
+            .map(|(i, _)| i + 1)?
+    };
+    let line = source[line_start..].split('\n').next().unwrap_or("");
+    let col = pos.column.saturating_sub(1) as usize;
+    let in_line = line
+        .char_indices()
+        .nth(col)
+        .map(|(i, _)| i)
+        .unwrap_or(line.len());
+    Some(line_start + in_line)
+}
+
+/// Writes diagnostics the way rustc does: the source line, a caret under the
+/// value, the rule id, the message in `lang`, and a `help:` line.
+///
+/// `root` is where the files named by diagnostics live; a file that cannot be
+/// read (deleted, not UTF-8) is shown without its source line.
+pub fn emit_human(
+    out: &mut dyn WriteColor,
+    root: &Path,
+    diagnostics: &Diagnostics,
+    lang: Lang,
+) -> std::io::Result<()> {
+    let config = term::Config::default();
+    let mut cache: Option<(PathBuf, String)> = None;
+    for d in diagnostics {
+        if cache.as_ref().map(|(p, _)| p != &d.file).unwrap_or(true) {
+            let text = std::fs::read(root.join(&d.file))
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .unwrap_or_default();
+            cache = Some((d.file.clone(), text));
+        }
+        let source = cache.as_ref().map(|(_, s)| s.as_str()).unwrap_or("");
+        let name = d.file.display().to_string();
+        let file = SimpleFile::new(name.clone(), source);
+        let mut cs = match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        }
+        .with_code(d.rule.as_str())
+        .with_message(d.message.get(lang));
+        let start = if d.position.line == 0 || source.is_empty() {
+            None
+        } else {
+            byte_offset(source, d.position)
+        };
+        match start {
+            Some(start) => {
+                let rest = &source[start..];
+                let len = rest
+                    .char_indices()
+                    .take(d.position.len.max(1) as usize)
+                    .take_while(|(_, c)| *c != '\n')
+                    .last()
+                    .map(|(i, c)| i + c.len_utf8())
+                    .unwrap_or(0);
+                cs = cs.with_labels(vec![Label::primary((), start..start + len)]);
+            }
+            None => {
+                cs = cs.with_notes(vec![format!(
+                    "{}:{}:{}",
+                    name, d.position.line, d.position.column
+                )]);
+            }
+        }
+        if let Some(hint) = &d.hint {
+            let mut notes = cs.notes.clone();
+            notes.push(format!("help: {}", hint.get(lang)));
+            cs = cs.with_notes(notes);
+        }
+        if term::emit_to_write_style(out, &config, &file, &cs).is_err() {
+            // The file changed under us: fall back to the one-line form.
+            writeln!(out, "{}:{}:{}: {}: {}", name, d.position.line, d.position.column, d.rule, d.message.get(lang))?;
+        }
+    }
+    Ok(())
+}
+
+/// Did-you-mean: the known word closest to `word`, when it is close enough to
+/// be a typo rather than a different idea.
+pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(word, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_offset_counts_characters_not_bytes() {
+        let src = "a: 1\ntitré: é2\n";
+        assert_eq!(byte_offset(src, Position::new(2, 8)), Some(src.find("é2").unwrap()));
+        assert_eq!(byte_offset(src, Position::new(1, 1)), Some(0));
+        assert_eq!(byte_offset(src, Position::new(9, 1)), None);
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let known = ["title", "description", "slug"];
+        assert_eq!(did_you_mean("titel", known), Some("title"));
+        assert_eq!(did_you_mean("colour", known), None);
+    }
+
+    #[test]
+    fn human_output_has_caret_rule_and_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "---\ntitel: x\n---\n").unwrap();
+        let mut ds = Diagnostics::new();
+        ds.push(
+            Diagnostic::error(
+                RuleId::new("content.front-matter-unknown-key"),
+                "a.md",
+                Position::new(2, 1).with_len(5),
+                Text::new("clé inconnue", "unknown key"),
+            )
+            .with_hint(Text::new("vouliez-vous dire `title` ?", "did you mean `title`?")),
+        );
+        let mut buf = codespan_reporting::term::termcolor::Buffer::no_color();
+        emit_human(&mut buf, dir.path(), &ds, Lang::En).unwrap();
+        let s = String::from_utf8(buf.into_inner()).unwrap();
+        assert!(s.contains("error[content.front-matter-unknown-key]: unknown key"), "{s}");
+        assert!(s.contains("a.md:2:1"), "{s}");
+        assert!(s.contains("^^^^^"), "{s}");
+        assert!(s.contains("help: did you mean `title`?"), "{s}");
+    }
+}

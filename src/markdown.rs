@@ -1,0 +1,307 @@
+//! Markdown in two passes over pulldown-cmark events.
+//!
+//! `scan` runs while loading: it finds headings (anchors), internal links and
+//! images without alt text, with their lines, so the whole site's links can be
+//! checked before anything is rendered. `render` runs while building: it
+//! rewrites `@/` links, gives headings their ids and applies French
+//! typography, then writes HTML. Both are pure functions of the text.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diagnostic::Position;
+use crate::lang::Lang;
+use crate::slug::{slugify, AnchorSet};
+use crate::typography;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A heading of a page and its anchor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    /// True when written `{#id}`: such ids survive rewording.
+    #[serde(skip)]
+    pub explicit: bool,
+    #[serde(skip)]
+    pub position: Position,
+}
+
+/// A link written in the page, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub dest: String,
+    pub position: Position,
+}
+
+/// What `scan` learns of a body. Positions are in the content file.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    pub headings: Vec<Heading>,
+    /// `@/…` links and `#anchor` links (external links are not checked).
+    pub links: Vec<LinkRef>,
+    pub images_without_alt: Vec<Position>,
+    /// Explicit heading ids used twice: (id, position of the second use).
+    pub duplicate_ids: Vec<(String, Position)>,
+}
+
+impl Scan {
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id)
+    }
+}
+
+/// Maps byte offsets in a body to file positions.
+struct Lines {
+    starts: Vec<usize>,
+    first_line: u32,
+}
+
+impl Lines {
+    fn new(text: &str, first_line: u32) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts, first_line }
+    }
+    fn position(&self, text: &str, offset: usize) -> Position {
+        let idx = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.starts[idx];
+        let col = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0);
+        Position::new(idx as u32 + self.first_line, col as u32 + 1)
+    }
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// First pass: headings with unique anchors, links to check, images without
+/// alt text. `first_line` is the line of the file where `body` starts.
+pub fn scan(body: &str, first_line: u32) -> Scan {
+    let lines = Lines::new(body, first_line);
+    let mut out = Scan::default();
+    let mut anchors = AnchorSet::default();
+    let mut explicit_ids = std::collections::HashSet::new();
+    // Explicit ids win over generated ones wherever they appear in the page.
+    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = ev {
+            if !explicit_ids.insert(id.to_string()) {
+                out.duplicate_ids.push((id.to_string(), lines.position(body, range.start)));
+            }
+            anchors.reserve(&id);
+        }
+    }
+    let mut heading: Option<(u8, Option<String>, String, usize)> = None;
+    let mut image: Option<(String, usize)> = None;
+    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level_num(level), id.map(|i| i.to_string()), String::new(), range.start));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, title, start)) = heading.take() {
+                    let explicit = id.is_some();
+                    let id = match id {
+                        Some(id) => id,
+                        None => anchors.unique(&slugify(&title)),
+                    };
+                    out.headings.push(Heading {
+                        level,
+                        id,
+                        title: title.trim().to_string(),
+                        explicit,
+                        position: lines.position(body, start),
+                    });
+                }
+            }
+            Event::Start(Tag::Image { .. }) => image = Some((String::new(), range.start)),
+            Event::End(TagEnd::Image) => {
+                if let Some((alt, start)) = image.take() {
+                    if alt.trim().is_empty() {
+                        out.images_without_alt.push(lines.position(body, start));
+                    }
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if dest_url.starts_with("@/") || dest_url.starts_with('#') {
+                    // Point at the destination itself, not at the link text.
+                    let src = &body[range.clone()];
+                    let at = src.rfind(&*dest_url).map(|i| range.start + i).unwrap_or(range.start);
+                    out.links.push(LinkRef {
+                        dest: dest_url.to_string(),
+                        position: lines.position(body, at).with_len(dest_url.chars().count() as u32),
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, title, _)) = heading.as_mut() {
+                    title.push_str(&t);
+                }
+                if let Some((alt, _)) = image.as_mut() {
+                    alt.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Emits the joined text run, with French spacing when `typeset`.
+fn flush<'a>(pending: &mut Option<CowStr<'a>>, events: &mut Vec<Event<'a>>, prev: &mut Option<char>, typeset: bool) {
+    if let Some(text) = pending.take() {
+        let text = if typeset {
+            match typography::french(&text, *prev) {
+                std::borrow::Cow::Borrowed(_) => text,
+                std::borrow::Cow::Owned(s) => CowStr::from(s),
+            }
+        } else {
+            text
+        };
+        *prev = text.chars().last().or(*prev);
+        events.push(Event::Text(text));
+    }
+}
+
+/// Second pass: HTML for a body. `headings` is the body's `scan` (same text),
+/// `resolve` turns an `@/…` destination into a URL (None leaves it as
+/// written: the build has already reported it).
+pub fn render(
+    body: &str,
+    headings: &[Heading],
+    lang: Lang,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut events: Vec<Event> = Vec::with_capacity(body.len() / 8);
+    let mut heading_ids = headings.iter().map(|h| h.id.as_str());
+    let mut in_code = false;
+    let mut in_image = 0usize;
+    let mut prev: Option<char> = None;
+    let french = lang == Lang::Fr;
+    // pulldown-cmark may split one run of text into several events; join them
+    // so typography sees "mot !" whole.
+    let mut pending: Option<CowStr> = None;
+    for ev in Parser::new_ext(body, options()) {
+        if let Event::Text(t) = ev {
+            pending = Some(match pending.take() {
+                None => t,
+                Some(p) => CowStr::from(format!("{p}{t}")),
+            });
+            continue;
+        }
+        flush(&mut pending, &mut events, &mut prev, french && !in_code && in_image == 0);
+        let ev = match ev {
+            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+                prev = None;
+                Event::Start(Tag::Heading {
+                    level,
+                    id: heading_ids.next().map(|s| CowStr::from(s.to_string())),
+                    classes,
+                    attrs,
+                })
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                let dest_url = resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::CodeBlock(k)) => {
+                in_code = true;
+                Event::Start(Tag::CodeBlock(k))
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                Event::End(TagEnd::CodeBlock)
+            }
+            Event::Start(t @ Tag::Image { .. }) => {
+                in_image += 1;
+                Event::Start(t)
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1);
+                Event::End(TagEnd::Image)
+            }
+            Event::Code(c) => {
+                prev = c.chars().last();
+                Event::Code(c)
+            }
+            Event::Start(
+                t @ (Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)),
+            ) => {
+                prev = None;
+                Event::Start(t)
+            }
+            other => other,
+        };
+        events.push(ev);
+    }
+    flush(&mut pending, &mut events, &mut prev, french && !in_code && in_image == 0);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(body: &str, lang: Lang) -> String {
+        let s = scan(body, 1);
+        render(body, &s.headings, lang, &|d| Some(format!("/resolved/{}", &d[2..])))
+    }
+
+    #[test]
+    fn headings_get_unique_readable_anchors() {
+        let s = scan("# Qu’est-ce que le CECi ?\n\n## Contact\n\n## Contact\n\n## Mine {#own}\n", 5);
+        let ids: Vec<_> = s.headings.iter().map(|h| (h.id.as_str(), h.position.line)).collect();
+        assert_eq!(ids, [("quest-ce-que-le-ceci", 5), ("contact", 7), ("contact-1", 9), ("own", 11)]);
+        assert!(s.headings[3].explicit);
+    }
+
+    #[test]
+    fn explicit_ids_are_reserved_before_generated_ones() {
+        let s = scan("## A\n\n## B {#a}\n", 1);
+        let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a-1", "a"]);
+    }
+
+    #[test]
+    fn duplicate_explicit_ids_are_found() {
+        let s = scan("## A {#x}\n\n## B {#x}\n", 1);
+        assert_eq!(s.duplicate_ids, [("x".to_string(), Position::new(3, 1))]);
+    }
+
+    #[test]
+    fn links_and_images_are_located() {
+        let s = scan("Intro\n\nSee [the FAQ](@/faq.md#x) and ![](a.png) and [web](https://x.org).\n", 10);
+        assert_eq!(s.links, [LinkRef { dest: "@/faq.md#x".into(), position: Position::new(12, 15).with_len(10) }]);
+        assert_eq!(s.images_without_alt, [Position::new(12, 31)]);
+    }
+
+    #[test]
+    fn render_resolves_links_ids_and_french_spaces() {
+        let out = html("## Pourquoi ?\n\nVoir [la FAQ](@/faq.md) : **vite**!\n\n`a : b`\n\n```\nx ; y\n```\n", Lang::Fr);
+        assert!(out.contains("<h2 id=\"pourquoi\">Pourquoi\u{202F}?</h2>"), "{out}");
+        assert!(out.contains("href=\"/resolved/faq.md\""), "{out}");
+        assert!(out.contains("</a>\u{A0}: <strong>vite</strong>\u{202F}!"), "{out}");
+        assert!(out.contains("<code>a : b</code>"), "{out}");
+        assert!(out.contains("x ; y"), "{out}");
+    }
+
+    #[test]
+    fn english_is_left_alone_and_extensions_work() {
+        let out = html("Why?\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ note[^1]\n\n[^1]: foot\n", Lang::En);
+        assert!(out.contains("Why?"));
+        assert!(out.contains("<table>"));
+        assert!(out.contains("checkbox"));
+        assert!(out.contains("<del>old</del>"));
+        assert!(out.contains("footnote"));
+    }
+}
