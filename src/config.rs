@@ -95,7 +95,10 @@ impl Config {
     }
 
     pub fn description(&self, lang: Lang) -> &str {
-        self.description.get(lang).map(String::as_str).unwrap_or_default()
+        self.description
+            .get(lang)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     /// Replaces the base URL (e.g. for a preview deployment).
@@ -136,7 +139,8 @@ impl Config {
                 ))]))
             }
         };
-        let raw: RawConfig = yaml::parse(&text, file, 1).map_err(|d| Diagnostics::from_iter([d]))?;
+        let raw: RawConfig =
+            yaml::parse(&text, file, 1).map_err(|d| Diagnostics::from_iter([d]))?;
         Self::validate(raw, file)
     }
 
@@ -173,12 +177,21 @@ impl Config {
             }
         }
         if languages.is_empty() && raw.languages.value.is_empty() {
-            ds.push(Diagnostic::error(
-                LANGUAGE,
-                file,
-                yaml::position(&raw.languages.referenced, 1),
-                Text::new("aucune langue n’est configurée", "no language is configured"),
-            ).with_hint(Text::new("écrivez `languages: [fr, en]`", "write `languages: [fr, en]`")));
+            ds.push(
+                Diagnostic::error(
+                    LANGUAGE,
+                    file,
+                    yaml::position(&raw.languages.referenced, 1),
+                    Text::new(
+                        "aucune langue n’est configurée",
+                        "no language is configured",
+                    ),
+                )
+                .with_hint(Text::new(
+                    "écrivez `languages: [fr, en]`",
+                    "write `languages: [fr, en]`",
+                )),
+            );
         }
         let (base_url, base_path) = match split_base_url(&raw.base_url.value) {
             Ok(v) => v,
@@ -199,7 +212,12 @@ impl Config {
             }
         };
         for &lang in &languages {
-            if raw.title.value.get(lang).is_none_or(|t| t.trim().is_empty()) {
+            if raw
+                .title
+                .value
+                .get(lang)
+                .is_none_or(|t| t.trim().is_empty())
+            {
                 ds.push(
                     Diagnostic::error(
                         TRANSLATION,

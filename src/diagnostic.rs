@@ -104,11 +104,17 @@ pub struct Diagnostic {
     pub rule: RuleId,
     pub severity: Severity,
     pub message: Text,
-    pub hint: Option<Text>,
+    /// Boxed: most results carry no diagnostic, and they stay small.
+    pub hint: Option<Box<Text>>,
 }
 
 impl Diagnostic {
-    pub fn error(rule: RuleId, file: impl Into<PathBuf>, position: Position, message: Text) -> Self {
+    pub fn error(
+        rule: RuleId,
+        file: impl Into<PathBuf>,
+        position: Position,
+        message: Text,
+    ) -> Self {
         Diagnostic {
             file: file.into(),
             position,
@@ -130,7 +136,7 @@ impl Diagnostic {
         }
     }
     pub fn with_hint(mut self, hint: Text) -> Self {
-        self.hint = Some(hint);
+        self.hint = Some(Box::new(hint));
         self
     }
     pub fn line(&self) -> u32 {
@@ -177,7 +183,8 @@ impl Diagnostics {
     /// (a problem found by two passes is reported once).
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (&a.file, a.position, &a.rule, a.severity).cmp(&(&b.file, b.position, &b.rule, b.severity))
+            (&a.file, a.position, &a.rule, a.severity)
+                .cmp(&(&b.file, b.position, &b.rule, b.severity))
         });
         self.0.dedup();
     }
@@ -289,7 +296,15 @@ pub fn emit_human(
         }
         if term::emit_to_write_style(out, &config, &file, &cs).is_err() {
             // The file changed under us: fall back to the one-line form.
-            writeln!(out, "{}:{}:{}: {}: {}", name, d.position.line, d.position.column, d.rule, d.message.get(lang))?;
+            writeln!(
+                out,
+                "{}:{}:{}: {}: {}",
+                name,
+                d.position.line,
+                d.position.column,
+                d.rule,
+                d.message.get(lang)
+            )?;
         }
     }
     Ok(())
@@ -313,7 +328,10 @@ mod tests {
     #[test]
     fn byte_offset_counts_characters_not_bytes() {
         let src = "a: 1\ntitré: é2\n";
-        assert_eq!(byte_offset(src, Position::new(2, 8)), Some(src.find("é2").unwrap()));
+        assert_eq!(
+            byte_offset(src, Position::new(2, 8)),
+            Some(src.find("é2").unwrap())
+        );
         assert_eq!(byte_offset(src, Position::new(1, 1)), Some(0));
         assert_eq!(byte_offset(src, Position::new(9, 1)), None);
     }
@@ -337,12 +355,18 @@ mod tests {
                 Position::new(2, 1).with_len(5),
                 Text::new("clé inconnue", "unknown key"),
             )
-            .with_hint(Text::new("vouliez-vous dire `title` ?", "did you mean `title`?")),
+            .with_hint(Text::new(
+                "vouliez-vous dire `title` ?",
+                "did you mean `title`?",
+            )),
         );
         let mut buf = codespan_reporting::term::termcolor::Buffer::no_color();
         emit_human(&mut buf, dir.path(), &ds, Lang::En).unwrap();
         let s = String::from_utf8(buf.into_inner()).unwrap();
-        assert!(s.contains("error[content.front-matter-unknown-key]: unknown key"), "{s}");
+        assert!(
+            s.contains("error[content.front-matter-unknown-key]: unknown key"),
+            "{s}"
+        );
         assert!(s.contains("a.md:2:1"), "{s}");
         assert!(s.contains("^^^^^"), "{s}");
         assert!(s.contains("help: did you mean `title`?"), "{s}");

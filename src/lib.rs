@@ -1,10 +1,24 @@
 //! engage: a static site generator and git-driven portfolio checks for
 //! university civic-engagement programmes.
+//!
+//! Data flows one way: files are loaded into a typed model that keeps source
+//! positions ([`site::Site`]), validated into [`diagnostic::Diagnostic`]s,
+//! rendered by pure functions ([`render`]) and written atomically
+//! ([`output`]). See ARCHITECTURE.md.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
 pub mod diagnostic;
 pub mod lang;
-pub mod yaml;
-pub mod config;
-pub mod slug;
-pub mod typography;
+pub mod link;
 pub mod markdown;
+pub mod output;
 pub mod page;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod theme;
+pub mod typography;
+pub mod yaml;

@@ -51,11 +51,16 @@ pub struct Scan {
     pub images_without_alt: Vec<Position>,
     /// Explicit heading ids used twice: (id, position of the second use).
     pub duplicate_ids: Vec<(String, Position)>,
+    /// Footnote names: pulldown-cmark gives their definitions these ids.
+    pub footnotes: Vec<String>,
 }
 
 impl Scan {
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id)
+    }
+    pub fn footnote_anchor(&self, id: &str) -> bool {
+        self.footnotes.iter().any(|f| f == id)
     }
 }
 
@@ -72,9 +77,15 @@ impl Lines {
         Lines { starts, first_line }
     }
     fn position(&self, text: &str, offset: usize) -> Position {
-        let idx = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let idx = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.starts[idx];
-        let col = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0);
+        let col = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
         Position::new(idx as u32 + self.first_line, col as u32 + 1)
     }
 }
@@ -94,7 +105,8 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = ev {
             if !explicit_ids.insert(id.to_string()) {
-                out.duplicate_ids.push((id.to_string(), lines.position(body, range.start)));
+                out.duplicate_ids
+                    .push((id.to_string(), lines.position(body, range.start)));
             }
             anchors.reserve(&id);
         }
@@ -104,7 +116,12 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match ev {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((level_num(level), id.map(|i| i.to_string()), String::new(), range.start));
+                heading = Some((
+                    level_num(level),
+                    id.map(|i| i.to_string()),
+                    String::new(),
+                    range.start,
+                ));
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, title, start)) = heading.take() {
@@ -122,6 +139,7 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
                     });
                 }
             }
+            Event::Start(Tag::FootnoteDefinition(name)) => out.footnotes.push(name.to_string()),
             Event::Start(Tag::Image { .. }) => image = Some((String::new(), range.start)),
             Event::End(TagEnd::Image) => {
                 if let Some((alt, start)) = image.take() {
@@ -130,16 +148,21 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
                     }
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                if dest_url.starts_with("@/") || dest_url.starts_with('#') {
-                    // Point at the destination itself, not at the link text.
-                    let src = &body[range.clone()];
-                    let at = src.rfind(&*dest_url).map(|i| range.start + i).unwrap_or(range.start);
-                    out.links.push(LinkRef {
-                        dest: dest_url.to_string(),
-                        position: lines.position(body, at).with_len(dest_url.chars().count() as u32),
-                    });
-                }
+            Event::Start(Tag::Link { dest_url, .. })
+                if dest_url.starts_with("@/") || dest_url.starts_with('#') =>
+            {
+                // Point at the destination itself, not at the link text.
+                let src = &body[range.clone()];
+                let at = src
+                    .rfind(&*dest_url)
+                    .map(|i| range.start + i)
+                    .unwrap_or(range.start);
+                out.links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    position: lines
+                        .position(body, at)
+                        .with_len(dest_url.chars().count() as u32),
+                });
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, _, title, _)) = heading.as_mut() {
@@ -156,7 +179,12 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
 }
 
 /// Emits the joined text run, with French spacing when `typeset`.
-fn flush<'a>(pending: &mut Option<CowStr<'a>>, events: &mut Vec<Event<'a>>, prev: &mut Option<char>, typeset: bool) {
+fn flush<'a>(
+    pending: &mut Option<CowStr<'a>>,
+    events: &mut Vec<Event<'a>>,
+    prev: &mut Option<char>,
+    typeset: bool,
+) {
     if let Some(text) = pending.take() {
         let text = if typeset {
             match typography::french(&text, *prev) {
@@ -197,9 +225,19 @@ pub fn render(
             });
             continue;
         }
-        flush(&mut pending, &mut events, &mut prev, french && !in_code && in_image == 0);
+        flush(
+            &mut pending,
+            &mut events,
+            &mut prev,
+            french && !in_code && in_image == 0,
+        );
         let ev = match ev {
-            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
                 prev = None;
                 Event::Start(Tag::Heading {
                     level,
@@ -208,9 +246,19 @@ pub fn render(
                     attrs,
                 })
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => {
                 let dest_url = resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::Start(Tag::CodeBlock(k)) => {
                 in_code = true;
@@ -233,7 +281,11 @@ pub fn render(
                 Event::Code(c)
             }
             Event::Start(
-                t @ (Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)),
+                t @ (Tag::Paragraph
+                | Tag::Item
+                | Tag::TableCell
+                | Tag::BlockQuote(_)
+                | Tag::FootnoteDefinition(_)),
             ) => {
                 prev = None;
                 Event::Start(t)
@@ -242,7 +294,12 @@ pub fn render(
         };
         events.push(ev);
     }
-    flush(&mut pending, &mut events, &mut prev, french && !in_code && in_image == 0);
+    flush(
+        &mut pending,
+        &mut events,
+        &mut prev,
+        french && !in_code && in_image == 0,
+    );
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
@@ -254,14 +311,31 @@ mod tests {
 
     fn html(body: &str, lang: Lang) -> String {
         let s = scan(body, 1);
-        render(body, &s.headings, lang, &|d| Some(format!("/resolved/{}", &d[2..])))
+        render(body, &s.headings, lang, &|d| {
+            Some(format!("/resolved/{}", &d[2..]))
+        })
     }
 
     #[test]
     fn headings_get_unique_readable_anchors() {
-        let s = scan("# Qu’est-ce que le CECi ?\n\n## Contact\n\n## Contact\n\n## Mine {#own}\n", 5);
-        let ids: Vec<_> = s.headings.iter().map(|h| (h.id.as_str(), h.position.line)).collect();
-        assert_eq!(ids, [("quest-ce-que-le-ceci", 5), ("contact", 7), ("contact-1", 9), ("own", 11)]);
+        let s = scan(
+            "# Qu’est-ce que le CECi ?\n\n## Contact\n\n## Contact\n\n## Mine {#own}\n",
+            5,
+        );
+        let ids: Vec<_> = s
+            .headings
+            .iter()
+            .map(|h| (h.id.as_str(), h.position.line))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("quest-ce-que-le-ceci", 5),
+                ("contact", 7),
+                ("contact-1", 9),
+                ("own", 11)
+            ]
+        );
         assert!(s.headings[3].explicit);
     }
 
@@ -280,17 +354,35 @@ mod tests {
 
     #[test]
     fn links_and_images_are_located() {
-        let s = scan("Intro\n\nSee [the FAQ](@/faq.md#x) and ![](a.png) and [web](https://x.org).\n", 10);
-        assert_eq!(s.links, [LinkRef { dest: "@/faq.md#x".into(), position: Position::new(12, 15).with_len(10) }]);
+        let s = scan(
+            "Intro\n\nSee [the FAQ](@/faq.md#x) and ![](a.png) and [web](https://x.org).\n",
+            10,
+        );
+        assert_eq!(
+            s.links,
+            [LinkRef {
+                dest: "@/faq.md#x".into(),
+                position: Position::new(12, 15).with_len(10)
+            }]
+        );
         assert_eq!(s.images_without_alt, [Position::new(12, 31)]);
     }
 
     #[test]
     fn render_resolves_links_ids_and_french_spaces() {
-        let out = html("## Pourquoi ?\n\nVoir [la FAQ](@/faq.md) : **vite**!\n\n`a : b`\n\n```\nx ; y\n```\n", Lang::Fr);
-        assert!(out.contains("<h2 id=\"pourquoi\">Pourquoi\u{202F}?</h2>"), "{out}");
+        let out = html(
+            "## Pourquoi ?\n\nVoir [la FAQ](@/faq.md) : **vite**!\n\n`a : b`\n\n```\nx ; y\n```\n",
+            Lang::Fr,
+        );
+        assert!(
+            out.contains("<h2 id=\"pourquoi\">Pourquoi\u{202F}?</h2>"),
+            "{out}"
+        );
         assert!(out.contains("href=\"/resolved/faq.md\""), "{out}");
-        assert!(out.contains("</a>\u{A0}: <strong>vite</strong>\u{202F}!"), "{out}");
+        assert!(
+            out.contains("</a>\u{A0}: <strong>vite</strong>\u{202F}!"),
+            "{out}"
+        );
         assert!(out.contains("<code>a : b</code>"), "{out}");
         assert!(out.contains("x ; y"), "{out}");
     }

@@ -165,7 +165,11 @@ pub fn parse_file_name(rel: &Path) -> Result<(String, Lang, PageKind), Text> {
 pub fn invalid_utf8(file: &Path, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
     let good = &bytes[..valid_up_to];
     let line = good.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-    let line_start = good.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
+    let line_start = good
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
     let column = String::from_utf8_lossy(&good[line_start..]).chars().count() as u32 + 1;
     Diagnostic::error(
         ENCODING,
@@ -206,7 +210,12 @@ fn parse_date(value: &Spanned<String>, file: &Path, key: &str) -> Result<Date, D
     let day = s.get(..10).unwrap_or(s);
     day.parse::<Date>()
         .ok()
-        .filter(|_| s.len() == 10 || s.as_bytes().get(10).is_some_and(|b| matches!(b, b'T' | b' ')))
+        .filter(|_| {
+            s.len() == 10
+                || s.as_bytes()
+                    .get(10)
+                    .is_some_and(|b| matches!(b, b'T' | b' '))
+        })
         .ok_or_else(|| {
             Diagnostic::error(
                 DATE_INVALID,
@@ -295,13 +304,19 @@ pub fn parse(
         }
     };
     let mut date_of = |v: &Option<Spanned<String>>, k: &str| {
-        v.as_ref().and_then(|v| parse_date(v, &file, k).map_err(|d| ds.push(d)).ok())
+        v.as_ref()
+            .and_then(|v| parse_date(v, &file, k).map_err(|d| ds.push(d)).ok())
     };
     let date = date_of(&fm.date, "date");
     let updated = date_of(&fm.updated, "updated");
     let default_slug = match kind {
         PageKind::Home => String::new(),
-        PageKind::Section => key.trim_end_matches("/_index").rsplit('/').next().unwrap_or("").to_string(),
+        PageKind::Section => key
+            .trim_end_matches("/_index")
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_string(),
         PageKind::Page => key.rsplit('/').next().unwrap_or("").to_string(),
     };
     let slug = match &fm.slug {
@@ -310,9 +325,15 @@ pub fn parse(
             let slug = slugify(&s.value);
             if s.value.contains('/') || slug.is_empty() || kind == PageKind::Home {
                 let (fr, en) = if kind == PageKind::Home {
-                    ("la page d’accueil n’a pas de slug : son adresse est /fr/ ou /en/", "the home page has no slug: its address is /fr/ or /en/")
+                    (
+                        "la page d’accueil n’a pas de slug : son adresse est /fr/ ou /en/",
+                        "the home page has no slug: its address is /fr/ or /en/",
+                    )
                 } else if s.value.contains('/') {
-                    ("un slug est un seul segment d’adresse : il ne peut pas contenir « / »", "a slug is a single address segment: it cannot contain '/'")
+                    (
+                        "un slug est un seul segment d’adresse : il ne peut pas contenir « / »",
+                        "a slug is a single address segment: it cannot contain '/'",
+                    )
                 } else {
                     ("le slug est vide", "the slug is empty")
                 };
@@ -333,7 +354,10 @@ pub fn parse(
     for a in &fm.aliases {
         let pos = yaml::position(&a.referenced, 2).with_len(a.value.chars().count() as u32);
         let v = a.value.trim();
-        if !v.starts_with('/') || v.split('/').any(|seg| seg == "..") || v.contains(['?', '#', '\\']) {
+        if !v.starts_with('/')
+            || v.split('/').any(|seg| seg == "..")
+            || v.contains(['?', '#', '\\'])
+        {
             ds.push(
                 Diagnostic::error(
                     ALIAS_INVALID,
@@ -399,17 +423,24 @@ mod tests {
     #[test]
     fn file_names_give_key_language_and_kind() {
         let (k, l, kind) = parse_file_name(Path::new("ceci/stage.en.md")).unwrap();
-        assert_eq!((k.as_str(), l, kind), ("ceci/stage", Lang::En, PageKind::Page));
+        assert_eq!(
+            (k.as_str(), l, kind),
+            ("ceci/stage", Lang::En, PageKind::Page)
+        );
         let (k, _, kind) = parse_file_name(Path::new("ceci/_index.fr.md")).unwrap();
         assert_eq!((k.as_str(), kind), ("ceci/_index", PageKind::Section));
-        assert_eq!(parse_file_name(Path::new("_index.fr.md")).unwrap().2, PageKind::Home);
+        assert_eq!(
+            parse_file_name(Path::new("_index.fr.md")).unwrap().2,
+            PageKind::Home
+        );
         assert!(parse_file_name(Path::new("faq.md")).is_err());
         assert!(parse_file_name(Path::new("faq.de.md")).is_err());
     }
 
     #[test]
     fn front_matter_and_body_line() {
-        let (p, ds) = page("---\ntitle: Bonjour\nslug: Questions Fréquentes\nweight: 2\n---\n# Hi\n");
+        let (p, ds) =
+            page("---\ntitle: Bonjour\nslug: Questions Fréquentes\nweight: 2\n---\n# Hi\n");
         assert!(ds.is_empty(), "{ds:?}");
         let p = p.unwrap();
         assert_eq!(p.title, "Bonjour");
@@ -429,7 +460,10 @@ mod tests {
     fn missing_title_and_slash_slug_reported_together() {
         let (_, ds) = page("---\ndescription: x\nslug: a/b\n---\n");
         let rules: Vec<_> = ds.iter().map(|d| (d.rule.as_str(), d.line())).collect();
-        assert_eq!(rules, [("content.title-missing", 1), ("content.slug-invalid", 3)]);
+        assert_eq!(
+            rules,
+            [("content.title-missing", 1), ("content.slug-invalid", 3)]
+        );
     }
 
     #[test]
@@ -443,7 +477,13 @@ mod tests {
     fn invalid_utf8_points_at_byte() {
         let mut bytes = b"---\ntitle: caf".to_vec();
         bytes.push(0xE9);
-        let (_, ds) = parse(PathBuf::from("x"), "x".into(), Lang::Fr, PageKind::Page, bytes);
+        let (_, ds) = parse(
+            PathBuf::from("x"),
+            "x".into(),
+            Lang::Fr,
+            PageKind::Page,
+            bytes,
+        );
         assert_eq!(ds[0].rule, ENCODING);
         assert_eq!((ds[0].position.line, ds[0].position.column), (2, 11));
     }

@@ -65,7 +65,10 @@ mod tests {
     #[test]
     fn folds_french_accents_and_apostrophes() {
         assert_eq!(slugify("Qu’est-ce que le CECi ?"), "quest-ce-que-le-ceci");
-        assert_eq!(slugify("Puis-je faire mon stage dans mon cercle ?"), "puis-je-faire-mon-stage-dans-mon-cercle");
+        assert_eq!(
+            slugify("Puis-je faire mon stage dans mon cercle ?"),
+            "puis-je-faire-mon-stage-dans-mon-cercle"
+        );
         assert_eq!(slugify("Œuvre & société — 2025"), "oeuvre-societe-2025");
         assert_eq!(slugify("  Déjà l'été !  "), "deja-lete");
         assert_eq!(slugify("???"), "");

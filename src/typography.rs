@@ -34,7 +34,10 @@ pub fn french(text: &str, prev: Option<char>) -> Cow<'_, str> {
                     // "18:00", "http://", "a:b" keep their colon as is.
                     ':' => next.is_none_or(char::is_whitespace),
                     '»' => true,
-                    _ => next.is_none_or(|n| n.is_whitespace() || matches!(n, '!' | '?' | ')' | '»' | '.' | ',' | '"' | '”')),
+                    _ => next.is_none_or(|n| {
+                        n.is_whitespace()
+                            || matches!(n, '!' | '?' | ')' | '»' | '.' | ',' | '"' | '”')
+                    }),
                 };
                 // Only the first of "?!" gets a space.
                 let follows_mark = before.is_some_and(|b| matches!(b, '!' | '?' | NNBSP | NBSP));
@@ -85,7 +88,10 @@ mod tests {
     #[test]
     fn leaves_times_urls_and_plain_text() {
         assert_eq!(french("à 18:00", None), "à 18:00");
-        assert_eq!(french("voir https://ulb.be/a?b=c", None), "voir https://ulb.be/a?b=c");
+        assert_eq!(
+            french("voir https://ulb.be/a?b=c", None),
+            "voir https://ulb.be/a?b=c"
+        );
         assert!(matches!(french("rien à faire", None), Cow::Borrowed(_)));
     }
 

@@ -87,12 +87,20 @@ fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
 fn expected_type(lower: &str) -> Option<(&'static str, &'static str)> {
     const TABLE: &[(&str, &str, &str)] = &[
         ("invalid i", "un nombre entier", "a whole number"),
-        ("invalid u", "un nombre entier positif", "a positive whole number"),
+        (
+            "invalid u",
+            "un nombre entier positif",
+            "a positive whole number",
+        ),
         ("invalid f", "un nombre", "a number"),
         ("bool", "true ou false", "true or false"),
         ("string", "un texte", "a text"),
         ("sequence", "une liste", "a list"),
-        ("map", "une liste de clés (clé: valeur)", "a mapping (key: value)"),
+        (
+            "map",
+            "une liste de clés (clé: valeur)",
+            "a mapping (key: value)",
+        ),
     ];
     if !(lower.contains("invalid") || lower.contains("expected")) || lower.contains("while ") {
         return None;

@@ -1,0 +1,55 @@
+//! `engage build`.
+
+use std::path::Path;
+
+use crate::cli::{BuildArgs, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::diagnostic::emit_human;
+use crate::lang::Lang;
+use crate::site::{build, BuildOptions};
+
+pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
+    let options = BuildOptions {
+        drafts: args.drafts,
+        base_url: args.base_url.clone(),
+        output: args.output.clone(),
+    };
+    let report = build(root, &options);
+    let mut err = super::stderr();
+    if emit_human(&mut err, root, &report.diagnostics, lang).is_err() {
+        return EXIT_USAGE;
+    }
+    let (errors, warnings) = (
+        report.diagnostics.error_count(),
+        report.diagnostics.warning_count(),
+    );
+    let ms = report.elapsed.as_millis();
+    match (report.written, lang) {
+        (Some(files), Lang::Fr) => eprintln!(
+            "Site construit : {} pages, {files} fichiers dans {} en {ms} ms ({warnings} avertissement(s)).",
+            report.pages,
+            report.output.display()
+        ),
+        (Some(files), Lang::En) => eprintln!(
+            "Site built: {} pages, {files} files in {} in {ms} ms ({warnings} warning(s)).",
+            report.pages,
+            report.output.display()
+        ),
+        (None, Lang::Fr) => eprintln!(
+            "Échec : {errors} erreur(s), {warnings} avertissement(s). {} n’a pas été modifié.",
+            report.output.display()
+        ),
+        (None, Lang::En) => eprintln!(
+            "Failed: {errors} error(s), {warnings} warning(s). {} was left unchanged.",
+            report.output.display()
+        ),
+    }
+    let internal = report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == crate::config::MISSING || d.rule == crate::site::WRITE);
+    match report.written {
+        Some(_) => EXIT_OK,
+        None if internal => EXIT_USAGE,
+        None => EXIT_PROBLEMS,
+    }
+}

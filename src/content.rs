@@ -1,0 +1,425 @@
+//! The content library: every page of content/ in every language, their URLs
+//! and how they pair up as translations.
+//!
+//! Loading reads and parses files in parallel; URLs are then derived in one
+//! pass (a page's URL needs its sections' localised slugs), and conflicts are
+//! found with one map, never by comparing pages pairwise.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::lang::Lang;
+use crate::page::{self, Page, PageKind};
+
+pub const CONTENT_DIR: &str = "content";
+pub const URL_CONFLICT: RuleId = RuleId::new("content.url-conflict");
+pub const NOT_TRANSLATED: RuleId = RuleId::new("content.not-translated");
+pub const STRAY_FILE: RuleId = RuleId::new("content.stray-file");
+
+/// Index of a page in [`Library::pages`].
+pub type PageId = usize;
+
+/// A page in one language that exists only in the other: the build serves a
+/// notice at `url` pointing to `available`.
+#[derive(Debug, Clone)]
+pub struct Missing {
+    pub key: String,
+    pub lang: Lang,
+    pub url: String,
+    pub available: PageId,
+}
+
+/// Every published page, with its URL and its translations.
+#[derive(Debug, Default)]
+pub struct Library {
+    pub pages: Vec<Page>,
+    /// Site-relative URL of each page (`/fr/certificat/stage/`), same index.
+    pub urls: Vec<String>,
+    /// key → page per language.
+    pub by_key: BTreeMap<String, [Option<PageId>; 2]>,
+    /// Keys of drafts left out of this build, to explain links to them.
+    pub drafts: Vec<String>,
+    /// Pages missing in one language, each served as a notice.
+    pub missing: Vec<Missing>,
+}
+
+fn slot(lang: Lang) -> usize {
+    match lang {
+        Lang::Fr => 0,
+        Lang::En => 1,
+    }
+}
+
+impl Library {
+    /// The page `key` in `lang`, if written.
+    pub fn get(&self, key: &str, lang: Lang) -> Option<PageId> {
+        self.by_key.get(key).and_then(|s| s[slot(lang)])
+    }
+
+    /// The page in the other languages of the site, if written.
+    pub fn translations(&self, id: PageId) -> impl Iterator<Item = PageId> + '_ {
+        let p = &self.pages[id];
+        Lang::ALL
+            .into_iter()
+            .filter(move |l| *l != p.lang)
+            .filter_map(move |l| self.get(&p.key, l))
+    }
+
+    /// The URL of `key` in `lang`: the page, or its not-translated notice.
+    pub fn url_in(&self, key: &str, lang: Lang) -> Option<&str> {
+        if let Some(id) = self.get(key, lang) {
+            return Some(&self.urls[id]);
+        }
+        self.missing
+            .iter()
+            .find(|m| m.key == key && m.lang == lang)
+            .map(|m| m.url.as_str())
+    }
+
+    /// Direct children of a section (or of the home page) in its language:
+    /// pages first by weight, then newest first, then by title.
+    pub fn children(&self, id: PageId) -> (Vec<PageId>, Vec<PageId>) {
+        let section = &self.pages[id];
+        let dir = section.dir();
+        let mut pages = Vec::new();
+        let mut subsections = Vec::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            if i == id || p.lang != section.lang || p.kind == PageKind::Home {
+                continue;
+            }
+            match p.kind {
+                PageKind::Page if p.dir() == dir && section.kind == PageKind::Section => {
+                    pages.push(i)
+                }
+                PageKind::Page if p.dir().is_empty() && section.kind == PageKind::Home => {
+                    pages.push(i)
+                }
+                PageKind::Section if p.parent_dir() == dir => subsections.push(i),
+                _ => {}
+            }
+        }
+        let order = |a: &PageId, b: &PageId| {
+            let (a, b) = (&self.pages[*a], &self.pages[*b]);
+            (
+                a.weight.is_none(),
+                a.weight,
+                std::cmp::Reverse(a.date),
+                &a.title,
+            )
+                .cmp(&(
+                    b.weight.is_none(),
+                    b.weight,
+                    std::cmp::Reverse(b.date),
+                    &b.title,
+                ))
+        };
+        pages.sort_by(order);
+        subsections.sort_by(order);
+        (pages, subsections)
+    }
+
+    /// Loads content/ under `root` for the site languages.
+    pub fn load(root: &Path, languages: &[Lang], drafts: bool) -> (Library, Diagnostics) {
+        let mut ds = Diagnostics::new();
+        let dir = root.join(CONTENT_DIR);
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .unwrap_or(&dir)
+                        .strip_prefix(root)
+                        .unwrap_or(Path::new(CONTENT_DIR))
+                        .to_path_buf();
+                    ds.push(Diagnostic::error(
+                        page::ENCODING,
+                        path,
+                        Position::new(0, 0),
+                        Text::new(
+                            format!("lecture impossible : {e}"),
+                            format!("cannot read: {e}"),
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            let name = entry.file_name().to_string_lossy();
+            if name.starts_with('.') || !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&dir)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            let file = Path::new(CONTENT_DIR).join(&rel);
+            if !name.ends_with(".md") {
+                ds.push(
+                    Diagnostic::warning(
+                        STRAY_FILE,
+                        file,
+                        Position::new(0, 0),
+                        Text::new(
+                            "ce fichier n’est pas une page et n’est pas publié",
+                            "this file is not a page and is not published",
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        "placez les images et documents dans static/ et liez-les depuis la page",
+                        "put images and documents in static/ and link them from the page",
+                    )),
+                );
+                continue;
+            }
+            match page::parse_file_name(&rel) {
+                Ok((key, lang, kind)) => {
+                    if languages.contains(&lang) {
+                        files.push((file, key, lang, kind));
+                    }
+                }
+                Err(msg) => ds.push(
+                    Diagnostic::error(page::FILE_NAME, file, Position::new(0, 0), msg)
+                        .with_hint(Text::new(
+                        "renommez le fichier en `nom.fr.md` (français) ou `nom.en.md` (anglais)",
+                        "rename the file to `name.fr.md` (French) or `name.en.md` (English)",
+                    )),
+                ),
+            }
+        }
+        let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = files
+            .into_par_iter()
+            .map(
+                |(file, key, lang, kind)| match std::fs::read(root.join(&file)) {
+                    Ok(bytes) => page::parse(file, key, lang, kind, bytes),
+                    Err(e) => (
+                        None,
+                        vec![Diagnostic::error(
+                            page::ENCODING,
+                            file,
+                            Position::new(0, 0),
+                            Text::new(
+                                format!("lecture impossible : {e}"),
+                                format!("cannot read: {e}"),
+                            ),
+                        )],
+                    ),
+                },
+            )
+            .collect();
+        let mut lib = Library::default();
+        for (p, d) in parsed {
+            ds.extend(d);
+            match p {
+                Some(p) if p.draft && !drafts => lib.drafts.push(p.key),
+                Some(p) => lib.pages.push(p),
+                None => {}
+            }
+        }
+        for (id, p) in lib.pages.iter().enumerate() {
+            lib.by_key.entry(p.key.clone()).or_default()[slot(p.lang)] = Some(id);
+        }
+        lib.assign_urls(languages, &mut ds);
+        (lib, ds)
+    }
+
+    /// Localised slug of the folder `dir` in `lang`: its `_index` slug when
+    /// that section exists in the language, else the other language's, else
+    /// the folder name.
+    fn dir_slug(&self, dir: &str, lang: Lang) -> String {
+        let key = format!("{dir}/_index");
+        let pick = |l: Lang| self.get(&key, l).map(|id| self.pages[id].slug.clone());
+        pick(lang)
+            .or_else(|| Lang::ALL.into_iter().find_map(pick))
+            .unwrap_or_else(|| crate::slug::slugify(dir.rsplit('/').next().unwrap_or(dir)))
+    }
+
+    fn url_for(&self, key: &str, kind: PageKind, slug: &str, lang: Lang) -> String {
+        let mut url = format!("/{}/", lang.code());
+        let dir = match kind {
+            PageKind::Home => return url,
+            PageKind::Section => key.strip_suffix("/_index").unwrap_or(""),
+            PageKind::Page => key.rsplit_once('/').map(|(d, _)| d).unwrap_or(""),
+        };
+        let mut prefix = String::new();
+        let segments: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+        let last = segments.len();
+        for (i, seg) in segments.into_iter().enumerate() {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(seg);
+            // A section's own segment is its slug; ancestors use theirs.
+            if kind == PageKind::Section && i + 1 == last {
+                break;
+            }
+            url.push_str(&self.dir_slug(&prefix, lang));
+            url.push('/');
+        }
+        url.push_str(slug);
+        url.push('/');
+        url
+    }
+
+    fn assign_urls(&mut self, languages: &[Lang], ds: &mut Diagnostics) {
+        self.urls = (0..self.pages.len())
+            .map(|id| {
+                let p = &self.pages[id];
+                self.url_for(&p.key, p.kind, &p.slug, p.lang)
+            })
+            .collect();
+        let mut claimed: HashMap<&str, PageId> = HashMap::new();
+        for (id, url) in self.urls.iter().enumerate() {
+            if let Some(&first) = claimed.get(url.as_str()) {
+                let (a, b) = (&self.pages[first], &self.pages[id]);
+                ds.push(
+                    Diagnostic::error(
+                        URL_CONFLICT,
+                        b.file.clone(),
+                        Position::new(1, 1),
+                        Text::new(
+                            format!(
+                                "cette page a la même adresse {url} que {}",
+                                a.file.display()
+                            ),
+                            format!(
+                                "this page has the same address {url} as {}",
+                                a.file.display()
+                            ),
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        "donnez à l’une des deux pages un autre `slug` dans son en-tête",
+                        "give one of the two pages another `slug` in its front matter",
+                    )),
+                );
+            } else {
+                claimed.insert(url, id);
+            }
+        }
+        let mut missing = Vec::new();
+        for (key, slots) in &self.by_key {
+            let Some(available) = slots.iter().flatten().next().copied() else {
+                continue;
+            };
+            for &lang in languages {
+                if slots[slot(lang)].is_some() {
+                    continue;
+                }
+                let p = &self.pages[available];
+                let url = self.url_for(key, p.kind, &p.slug, lang);
+                if claimed.contains_key(url.as_str()) {
+                    continue;
+                }
+                ds.push(
+                    Diagnostic::warning(
+                        NOT_TRANSLATED,
+                        p.file.clone(),
+                        Position::new(1, 1),
+                        Text::new(
+                            format!("cette page n’existe pas en `{lang}` : {url} affichera un avis renvoyant vers elle"),
+                            format!("this page does not exist in `{lang}`: {url} will show a notice pointing to it"),
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        format!("créez {} pour la traduire", translated_file(&p.file, lang).display()),
+                        format!("create {} to translate it", translated_file(&p.file, lang).display()),
+                    )),
+                );
+                missing.push(Missing {
+                    key: key.clone(),
+                    lang,
+                    url,
+                    available,
+                });
+            }
+        }
+        self.missing = missing;
+    }
+}
+
+/// `content/faq.fr.md` → `content/faq.en.md`.
+pub fn translated_file(file: &Path, lang: Lang) -> PathBuf {
+    let s = file.to_string_lossy();
+    let base = s
+        .strip_suffix(".md")
+        .and_then(|b| b.rsplit_once('.'))
+        .map(|(b, _)| b)
+        .unwrap_or(&s);
+    PathBuf::from(format!("{base}.{}.md", lang.code()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> (Library, Diagnostics) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join("content").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Library::load(dir.path(), &[Lang::Fr, Lang::En], false)
+    }
+
+    #[test]
+    fn urls_use_localised_section_slugs() {
+        let (lib, ds) = site(&[
+            (
+                "ceci/_index.fr.md",
+                "---\ntitle: C\nslug: certificat\n---\n",
+            ),
+            (
+                "ceci/_index.en.md",
+                "---\ntitle: C\nslug: certificate\n---\n",
+            ),
+            ("ceci/stage.fr.md", "---\ntitle: S\n---\n"),
+            ("ceci/stage.en.md", "---\ntitle: S\nslug: internship\n---\n"),
+            ("_index.fr.md", "---\ntitle: H\n---\n"),
+        ]);
+        assert!(!ds.has_errors(), "{ds:?}");
+        let url = |k: &str, l| lib.url_in(k, l).unwrap().to_string();
+        assert_eq!(url("ceci/stage", Lang::En), "/en/certificate/internship/");
+        assert_eq!(url("ceci/stage", Lang::Fr), "/fr/certificat/stage/");
+        assert_eq!(url("ceci/_index", Lang::Fr), "/fr/certificat/");
+        assert_eq!(url("_index", Lang::Fr), "/fr/");
+        // Missing English home → a notice, with a warning.
+        assert_eq!(url("_index", Lang::En), "/en/");
+        assert!(ds
+            .iter()
+            .any(|d| d.rule == NOT_TRANSLATED && d.file == Path::new("content/_index.fr.md")));
+    }
+
+    #[test]
+    fn url_conflicts_are_errors() {
+        let (_, ds) = site(&[
+            ("a.fr.md", "---\ntitle: A\nslug: x\n---\n"),
+            ("b.fr.md", "---\ntitle: B\nslug: x\n---\n"),
+        ]);
+        let d = ds
+            .iter()
+            .find(|d| d.rule == URL_CONFLICT)
+            .expect("conflict");
+        assert_eq!(d.file, Path::new("content/b.fr.md"));
+    }
+
+    #[test]
+    fn drafts_are_left_out() {
+        let (lib, _) = site(&[("a.fr.md", "---\ntitle: A\ndraft: true\n---\n")]);
+        assert!(lib.pages.is_empty());
+        assert_eq!(lib.drafts, ["a"]);
+    }
+
+    #[test]
+    fn translated_file_names() {
+        assert_eq!(
+            translated_file(Path::new("content/x/faq.fr.md"), Lang::En),
+            Path::new("content/x/faq.en.md")
+        );
+    }
+}

@@ -1,0 +1,495 @@
+//! Rendering: from the loaded [`Site`] to bytes, one output at a time.
+//!
+//! Every function here is pure (model in, HTML or XML out), so the build can
+//! run them in parallel and a future live preview can re-run just the ones a
+//! change touches.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::content::{Missing, PageId};
+use crate::diagnostic::Diagnostic;
+use crate::lang::Lang;
+use crate::link;
+use crate::markdown::{self, Heading};
+use crate::page::PageKind;
+use crate::site::Site;
+use crate::theme::{template_error, TEMPLATE_RENDER};
+
+/// One file the build writes.
+#[derive(Debug, Clone)]
+pub enum Output {
+    Page(PageId),
+    NotTranslated(usize),
+    NotFound(Lang),
+    /// /404.html in the default language, for hosts that serve it.
+    RootNotFound,
+    Root,
+    Alias {
+        from: String,
+        to: PageId,
+    },
+    Sitemap,
+    Robots,
+}
+
+#[derive(Serialize)]
+struct MenuCtx<'a> {
+    label: &'a str,
+    url: String,
+    active: bool,
+    external: bool,
+}
+
+#[derive(Serialize)]
+struct LangCtx {
+    code: &'static str,
+    name: &'static str,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    organisation: &'a str,
+    base_url: &'a str,
+    contact: ContactCtx<'a>,
+    menu: Vec<MenuCtx<'a>>,
+    languages: Vec<LangCtx>,
+}
+
+#[derive(Serialize)]
+struct ContactCtx<'a> {
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+    address: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SwitchCtx {
+    code: &'static str,
+    name: &'static str,
+    url: String,
+    current: bool,
+    available: bool,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: &'static str,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct ChildCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    content: String,
+    url: String,
+    permalink: String,
+    date: Option<String>,
+    updated: Option<String>,
+    toc: Vec<&'a Heading>,
+    extra: &'a Value,
+    kind: &'static str,
+    pages: Vec<ChildCtx<'a>>,
+    subsections: Vec<ChildCtx<'a>>,
+}
+
+impl Site {
+    fn site_ctx(&self, lang: Lang, current_url: &str) -> SiteCtx<'_> {
+        let c = &self.config;
+        let menu = c
+            .menu
+            .get(lang)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|m| {
+                        let external = !m.link.starts_with("@/");
+                        let url = if external {
+                            m.link.clone()
+                        } else {
+                            link::href(&self.library, &c.base_path, &m.link, lang)
+                                .unwrap_or_default()
+                        };
+                        let site_url = url.strip_prefix(&c.base_path).unwrap_or(&url);
+                        let active = !external
+                            && current_url.starts_with(site_url)
+                            && site_url != format!("/{}/", lang.code());
+                        MenuCtx {
+                            label: &m.label,
+                            url,
+                            active,
+                            external,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        SiteCtx {
+            title: c.title(lang),
+            description: c.description(lang),
+            organisation: &c.organisation,
+            base_url: &c.base_url,
+            contact: ContactCtx {
+                email: c.contact.email.as_deref(),
+                phone: c.contact.phone.as_deref(),
+                address: c.contact.address.get(lang).map(String::as_str),
+            },
+            menu,
+            languages: self
+                .config
+                .languages
+                .iter()
+                .map(|l| LangCtx {
+                    code: l.code(),
+                    name: l.endonym(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Switcher entries and hreflang alternates for the page `key`.
+    fn translations_ctx(&self, key: &str, lang: Lang) -> (Vec<SwitchCtx>, Vec<Alternate>) {
+        let base = &self.config.base_path;
+        let mut switcher = Vec::new();
+        let mut alternates = Vec::new();
+        for &l in &self.config.languages {
+            let Some(url) = self.library.url_in(key, l) else {
+                continue;
+            };
+            let available = self.library.get(key, l).is_some();
+            switcher.push(SwitchCtx {
+                code: l.code(),
+                name: l.endonym(),
+                url: format!("{base}{url}"),
+                current: l == lang,
+                available,
+            });
+            if available {
+                alternates.push(Alternate {
+                    hreflang: l.code(),
+                    href: self.permalink(url),
+                });
+            }
+        }
+        alternates.push(Alternate {
+            hreflang: "x-default",
+            href: format!("{}/", self.config.base_url),
+        });
+        (switcher, alternates)
+    }
+
+    pub fn permalink(&self, url: &str) -> String {
+        format!("{}{}", self.config.base_url, url)
+    }
+
+    fn common(&self, lang: Lang, key: Option<&str>, url: &str) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", lang.code());
+        ctx.insert("lang_name", lang.endonym());
+        ctx.insert("t", &self.theme.strings.get(&lang));
+        ctx.insert("base_path", &self.config.base_path);
+        ctx.insert("site", &self.site_ctx(lang, url));
+        let (switcher, alternates) = match key {
+            Some(k) => self.translations_ctx(k, lang),
+            None => (
+                self.config
+                    .languages
+                    .iter()
+                    .map(|&l| SwitchCtx {
+                        code: l.code(),
+                        name: l.endonym(),
+                        url: format!("{}/{}/", self.config.base_path, l.code()),
+                        current: l == lang,
+                        available: true,
+                    })
+                    .collect(),
+                Vec::new(),
+            ),
+        };
+        ctx.insert("switcher", &switcher);
+        ctx.insert("alternates", &alternates);
+        ctx.insert("canonical", &self.permalink(url));
+        ctx
+    }
+
+    fn child_ctx(&self, id: PageId) -> ChildCtx<'_> {
+        let p = &self.library.pages[id];
+        ChildCtx {
+            title: &p.title,
+            description: &p.description,
+            url: format!("{}{}", self.config.base_path, self.library.urls[id]),
+            date: p.date.map(|d| d.to_string()),
+        }
+    }
+
+    /// The HTML body of a page (Markdown rendered, links resolved).
+    pub fn page_html(&self, id: PageId) -> String {
+        let p = &self.library.pages[id];
+        let resolve = |dest: &str| link::href(&self.library, &self.config.base_path, dest, p.lang);
+        markdown::render(&p.body, &p.scan.headings, p.lang, &resolve)
+    }
+
+    fn render_page(&self, id: PageId) -> Result<String, Diagnostic> {
+        let p = &self.library.pages[id];
+        let url = &self.library.urls[id];
+        let mut ctx = self.common(p.lang, Some(&p.key), url);
+        let (pages, subsections) = match p.kind {
+            PageKind::Page => (Vec::new(), Vec::new()),
+            _ => {
+                let (pages, subs) = self.children.get(&id).cloned().unwrap_or_default();
+                (
+                    pages.into_iter().map(|c| self.child_ctx(c)).collect(),
+                    subs.into_iter().map(|c| self.child_ctx(c)).collect(),
+                )
+            }
+        };
+        let page = PageCtx {
+            title: &p.title,
+            description: &p.description,
+            content: self.page_html(id),
+            url: format!("{}{url}", self.config.base_path),
+            permalink: self.permalink(url),
+            date: p.date.map(|d| d.to_string()),
+            updated: p.updated.map(|d| d.to_string()),
+            toc: p
+                .scan
+                .headings
+                .iter()
+                .filter(|h| h.level == 2 || h.level == 3)
+                .collect(),
+            extra: &p.extra,
+            kind: p.kind.as_str(),
+            pages,
+            subsections,
+        };
+        ctx.insert("page", &page);
+        self.render_template(p.template_name(), &ctx, &p.file)
+    }
+
+    fn render_template(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        for_file: &std::path::Path,
+    ) -> Result<String, Diagnostic> {
+        self.theme
+            .tera
+            .render(&format!("{name}.html"), ctx)
+            .map_err(|e| {
+                let template = self.theme.sources.get(name).cloned().unwrap_or_default();
+                template_error(TEMPLATE_RENDER, &template, &e, Some(for_file))
+            })
+    }
+
+    fn render_not_translated(&self, m: &Missing) -> Result<String, Diagnostic> {
+        let available = &self.library.pages[m.available];
+        let mut ctx = self.common(m.lang, Some(&m.key), &m.url);
+        ctx.insert(
+            "page",
+            &serde_json::json!({
+                "title": available.title,
+                "url": format!("{}{}", self.config.base_path, m.url),
+                "description": "",
+                "kind": "not-translated",
+            }),
+        );
+        ctx.insert(
+            "available",
+            &serde_json::json!({
+                "code": available.lang.code(),
+                "name": available.lang.endonym(),
+                "url": format!("{}{}", self.config.base_path, self.library.urls[m.available]),
+                "title": available.title,
+            }),
+        );
+        self.render_template("not-translated", &ctx, &available.file)
+    }
+
+    fn render_404(&self, lang: Lang) -> Result<String, Diagnostic> {
+        let url = format!("/{}/404.html", lang.code());
+        let mut ctx = self.common(lang, None, &url);
+        let title = self
+            .theme
+            .strings
+            .get(&lang)
+            .and_then(|s| s.get("not_found_title"))
+            .cloned()
+            .unwrap_or_default();
+        ctx.insert(
+            "page",
+            &serde_json::json!({ "title": title, "url": url, "description": "", "kind": "404" }),
+        );
+        self.render_template("404", &ctx, std::path::Path::new("404"))
+    }
+
+    fn render_root(&self) -> Result<String, Diagnostic> {
+        let mut ctx = tera::Context::new();
+        let languages: Vec<Value> = self
+            .config
+            .languages
+            .iter()
+            .map(|&l| {
+                serde_json::json!({
+                    "code": l.code(),
+                    "name": l.endonym(),
+                    "url": format!("{}/{}/", self.config.base_path, l.code()),
+                    "title": self.config.title(l),
+                    "description": self.config.description(l),
+                })
+            })
+            .collect();
+        let alternates: Vec<Alternate> = self
+            .config
+            .languages
+            .iter()
+            .map(|&l| Alternate {
+                hreflang: l.code(),
+                href: self.permalink(&format!("/{}/", l.code())),
+            })
+            .chain([Alternate {
+                hreflang: "x-default",
+                href: format!("{}/", self.config.base_url),
+            }])
+            .collect();
+        let t_all: serde_json::Map<String, Value> = self
+            .theme
+            .strings
+            .iter()
+            .map(|(l, s)| {
+                (
+                    l.code().to_string(),
+                    serde_json::to_value(s).unwrap_or_default(),
+                )
+            })
+            .collect();
+        ctx.insert(
+            "site",
+            &serde_json::json!({
+                "title": self.config.title,
+                "description": self.config.description,
+                "organisation": self.config.organisation,
+                "base_url": self.config.base_url,
+            }),
+        );
+        ctx.insert("languages", &languages);
+        ctx.insert("base_path", &self.config.base_path);
+        ctx.insert("canonical", &format!("{}/", self.config.base_url));
+        ctx.insert("alternates", &alternates);
+        ctx.insert("t_all", &t_all);
+        ctx.insert("lang", self.config.default_lang().code());
+        self.render_template("root", &ctx, std::path::Path::new("index.html"))
+    }
+
+    fn render_alias(&self, to: PageId) -> Result<String, Diagnostic> {
+        let p = &self.library.pages[to];
+        let mut ctx = tera::Context::new();
+        ctx.insert("target", &self.permalink(&self.library.urls[to]));
+        ctx.insert("lang", p.lang.code());
+        self.render_template("alias", &ctx, &p.file)
+    }
+
+    /// sitemap.xml, with every translation as an `xhtml:link` alternate so
+    /// that search engines show visitors the page in their language.
+    pub fn sitemap(&self) -> String {
+        let mut out = String::with_capacity(self.library.pages.len() * 400);
+        out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+        for (id, p) in self.library.pages.iter().enumerate() {
+            out.push_str("  <url>\n    <loc>");
+            out.push_str(&xml_escape(&self.permalink(&self.library.urls[id])));
+            out.push_str("</loc>\n");
+            if let Some(d) = p.updated.or(p.date) {
+                out.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+            }
+            let (_, alternates) = self.translations_ctx(&p.key, p.lang);
+            for a in alternates {
+                out.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                    a.hreflang,
+                    xml_escape(&a.href)
+                ));
+            }
+            out.push_str("  </url>\n");
+        }
+        out.push_str("</urlset>\n");
+        out
+    }
+
+    pub fn robots(&self) -> String {
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+            self.config.base_url
+        )
+    }
+
+    /// Every file of the site, in a stable order.
+    pub fn outputs(&self) -> Vec<Output> {
+        let mut out: Vec<Output> = (0..self.library.pages.len()).map(Output::Page).collect();
+        out.extend((0..self.library.missing.len()).map(Output::NotTranslated));
+        out.extend(self.config.languages.iter().map(|&l| Output::NotFound(l)));
+        out.extend([
+            Output::RootNotFound,
+            Output::Root,
+            Output::Sitemap,
+            Output::Robots,
+        ]);
+        for (id, p) in self.library.pages.iter().enumerate() {
+            out.extend(p.aliases.iter().map(|a| Output::Alias {
+                from: a.value.clone(),
+                to: id,
+            }));
+        }
+        out
+    }
+
+    /// Renders one output: its path inside the site and its bytes.
+    pub fn render(&self, output: &Output) -> Result<(String, Vec<u8>), Diagnostic> {
+        let index = |url: &str| format!("{}index.html", url.trim_start_matches('/'));
+        Ok(match output {
+            Output::Page(id) => (
+                index(&self.library.urls[*id]),
+                self.render_page(*id)?.into_bytes(),
+            ),
+            Output::NotTranslated(i) => {
+                let m = &self.library.missing[*i];
+                (index(&m.url), self.render_not_translated(m)?.into_bytes())
+            }
+            Output::NotFound(l) => (
+                format!("{}/404.html", l.code()),
+                self.render_404(*l)?.into_bytes(),
+            ),
+            Output::RootNotFound => (
+                "404.html".into(),
+                self.render_404(self.config.default_lang())?.into_bytes(),
+            ),
+            Output::Root => ("index.html".into(), self.render_root()?.into_bytes()),
+            Output::Alias { from, to } => {
+                let path = if from.ends_with(".html") {
+                    from.trim_start_matches('/').to_string()
+                } else {
+                    index(&format!("{}/", from.trim_end_matches('/')))
+                };
+                (path, self.render_alias(*to)?.into_bytes())
+            }
+            Output::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
+            Output::Robots => ("robots.txt".into(), self.robots().into_bytes()),
+        })
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -1,0 +1,309 @@
+//! The theme: Tera templates, user-interface strings per language, static
+//! assets. A site overrides any template by putting one of the same name in
+//! its own templates/ folder, and any asset in its own static/ folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::lang::Lang;
+use crate::yaml;
+
+pub const THEMES_DIR: &str = "themes";
+pub const SITE_TEMPLATES: &str = "templates";
+pub const SITE_STATIC: &str = "static";
+
+pub const THEME_MISSING: RuleId = RuleId::new("theme.missing");
+pub const TEMPLATE_SYNTAX: RuleId = RuleId::new("theme.template-syntax");
+pub const TEMPLATE_RENDER: RuleId = RuleId::new("theme.template-render");
+pub const TEMPLATE_MISSING: RuleId = RuleId::new("content.template-missing");
+pub const STRING_MISSING: RuleId = RuleId::new("theme.string-missing");
+
+/// Templates every theme must provide: the build renders each of them.
+pub const REQUIRED: &[&str] = &[
+    "base",
+    "index",
+    "section",
+    "page",
+    "not-translated",
+    "404",
+    "root",
+    "alias",
+];
+
+/// A loaded, parsed theme.
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Template name (without `.html`) → file it came from, for messages.
+    pub sources: BTreeMap<String, PathBuf>,
+    /// UI strings per language.
+    pub strings: BTreeMap<Lang, BTreeMap<String, String>>,
+    /// Static folders, theme first, site last (later ones win).
+    pub static_dirs: Vec<PathBuf>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("sources", &self.sources)
+            .finish()
+    }
+}
+
+impl Theme {
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// The diagnostic for a page asking for a template that does not exist.
+    pub fn missing_template(&self, file: &Path, name: &str, position: Position) -> Diagnostic {
+        let hint = match did_you_mean(name, self.sources.keys().map(String::as_str)) {
+            Some(k) => Text::new(
+                format!("vouliez-vous dire `{k}` ?"),
+                format!("did you mean `{k}`?"),
+            ),
+            None => Text::new(
+                format!("modèles disponibles : {}", self.template_list()),
+                format!("available templates: {}", self.template_list()),
+            ),
+        };
+        Diagnostic::error(
+            TEMPLATE_MISSING,
+            file,
+            position,
+            Text::new(
+                format!("le modèle `{name}` n’existe pas"),
+                format!("the template `{name}` does not exist"),
+            ),
+        )
+        .with_hint(hint)
+    }
+
+    fn template_list(&self) -> String {
+        self.sources.keys().cloned().collect::<Vec<_>>().join(", ")
+    }
+
+    /// Loads theme `name` from `root`/themes, with the site's overrides.
+    pub fn load(root: &Path, name: &str, languages: &[Lang]) -> Result<Theme, Diagnostics> {
+        let mut ds = Diagnostics::new();
+        let theme_dir = Path::new(THEMES_DIR).join(name);
+        if !root.join(&theme_dir).is_dir() {
+            return Err(Diagnostics::from_iter([Diagnostic::error(
+                THEME_MISSING,
+                crate::config::CONFIG_FILE,
+                Position::new(0, 0),
+                Text::new(
+                    format!("le thème `{name}` est introuvable dans themes/"),
+                    format!("the theme `{name}` is not in themes/"),
+                ),
+            )
+            .with_hint(Text::new(
+                "vérifiez la clé `theme` de data/site.yml",
+                "check the `theme` key of data/site.yml",
+            ))]));
+        }
+        // Site templates come last so that they replace the theme's.
+        let mut sources: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for dir in [theme_dir.join("templates"), PathBuf::from(SITE_TEMPLATES)] {
+            let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+                continue;
+            };
+            let mut names: Vec<_> = entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            for n in names {
+                if let Some(stem) = n.strip_suffix(".html") {
+                    sources.insert(stem.to_string(), dir.join(&n));
+                }
+            }
+        }
+        let mut raw = Vec::new();
+        for (stem, file) in &sources {
+            match std::fs::read(root.join(file)).map(String::from_utf8) {
+                Ok(Ok(text)) => {
+                    // Parse each alone first, so a syntax error names its file.
+                    let mut probe = tera::Tera::default();
+                    probe.autoescape_on(vec![".html"]);
+                    if let Err(e) = probe.add_raw_template(&format!("{stem}.html"), &text) {
+                        if !is_inheritance_error(&e) {
+                            ds.push(template_error(TEMPLATE_SYNTAX, file, &e, None));
+                            continue;
+                        }
+                    }
+                    raw.push((format!("{stem}.html"), text));
+                }
+                Ok(Err(e)) => ds.push(crate::page::invalid_utf8(
+                    file,
+                    e.as_bytes(),
+                    e.utf8_error().valid_up_to(),
+                )),
+                Err(e) => ds.push(Diagnostic::error(
+                    TEMPLATE_SYNTAX,
+                    file,
+                    Position::new(0, 0),
+                    Text::new(
+                        format!("lecture impossible : {e}"),
+                        format!("cannot read: {e}"),
+                    ),
+                )),
+            }
+        }
+        for required in REQUIRED {
+            if !sources.contains_key(*required) {
+                ds.push(Diagnostic::error(
+                    THEME_MISSING,
+                    theme_dir.join("templates").join(format!("{required}.html")),
+                    Position::new(0, 0),
+                    Text::new(
+                        format!("le thème doit fournir le modèle `{required}.html`"),
+                        format!("the theme must provide the template `{required}.html`"),
+                    ),
+                ));
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        if ds.is_empty() {
+            if let Err(e) = tera.add_raw_templates(raw) {
+                ds.push(template_error(
+                    TEMPLATE_SYNTAX,
+                    &theme_dir.join("templates"),
+                    &e,
+                    None,
+                ));
+            }
+        }
+        let strings = load_strings(root, &theme_dir, languages, &mut ds);
+        let static_dirs = vec![root.join(&theme_dir).join("static"), root.join(SITE_STATIC)];
+        if ds.has_errors() {
+            return Err(ds);
+        }
+        Ok(Theme {
+            tera,
+            sources,
+            strings,
+            static_dirs,
+        })
+    }
+}
+
+fn is_inheritance_error(e: &tera::Error) -> bool {
+    matches!(e.kind, tera::ErrorKind::MissingParent { .. })
+}
+
+/// Tera puts the position of a syntax error in its message as ` --> L:C`;
+/// we lift it into the diagnostic so that editors can jump to it.
+pub fn template_error(
+    rule: RuleId,
+    file: &Path,
+    e: &tera::Error,
+    page: Option<&Path>,
+) -> Diagnostic {
+    let mut chain = Vec::new();
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = cur {
+        chain.push(err.to_string());
+        cur = err.source();
+    }
+    let full = chain.join("\n");
+    let position = full
+        .split("--> ")
+        .nth(1)
+        .and_then(|rest| {
+            let mut it = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            Some(Position::new(
+                it.next()?.parse().ok()?,
+                it.next()?.parse().ok()?,
+            ))
+        })
+        .unwrap_or(Position::new(0, 0));
+    let detail = chain.last().cloned().unwrap_or_default();
+    let detail = detail
+        .lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let (fr, en) = match page {
+        Some(p) => (
+            format!(
+                "le modèle a échoué en produisant {} : {detail}",
+                p.display()
+            ),
+            format!(
+                "the template failed while rendering {}: {detail}",
+                p.display()
+            ),
+        ),
+        None => (
+            format!("erreur dans le modèle : {detail}"),
+            format!("error in the template: {detail}"),
+        ),
+    };
+    Diagnostic::error(rule, file, position, Text::new(fr, en)).with_hint(Text::new(
+        "vérifiez les balises {{ }} et {% %} du modèle (voir la documentation de Tera)",
+        "check the {{ }} and {% %} tags of the template (see Tera's documentation)",
+    ))
+}
+
+fn load_strings(
+    root: &Path,
+    theme_dir: &Path,
+    languages: &[Lang],
+    ds: &mut Diagnostics,
+) -> BTreeMap<Lang, BTreeMap<String, String>> {
+    let file = theme_dir.join("i18n.yml");
+    let text = match std::fs::read_to_string(root.join(&file)) {
+        Ok(t) => t,
+        Err(e) => {
+            ds.push(Diagnostic::error(
+                THEME_MISSING,
+                &file,
+                Position::new(0, 0),
+                Text::new(
+                    format!("lecture impossible : {e}"),
+                    format!("cannot read: {e}"),
+                ),
+            ));
+            return BTreeMap::new();
+        }
+    };
+    let strings: BTreeMap<Lang, BTreeMap<String, String>> = match yaml::parse(&text, &file, 1) {
+        Ok(s) => s,
+        Err(d) => {
+            ds.push(d);
+            return BTreeMap::new();
+        }
+    };
+    // Every language must have every key: a missing one would print an
+    // English word on a French page, or nothing at all.
+    let all: std::collections::BTreeSet<&String> =
+        strings.values().flat_map(|m| m.keys()).collect();
+    for &lang in languages {
+        let have = strings.get(&lang);
+        for key in &all {
+            if have.is_none_or(|m| !m.contains_key(*key)) {
+                ds.push(
+                    Diagnostic::error(
+                        STRING_MISSING,
+                        &file,
+                        Position::new(1, 1),
+                        Text::new(
+                            format!("le texte d’interface `{key}` manque en `{lang}`"),
+                            format!("the interface string `{key}` is missing in `{lang}`"),
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        format!("ajoutez `{key}: …` sous `{lang}:`"),
+                        format!("add `{key}: …` under `{lang}:`"),
+                    )),
+                );
+            }
+        }
+    }
+    strings
+}

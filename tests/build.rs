@@ -1,0 +1,435 @@
+//! `engage build` on fixture sites: the HTML it produces, and what it does
+//! with each kind of bad input.
+
+mod common;
+
+use std::path::Path;
+
+use common::{engage, fixture, read, stderr, write};
+use engage::diagnostic::Diagnostics;
+use engage::site::{build, BuildOptions};
+
+fn diagnostics(root: &Path) -> Diagnostics {
+    build(root, &BuildOptions::default()).diagnostics
+}
+
+/// (rule, file, line) of every diagnostic, for exact assertions.
+fn located(ds: &Diagnostics) -> Vec<(String, String, u32)> {
+    ds.iter()
+        .map(|d| (d.rule.to_string(), d.file.display().to_string(), d.line()))
+        .collect()
+}
+
+#[test]
+fn builds_both_languages_with_switcher_hreflang_and_canonical() {
+    let site = fixture("basic");
+    let out = engage(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let root = site.path().join("public");
+    let fr = read(&root, "fr/certificat/stage/index.html");
+    let en = read(&root, "en/certificate/internship/index.html");
+    assert!(fr.contains("<html lang=\"fr\""), "lang attribute");
+    assert!(en.contains("<html lang=\"en\""));
+    // The switcher leads to the same page in the other language.
+    assert!(
+        fr.contains("href=\"/site/en/certificate/internship/\""),
+        "switcher to English"
+    );
+    assert!(
+        en.contains("href=\"/site/fr/certificat/stage/\""),
+        "switcher to French"
+    );
+    for html in [&fr, &en] {
+        assert!(
+            html.contains("hreflang=\"fr\" href=\"https://example.org/site/fr/certificat/stage/\""),
+            "{html}"
+        );
+        assert!(html.contains(
+            "hreflang=\"en\" href=\"https://example.org/site/en/certificate/internship/\""
+        ));
+        assert!(html.contains("hreflang=\"x-default\" href=\"https://example.org/site/\""));
+    }
+    assert!(fr.contains("rel=\"canonical\" href=\"https://example.org/site/fr/certificat/stage/\""));
+    // Root, 404s, sitemap, robots, static files.
+    for f in [
+        "index.html",
+        "404.html",
+        "fr/404.html",
+        "en/404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "hello.txt",
+        "style.css",
+    ] {
+        assert!(root.join(f).is_file(), "{f} missing");
+    }
+    let root_page = read(&root, "index.html");
+    assert!(root_page.contains("href=\"/site/fr/\"") && root_page.contains("href=\"/site/en/\""));
+}
+
+#[test]
+fn headings_links_and_french_typography() {
+    let site = fixture("basic");
+    assert!(!diagnostics(site.path()).has_errors());
+    let root = site.path().join("public");
+    let fr = read(&root, "fr/certificat/stage/index.html");
+    // Unique readable anchors.
+    assert!(
+        fr.contains("<h2 id=\"ou-faire-son-stage\">Où faire son stage\u{202F}?</h2>"),
+        "{fr}"
+    );
+    assert!(fr.contains("<h2 id=\"ou-faire-son-stage-1\">"));
+    // French spaces in text, not in code or URLs.
+    assert!(fr.contains("Dans une association\u{A0}: un cercle, par exemple\u{202F}!"));
+    assert!(fr.contains("«\u{202F}la FAQ\u{202F}»"));
+    assert!(fr.contains("<code>18:00 ; fin</code>"));
+    assert!(fr.contains("https://example.org/a?b=c"));
+    // Internal links resolve in the page's language, with their anchor.
+    assert!(fr.contains("href=\"/site/fr/questions-frequentes/#internship-circle\""));
+    let en = read(&root, "en/certificate/internship/index.html");
+    assert!(en.contains("href=\"/site/en/faq/#internship-circle\""));
+    assert!(
+        !en.contains("Where to do it\u{202F}?"),
+        "no French spacing in English"
+    );
+    // A link to a French-only page falls back to French.
+    assert!(en.contains("href=\"/site/fr/certificat/ateliers/\""));
+    let home = read(&root, "fr/index.html");
+    assert!(home.contains("href=\"/site/fr/questions-frequentes/#quest-ce-que-le-ceci\""));
+}
+
+#[test]
+fn untranslated_page_gets_a_notice_and_a_warning() {
+    let site = fixture("basic");
+    let report = build(site.path(), &BuildOptions::default());
+    let warnings = located(&report.diagnostics);
+    assert!(
+        warnings.contains(&(
+            "content.not-translated".into(),
+            "content/ceci/ateliers.fr.md".into(),
+            1
+        )),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.contains(&(
+            "content.link-other-language".into(),
+            "content/ceci/stage.en.md".into(),
+            6
+        )),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.contains(&(
+            "content.image-alt".into(),
+            "content/ceci/ateliers.fr.md".into(),
+            5
+        )),
+        "{warnings:?}"
+    );
+    assert!(!report.diagnostics.has_errors());
+    let notice = read(
+        &site.path().join("public"),
+        "en/certificate/ateliers/index.html",
+    );
+    assert!(notice.contains("<html lang=\"en\""));
+    assert!(
+        notice.contains("This page is only available in French"),
+        "{notice}"
+    );
+    assert!(notice.contains("href=\"/site/fr/certificat/ateliers/\""));
+    // The French page's switcher leads to the notice.
+    let fr = read(
+        &site.path().join("public"),
+        "fr/certificat/ateliers/index.html",
+    );
+    assert!(fr.contains("href=\"/site/en/certificate/ateliers/\""));
+}
+
+#[test]
+fn sitemap_has_alternates_and_aliases_redirect() {
+    let site = fixture("basic");
+    assert!(!diagnostics(site.path()).has_errors());
+    let root = site.path().join("public");
+    let sitemap = read(&root, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/site/fr/questions-frequentes/</loc>"));
+    assert!(sitemap.contains(
+        "<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/site/en/faq/\"/>"
+    ));
+    assert!(sitemap.contains("<lastmod>2025-09-01</lastmod>"));
+    assert!(
+        !sitemap.contains("en/certificate/ateliers"),
+        "notices are not in the sitemap"
+    );
+    let alias = read(&root, "fr/foire-aux-questions/index.html");
+    assert!(
+        alias.contains("url=https://example.org/site/fr/questions-frequentes/"),
+        "{alias}"
+    );
+    assert!(read(&root, "robots.txt").contains("Sitemap: https://example.org/site/sitemap.xml"));
+}
+
+#[test]
+fn drafts_only_with_flag_and_base_url_override() {
+    let site = fixture("basic");
+    write(
+        site.path(),
+        "content/brouillon.fr.md",
+        "---\ntitle: B\ndraft: true\n---\n",
+    );
+    let out = engage(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!site.path().join("public/fr/brouillon").exists());
+    let out = engage(
+        site.path(),
+        &["build", "--drafts", "--base-url", "http://localhost:8000/"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = read(&site.path().join("public"), "fr/brouillon/index.html");
+    assert!(
+        page.contains("href=\"http://localhost:8000/fr/brouillon/\""),
+        "canonical uses the override"
+    );
+}
+
+/// Each bad input: its rule, file and line; exit 1; public/ untouched.
+fn assert_bad(files: &[(&str, &[u8])], rule: &str, file: &str, line: u32) {
+    let site = fixture("basic");
+    assert_eq!(engage(site.path(), &["build"]).status.code(), Some(0));
+    let before = read(&site.path().join("public"), "fr/index.html");
+    std::fs::write(site.path().join("public/marker"), "previous build").unwrap();
+    for (name, text) in files {
+        write(site.path(), name, text);
+    }
+    let ds = diagnostics(site.path());
+    let all = located(&ds);
+    assert!(
+        ds.iter().any(|d| d.rule.as_str() == rule
+            && d.file == Path::new(file)
+            && d.line() == line
+            && d.is_error()
+            && d.hint.is_some()),
+        "expected {rule} at {file}:{line}, got {all:?}"
+    );
+    let out = engage(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("error[{rule}]")), "{err}");
+    assert!(err.contains(&format!("{file}:{line}:")), "{err}");
+    assert!(err.contains("help:"), "{err}");
+    assert_eq!(read(&site.path().join("public"), "fr/index.html"), before);
+    assert!(
+        site.path().join("public/marker").exists(),
+        "previous output left as it was"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".engage-build"))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folder left behind");
+}
+
+#[test]
+fn bad_front_matter_syntax() {
+    assert_bad(
+        &[("content/x.fr.md", b"---\ntitle: A\nweight: [1\n---\n")],
+        "yaml.wrong-type",
+        "content/x.fr.md",
+        3,
+    );
+}
+
+#[test]
+fn bad_unclosed_front_matter() {
+    assert_bad(
+        &[("content/x.fr.md", b"---\ntitle: A\n")],
+        "content.front-matter",
+        "content/x.fr.md",
+        1,
+    );
+}
+
+#[test]
+fn bad_missing_title() {
+    assert_bad(
+        &[("content/x.fr.md", b"---\ndescription: A\n---\n")],
+        "content.title-missing",
+        "content/x.fr.md",
+        1,
+    );
+}
+
+#[test]
+fn bad_unknown_key() {
+    assert_bad(
+        &[("content/x.fr.md", b"---\ntitle: A\nwieght: 2\n---\n")],
+        "yaml.unknown-key",
+        "content/x.fr.md",
+        3,
+    );
+}
+
+#[test]
+fn bad_utf8() {
+    assert_bad(
+        &[("content/x.fr.md", b"---\ntitle: A\n---\nCaf\xe9\n")],
+        "content.encoding",
+        "content/x.fr.md",
+        4,
+    );
+}
+
+#[test]
+fn bad_impossible_date() {
+    assert_bad(
+        &[("content/x.fr.md", b"---\ntitle: A\ndate: 2025-02-30\n---\n")],
+        "content.date-invalid",
+        "content/x.fr.md",
+        3,
+    );
+}
+
+#[test]
+fn bad_same_url() {
+    assert_bad(
+        &[(
+            "content/x.fr.md",
+            b"---\ntitle: A\nslug: questions-frequentes\n---\n",
+        )],
+        "content.url-conflict",
+        "content/x.fr.md",
+        1,
+    );
+}
+
+#[test]
+fn bad_slug_with_slash() {
+    assert_bad(
+        &[("content/x.fr.md", b"---\ntitle: A\nslug: a/b\n---\n")],
+        "content.slug-invalid",
+        "content/x.fr.md",
+        3,
+    );
+}
+
+#[test]
+fn bad_missing_template() {
+    assert_bad(
+        &[("content/x.fr.md", b"---\ntitle: A\ntemplate: pgae\n---\n")],
+        "content.template-missing",
+        "content/x.fr.md",
+        3,
+    );
+}
+
+#[test]
+fn bad_template_syntax() {
+    assert_bad(
+        &[(
+            "templates/page.html",
+            b"{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock %}\n",
+        )],
+        "theme.template-syntax",
+        "templates/page.html",
+        3,
+    );
+}
+
+#[test]
+fn bad_template_at_render_time() {
+    assert_bad(&[("templates/page.html", b"{% extends \"base.html\" %}\n{% block content %}{{ page.nope | upper }}{% endblock %}\n")], "theme.template-render", "templates/page.html", 0);
+}
+
+#[test]
+fn bad_link_to_missing_page() {
+    assert_bad(
+        &[(
+            "content/x.fr.md",
+            b"---\ntitle: A\n---\nVoir\n[ici](@/nulle-part.md).\n",
+        )],
+        "content.link-missing-page",
+        "content/x.fr.md",
+        5,
+    );
+}
+
+#[test]
+fn bad_link_to_missing_anchor() {
+    assert_bad(
+        &[(
+            "content/x.fr.md",
+            b"---\ntitle: A\n---\n[ici](@/faq.md#internship-cercle)\n",
+        )],
+        "content.link-missing-anchor",
+        "content/x.fr.md",
+        4,
+    );
+}
+
+#[test]
+fn all_problems_of_a_build_are_reported_together() {
+    let site = fixture("basic");
+    write(
+        site.path(),
+        "content/a.fr.md",
+        "---\ntitle: A\ndate: 2025-13-01\n---\n",
+    );
+    write(
+        site.path(),
+        "content/b.fr.md",
+        "---\nslug: x/y\n---\n[x](@/nope.md)\n",
+    );
+    write(
+        site.path(),
+        "content/c.en.md",
+        "---\ntitle: C\ncolour: red\n---\n",
+    );
+    let ds = diagnostics(site.path());
+    let rules: Vec<String> = ds
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.rule.to_string())
+        .collect();
+    for r in [
+        "content.date-invalid",
+        "content.title-missing",
+        "content.slug-invalid",
+        "yaml.unknown-key",
+        "content.link-missing-page",
+    ] {
+        assert!(rules.contains(&r.to_string()), "{r} missing from {rules:?}");
+    }
+}
+
+#[test]
+fn messages_follow_the_chosen_language() {
+    let site = fixture("basic");
+    write(site.path(), "content/x.fr.md", "---\ndescription: A\n---\n");
+    let out = engage(site.path(), &["--lang", "fr", "build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("la page n’a pas de titre"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_has_examples() {
+    let site = fixture("basic");
+    assert_eq!(
+        engage(site.path(), &["build", "--nope"]).status.code(),
+        Some(2)
+    );
+    let help = engage(site.path(), &["build", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Examples:"));
+    let missing = engage(&site.path().join("nowhere"), &["build"]);
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "a root without data/site.yml is a usage error"
+    );
+    assert!(stderr(&missing).contains("error[config.missing]"));
+}
