@@ -115,7 +115,7 @@ fn untranslated_page_gets_a_notice_and_a_warning() {
         warnings.contains(&(
             "content.link-other-language".into(),
             "content/ceci/stage.en.md".into(),
-            6
+            8
         )),
         "{warnings:?}"
     );
@@ -328,7 +328,7 @@ fn bad_template_syntax() {
     assert_bad(
         &[(
             "templates/page.html",
-            b"{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock %}\n",
+            b"{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | }}\n{% endblock %}\n",
         )],
         "theme.template-syntax",
         "templates/page.html",
