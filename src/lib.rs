@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod faq;
 pub mod lang;
 pub mod link;
 pub mod markdown;

@@ -33,6 +33,10 @@ pub struct Heading {
     pub explicit: bool,
     #[serde(skip)]
     pub position: Position,
+    /// Byte range of the heading in the body, so that structured pages (the
+    /// FAQ) can take the text between two headings.
+    #[serde(skip)]
+    pub span: std::ops::Range<usize>,
 }
 
 /// A link written in the page, with where it was written.
@@ -124,6 +128,7 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
                 ));
             }
             Event::End(TagEnd::Heading(_)) => {
+                let end = range.end;
                 if let Some((level, id, title, start)) = heading.take() {
                     let explicit = id.is_some();
                     let id = match id {
@@ -136,6 +141,7 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
                         title: title.trim().to_string(),
                         explicit,
                         position: lines.position(body, start),
+                        span: start..end,
                     });
                 }
             }
@@ -305,6 +311,53 @@ pub fn render(
     html
 }
 
+/// The visible text of an HTML fragment we rendered: tags removed, the
+/// entities pulldown-cmark writes decoded, whitespace collapsed. Used where
+/// machine-readable text must match what visitors read (JSON-LD, search).
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if in_tag => {}
+            _ => out.push(c),
+        }
+    }
+    let decoded = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let mut text = String::with_capacity(decoded.len());
+    for word in decoded.split_ascii_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    // Tags around punctuation leave a space before it ("<b>x</b>." → "x .").
+    for p in [".", ",", ")"] {
+        text = text.replace(&format!(" {p}"), p);
+    }
+    text
+}
+
+/// JSON for a `<script>` element: `<`, `>` and `&` escaped so that no text
+/// of a page can close the script early.
+pub fn script_safe_json(value: &serde_json::Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,5 +448,15 @@ mod tests {
         assert!(out.contains("checkbox"));
         assert!(out.contains("<del>old</del>"));
         assert!(out.contains("footnote"));
+    }
+
+    #[test]
+    fn text_of_html_and_safe_json() {
+        assert_eq!(
+            html_to_text("<p>A <strong>b</strong>.</p>\n<ul><li>x &amp; y</li></ul>"),
+            "A b. x & y"
+        );
+        let j = script_safe_json(&serde_json::json!({"a": "</script>"}));
+        assert_eq!(j, "{\"a\":\"\\u003c/script\\u003e\"}");
     }
 }

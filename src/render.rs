@@ -274,6 +274,11 @@ impl Site {
             subsections,
         };
         ctx.insert("page", &page);
+        if let Some(outline) = self.faqs.get(&id) {
+            let resolve =
+                |dest: &str| link::href(&self.library, &self.config.base_path, dest, p.lang);
+            ctx.insert("faq", &crate::faq::view(p, outline, &resolve));
+        }
         self.render_template(p.template_name(), &ctx, &p.file)
     }
 
@@ -328,7 +333,7 @@ impl Site {
             .unwrap_or_default();
         ctx.insert(
             "page",
-            &serde_json::json!({ "title": title, "url": url, "description": "", "kind": "404" }),
+            &serde_json::json!({ "title": title, "url": format!("{}{url}", self.config.base_path), "description": "", "kind": "404" }),
         );
         self.render_template("404", &ctx, std::path::Path::new("404"))
     }
@@ -396,6 +401,7 @@ impl Site {
         let mut ctx = tera::Context::new();
         ctx.insert("target", &self.permalink(&self.library.urls[to]));
         ctx.insert("lang", p.lang.code());
+        ctx.insert("t", &self.theme.strings.get(&p.lang));
         self.render_template("alias", &ctx, &p.file)
     }
 

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{Library, PageId, URL_CONFLICT};
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::faq;
 use crate::link;
 use crate::output::Staging;
 use crate::theme::Theme;
@@ -39,6 +40,8 @@ pub struct Site {
     pub library: Library,
     /// Section or home page → (pages, subsections), computed once.
     pub children: HashMap<PageId, (Vec<PageId>, Vec<PageId>)>,
+    /// Outline of every FAQ page, computed once.
+    pub faqs: HashMap<PageId, faq::Outline>,
 }
 
 /// The outcome of a build.
@@ -88,12 +91,17 @@ impl Site {
             .filter(|&id| library.pages[id].kind != crate::page::PageKind::Page)
             .map(|id| (id, library.children(id)))
             .collect();
+        let faqs = (0..library.pages.len())
+            .filter(|&id| faq::is_faq(&library.pages[id]))
+            .map(|id| (id, faq::outline(&library.pages[id])))
+            .collect();
         let site = Site {
             root: root.to_path_buf(),
             config,
             theme,
             library,
             children,
+            faqs,
         };
         (Some(site), ds)
     }
@@ -145,6 +153,10 @@ impl Site {
             })
             .collect();
         let mut ds = Diagnostics::from_iter(per_page);
+        for (id, outline) in &self.faqs {
+            ds.extend(faq::check(&lib.pages[*id], outline));
+        }
+        ds.extend(faq::check_translations(lib, &self.faqs));
         // Aliases must not hide a page nor another alias.
         let mut claimed: HashMap<String, &Path> = lib
             .urls
