@@ -56,6 +56,9 @@ pub struct BuildArgs {
     /// Write the site here instead of public/ under the root.
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Show the calendar as on this day (YYYY-MM-DD), for reproducible builds.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<jiff::civil::Date>,
 }
 
 /// Parses the arguments and runs the command.

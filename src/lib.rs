@@ -6,12 +6,14 @@
 //! rendered by pure functions ([`render`]) and written atomically
 //! ([`output`]). See ARCHITECTURE.md.
 
+pub mod calendar;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod faq;
+pub mod ical;
 pub mod lang;
 pub mod link;
 pub mod markdown;

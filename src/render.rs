@@ -7,8 +7,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::calendar::{self, Event, EventView};
 use crate::content::{Missing, PageId};
 use crate::diagnostic::Diagnostic;
+use crate::ical;
 use crate::lang::Lang;
 use crate::link;
 use crate::markdown::{self, Heading};
@@ -31,6 +33,19 @@ pub enum Output {
     },
     Sitemap,
     Robots,
+    /// An iCalendar feed in one language.
+    Ics(Lang, IcsScope),
+    /// /calendar.ics: every event, in the default language.
+    RootIcs,
+}
+
+/// What an iCalendar feed holds.
+#[derive(Debug, Clone)]
+pub enum IcsScope {
+    All,
+    Programme(String),
+    /// One event (index into the calendar), for "add to my calendar".
+    Event(usize),
 }
 
 #[derive(Serialize)]
@@ -274,6 +289,24 @@ impl Site {
             subsections,
         };
         ctx.insert("page", &page);
+        if p.template_name() == "calendar" {
+            ctx.insert("calendar", &self.calendar_ctx(p.lang));
+        }
+        if p.kind == PageKind::Home {
+            let upcoming: Vec<EventView> = self
+                .calendar
+                .upcoming(self.today)
+                .take(2)
+                .map(|e| self.event_view(e, p.lang))
+                .collect();
+            ctx.insert("upcoming", &upcoming);
+            ctx.insert(
+                "calendar_url",
+                &self
+                    .calendar_page(p.lang)
+                    .map(|id| format!("{}{}", self.config.base_path, self.library.urls[id])),
+            );
+        }
         if let Some(outline) = self.faqs.get(&id) {
             let resolve =
                 |dest: &str| link::href(&self.library, &self.config.base_path, dest, p.lang);
@@ -455,6 +488,20 @@ impl Site {
                 to: id,
             }));
         }
+        if !self.calendar.events.is_empty() {
+            out.push(Output::RootIcs);
+            for &lang in &self.config.languages {
+                out.push(Output::Ics(lang, IcsScope::All));
+                out.extend(
+                    self.programmes
+                        .iter()
+                        .map(|p| Output::Ics(lang, IcsScope::Programme(p.clone()))),
+                );
+                out.extend(
+                    (0..self.calendar.events.len()).map(|i| Output::Ics(lang, IcsScope::Event(i))),
+                );
+            }
+        }
         out
     }
 
@@ -489,8 +536,127 @@ impl Site {
             }
             Output::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
             Output::Robots => ("robots.txt".into(), self.robots().into_bytes()),
+            Output::Ics(lang, scope) => (
+                self.ics_path(*lang, scope),
+                self.ics(*lang, scope).into_bytes(),
+            ),
+            Output::RootIcs => (
+                "calendar.ics".into(),
+                self.ics(self.config.default_lang(), &IcsScope::All)
+                    .into_bytes(),
+            ),
         })
     }
+}
+
+impl Site {
+    /// The page showing the calendar in `lang` (`template: calendar`).
+    pub fn calendar_page(&self, lang: Lang) -> Option<PageId> {
+        self.calendar_pages
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, id)| *id)
+    }
+
+    fn ics_path(&self, lang: Lang, scope: &IcsScope) -> String {
+        match scope {
+            IcsScope::All => format!("{}/calendar.ics", lang.code()),
+            IcsScope::Programme(p) => format!("{}/calendar/{p}.ics", lang.code()),
+            IcsScope::Event(i) => event_ics_path(lang, &self.calendar.events[*i].id),
+        }
+    }
+
+    fn event_view(&self, e: &Event, lang: Lang) -> EventView {
+        let page = self
+            .calendar_page(lang)
+            .map(|id| format!("{}{}", self.config.base_path, self.library.urls[id]));
+        let ics = format!("{}/{}", self.config.base_path, event_ics_path(lang, &e.id));
+        calendar::event_view(e, lang, page.as_deref(), ics)
+    }
+
+    fn calendar_ctx(&self, lang: Lang) -> Value {
+        let months: Vec<Value> = calendar::by_month(self.calendar.upcoming(self.today))
+            .into_values()
+            .map(|events| {
+                let first = events[0].when.first_day();
+                serde_json::json!({
+                    "id": format!("{}-{:02}", first.year(), first.month()),
+                    "label": calendar::month_label(first, lang),
+                    "events": events.iter().map(|e| self.event_view(e, lang)).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let past: Vec<EventView> = self
+            .calendar
+            .past_this_year(self.today)
+            .into_iter()
+            .map(|e| self.event_view(e, lang))
+            .collect();
+        let shown: Vec<&Event> = self
+            .calendar
+            .upcoming(self.today)
+            .chain(self.calendar.past_this_year(self.today))
+            .collect();
+        let permalink = self
+            .calendar_page(lang)
+            .map(|id| self.permalink(&self.library.urls[id]));
+        let base = &self.config.base_path;
+        serde_json::json!({
+            "today": calendar::day_label(self.today, lang),
+            "months": months,
+            "past": past,
+            "feed_url": format!("{base}/{}", self.ics_path(lang, &IcsScope::All)),
+            "programme_feeds": self.programmes.iter().map(|p| serde_json::json!({
+                "programme": p,
+                "url": format!("{base}/{}", self.ics_path(lang, &IcsScope::Programme(p.clone()))),
+            })).collect::<Vec<_>>(),
+            "json_ld": calendar::json_ld(&shown, lang, &self.config.organisation, &self.config.base_url, permalink.as_deref()),
+        })
+    }
+
+    fn ics(&self, lang: Lang, scope: &IcsScope) -> String {
+        let events: Vec<&Event> = match scope {
+            IcsScope::All => self.calendar.events.iter().collect(),
+            IcsScope::Programme(p) => self
+                .calendar
+                .events
+                .iter()
+                .filter(|e| &e.programme == p)
+                .collect(),
+            IcsScope::Event(i) => self.calendar.events.get(*i).into_iter().collect(),
+        };
+        let page = self
+            .calendar_page(lang)
+            .map(|id| self.permalink(&self.library.urls[id]));
+        let host = self
+            .config
+            .base_url
+            .split("://")
+            .nth(1)
+            .unwrap_or("")
+            .split('/')
+            .next()
+            .unwrap_or("");
+        let name = match scope {
+            IcsScope::Programme(p) => format!("{} ({p})", self.config.title(lang)),
+            _ => self.config.title(lang).to_string(),
+        };
+        ical::feed(
+            &events,
+            &ical::FeedContext {
+                host,
+                page_url: page.as_deref(),
+                today: self.today,
+                lang,
+                name: &name,
+            },
+        )
+    }
+}
+
+/// Where the "add to my calendar" file of one event lives.
+fn event_ics_path(lang: Lang, id: &str) -> String {
+    format!("{}/calendar/events/{id}.ics", lang.code())
 }
 
 fn xml_escape(s: &str) -> String {

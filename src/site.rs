@@ -8,10 +8,14 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use jiff::civil::Date;
+
+use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::content::{Library, PageId, URL_CONFLICT};
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::faq;
+use crate::lang::Lang;
 use crate::link;
 use crate::output::Staging;
 use crate::theme::Theme;
@@ -29,6 +33,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Output folder; `public` under the root by default.
     pub output: Option<PathBuf>,
+    /// The day the calendar is shown from (`--today`); the build date in
+    /// Europe/Brussels when not given.
+    pub today: Option<Date>,
 }
 
 /// The loaded site.
@@ -42,6 +49,12 @@ pub struct Site {
     pub children: HashMap<PageId, (Vec<PageId>, Vec<PageId>)>,
     /// Outline of every FAQ page, computed once.
     pub faqs: HashMap<PageId, faq::Outline>,
+    pub calendar: Calendar,
+    /// The page with `template: calendar` in each language.
+    pub calendar_pages: Vec<(Lang, PageId)>,
+    /// Ids of the programmes (data/programmes/<id>.yml).
+    pub programmes: Vec<String>,
+    pub today: Date,
 }
 
 /// The outcome of a build.
@@ -74,12 +87,27 @@ impl Site {
                 ));
             }
         }
-        let (theme, library) = rayon::join(
-            || Theme::load(root, &config.theme, &config.languages),
-            || Library::load(root, &config.languages, options.drafts),
+        let programmes = programme_ids(root);
+        let ((theme, library), (calendar, cal_ds)) = rayon::join(
+            || {
+                rayon::join(
+                    || Theme::load(root, &config.theme, &config.languages),
+                    || Library::load(root, &config.languages, options.drafts),
+                )
+            },
+            || Calendar::load(root, &programmes),
         );
         let (library, lib_ds) = library;
         ds.extend(lib_ds);
+        ds.extend(cal_ds);
+        let today = options.today.unwrap_or_else(|| {
+            jiff::Zoned::now()
+                .with_time_zone(
+                    jiff::tz::TimeZone::get(crate::calendar::DEFAULT_TZ)
+                        .unwrap_or(jiff::tz::TimeZone::UTC),
+                )
+                .date()
+        });
         let theme = match theme {
             Ok(t) => t,
             Err(e) => {
@@ -95,6 +123,13 @@ impl Site {
             .filter(|&id| faq::is_faq(&library.pages[id]))
             .map(|id| (id, faq::outline(&library.pages[id])))
             .collect();
+        let calendar_pages = library
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.template_name() == "calendar")
+            .map(|(id, p)| (p.lang, id))
+            .collect();
         let site = Site {
             root: root.to_path_buf(),
             config,
@@ -102,6 +137,10 @@ impl Site {
             library,
             children,
             faqs,
+            calendar_pages,
+            calendar,
+            programmes,
+            today,
         };
         (Some(site), ds)
     }
@@ -216,6 +255,23 @@ impl Site {
         }
         ds
     }
+}
+
+/// Ids of the programmes whose rules live in data/programmes/<id>.yml.
+pub fn programme_ids(root: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(root.join("data/programmes"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".yml")
+                .or_else(|| name.strip_suffix(".yaml"))
+                .map(str::to_string)
+        })
+        .collect();
+    ids.sort();
+    ids
 }
 
 /// Builds the site under `root`: load, validate, render everything in

@@ -12,6 +12,7 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
         drafts: args.drafts,
         base_url: args.base_url.clone(),
         output: args.output.clone(),
+        today: args.today,
     };
     let report = build(root, &options);
     let mut err = super::stderr();
