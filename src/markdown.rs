@@ -311,6 +311,17 @@ pub fn render(
     html
 }
 
+/// Calls `f` with each run of text of a Markdown body, without markup, for
+/// the search index: cheaper than rendering, and links' targets are not
+/// words of the page.
+pub fn for_each_text(body: &str, mut f: impl FnMut(&str)) {
+    for ev in Parser::new_ext(body, options()) {
+        if let Event::Text(t) | Event::Code(t) = ev {
+            f(&t);
+        }
+    }
+}
+
 /// The visible text of an HTML fragment we rendered: tags removed, the
 /// entities pulldown-cmark writes decoded, whitespace collapsed. Used where
 /// machine-readable text must match what visitors read (JSON-LD, search).

@@ -15,6 +15,7 @@ use crate::lang::Lang;
 use crate::link;
 use crate::markdown::{self, Heading};
 use crate::page::PageKind;
+use crate::search;
 use crate::site::Site;
 use crate::theme::{template_error, TEMPLATE_RENDER};
 
@@ -37,6 +38,7 @@ pub enum Output {
     Ics(Lang, IcsScope),
     /// /calendar.ics: every event, in the default language.
     RootIcs,
+    SearchIndex(Lang),
 }
 
 /// What an iCalendar feed holds.
@@ -46,6 +48,11 @@ pub enum IcsScope {
     Programme(String),
     /// One event (index into the calendar), for "add to my calendar".
     Event(usize),
+}
+
+/// Where the search index of a language is written.
+pub fn search_index_path(lang: Lang) -> String {
+    format!("{}/search-index.json", lang.code())
 }
 
 #[derive(Serialize)]
@@ -289,6 +296,9 @@ impl Site {
             subsections,
         };
         ctx.insert("page", &page);
+        if p.template_name() == "search" {
+            ctx.insert("search", &serde_json::json!({ "index_url": format!("{}/{}", self.config.base_path, search_index_path(p.lang)) }));
+        }
         if p.template_name() == "calendar" {
             ctx.insert("calendar", &self.calendar_ctx(p.lang));
         }
@@ -488,6 +498,12 @@ impl Site {
                 to: id,
             }));
         }
+        out.extend(
+            self.config
+                .languages
+                .iter()
+                .map(|&l| Output::SearchIndex(l)),
+        );
         if !self.calendar.events.is_empty() {
             out.push(Output::RootIcs);
             for &lang in &self.config.languages {
@@ -539,6 +555,10 @@ impl Site {
             Output::Ics(lang, scope) => (
                 self.ics_path(*lang, scope),
                 self.ics(*lang, scope).into_bytes(),
+            ),
+            Output::SearchIndex(lang) => (
+                search_index_path(*lang),
+                self.search_index(*lang).to_json().into_bytes(),
             ),
             Output::RootIcs => (
                 "calendar.ics".into(),
@@ -651,6 +671,72 @@ impl Site {
                 name: &name,
             },
         )
+    }
+}
+
+impl Site {
+    /// The search index of one language: every page, and every FAQ
+    /// question as its own result pointing at its anchor.
+    pub fn search_index(&self, lang: Lang) -> search::Index {
+        use rayon::prelude::*;
+        let base = &self.config.base_path;
+        // The stems of a text: its front-matter description and Markdown.
+        let stems = |description: &str, markdown: &str| {
+            let mut s = search::Stems::default();
+            s.add(description);
+            markdown::for_each_text(markdown, |t| s.add(t));
+            s
+        };
+        let ids: Vec<PageId> = (0..self.library.pages.len())
+            .filter(|&id| self.library.pages[id].lang == lang)
+            .collect();
+        let entries: Vec<search::Entry> = ids
+            .into_par_iter()
+            .flat_map_iter(|id| {
+                let p = &self.library.pages[id];
+                let url = format!("{base}{}", self.library.urls[id]);
+                let section = self
+                    .library
+                    .get(&format!("{}/_index", p.parent_dir()), lang)
+                    .filter(|_| p.kind == PageKind::Page && !p.dir().is_empty())
+                    .map(|s| self.library.pages[s].title.clone())
+                    .unwrap_or_else(|| self.config.title(lang).to_string());
+                let page_doc = |text| {
+                    search::Entry::new(
+                        search::Doc {
+                            url: url.clone(),
+                            title: p.title.clone(),
+                            section: section.clone(),
+                        },
+                        text,
+                    )
+                };
+                let mut entries = Vec::new();
+                match self.faqs.get(&id) {
+                    Some(outline) => {
+                        entries.push(page_doc(stems(
+                            &p.description,
+                            p.body.get(outline.intro.clone()).unwrap_or(""),
+                        )));
+                        for q in outline.questions() {
+                            let h = &p.scan.headings[q.heading];
+                            let doc = search::Doc {
+                                url: format!("{url}#{}", h.id),
+                                title: h.title.clone(),
+                                section: p.title.clone(),
+                            };
+                            entries.push(search::Entry::new(
+                                doc,
+                                stems("", p.body.get(q.answer.clone()).unwrap_or("")),
+                            ));
+                        }
+                    }
+                    None => entries.push(page_doc(stems(&p.description, &p.body))),
+                }
+                entries
+            })
+            .collect();
+        search::Index::build(entries)
     }
 }
 

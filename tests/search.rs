@@ -1,0 +1,76 @@
+//! The search index, tested from Rust on the basic fixture: accent- and
+//! case-insensitive, stemmed, FAQ questions as their own results.
+
+mod common;
+
+use common::{engage, fixture, read, stderr, write};
+use engage::lang::Lang;
+use engage::site::{BuildOptions, Site};
+
+fn urls(site: &Site, lang: Lang, q: &str) -> Vec<String> {
+    site.search_index(lang)
+        .query(q)
+        .into_iter()
+        .map(|d| d.0.clone())
+        .collect()
+}
+
+#[test]
+fn accented_and_stemmed_queries_find_faq_answers() {
+    let dir = fixture("basic");
+    write(
+        dir.path(),
+        "content/faq.fr.md",
+        "---\ntitle: Questions\nslug: questions-frequentes\ntemplate: faq\n---\n## Qu’est-ce que le CECi ?\n\nUn certificat.\n\n## Comment m’inscrire ? {#how-to-apply}\n\nRemplis le formulaire d’inscription en ligne.\n\n## Puis-je faire mon stage dans mon cercle ? {#internship-circle}\n\nOui, avec l’accord du comité étudiant.\n",
+    );
+    let (site, ds) = Site::load(dir.path(), &BuildOptions::default());
+    assert!(!ds.has_errors(), "{ds:?}");
+    let site = site.unwrap();
+    // Stemming: "inscrire" finds "inscription" and "m’inscrire".
+    assert_eq!(
+        urls(&site, Lang::Fr, "inscrire"),
+        ["/site/fr/questions-frequentes/#how-to-apply"]
+    );
+    // Accents and case do not matter.
+    assert_eq!(
+        urls(&site, Lang::Fr, "COMITE ETUDIANT"),
+        ["/site/fr/questions-frequentes/#internship-circle"]
+    );
+    assert_eq!(
+        urls(&site, Lang::Fr, "cercles")[0],
+        "/site/fr/questions-frequentes/#internship-circle"
+    );
+    // English index: its own pages only.
+    let en = urls(&site, Lang::En, "circle");
+    assert!(en.contains(&"/site/en/faq/".to_string()), "{en:?}");
+    assert!(en.iter().all(|u| u.starts_with("/site/en/")));
+    assert!(urls(&site, Lang::Fr, "nothing-like-this").is_empty());
+}
+
+#[test]
+fn the_index_is_written_per_language_and_the_search_page_works_without_javascript() {
+    let dir = fixture("basic");
+    write(
+        dir.path(),
+        "content/recherche.fr.md",
+        "---\ntitle: Rechercher\nslug: recherche\ntemplate: search\n---\n",
+    );
+    let out = engage(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let root = dir.path().join("public");
+    let index: serde_json::Value =
+        serde_json::from_str(&read(&root, "fr/search-index.json")).unwrap();
+    assert_eq!(index["stem"], 6);
+    let docs = index["docs"].as_array().unwrap();
+    assert!(docs
+        .iter()
+        .any(|d| d[0] == "/site/fr/certificat/stage/" && d[1] == "Le stage"));
+    assert!(index["text"]["associ"].is_array(), "stems are keys");
+    let page = read(&root, "fr/recherche/index.html");
+    // The form waits for the script; without it, a message and plain links.
+    assert!(page.contains("data-index=\"/site/fr/search-index.json\""));
+    assert!(page.contains(" hidden>"));
+    assert!(page.contains("<noscript>"));
+    assert!(page.contains("<script src=\"/site/search.js\" defer></script>"));
+    assert!(root.join("search.js").is_file());
+}
