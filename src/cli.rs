@@ -43,6 +43,11 @@ pub enum Command {
         after_help = "Examples:\n  engage build\n  engage build --drafts --base-url http://localhost:8000\n  engage build --output /tmp/site"
     )]
     Build(BuildArgs),
+    /// Check portfolio records against their programme's rules.
+    #[command(
+        after_help = "Examples:\n  engage check\n  engage check data/portfolios/alice\n  engage check --today 2026-01-15 --format json"
+    )]
+    Check(crate::cmd::check::CheckArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -73,6 +78,7 @@ pub fn main() -> ExitCode {
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let code = match &cli.command {
         Command::Build(args) => crate::cmd::build::run(&cli.root, lang, args),
+        Command::Check(args) => crate::cmd::check::run(&cli.root, lang, args),
     };
     ExitCode::from(code)
 }

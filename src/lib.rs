@@ -7,6 +7,7 @@
 //! ([`output`]). See ARCHITECTURE.md.
 
 pub mod calendar;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -19,7 +20,10 @@ pub mod link;
 pub mod markdown;
 pub mod output;
 pub mod page;
+pub mod portfolio;
+pub mod programme;
 pub mod render;
+pub mod rule;
 pub mod search;
 pub mod site;
 pub mod slug;

@@ -1,5 +1,6 @@
 //! Thin command handlers: call the library, print, choose the exit code.
 pub mod build;
+pub mod check;
 
 use std::io::IsTerminal;
 

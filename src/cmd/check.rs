@@ -1,0 +1,106 @@
+//! `engage check [PATH]`: programme rules over portfolio records.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::check::{run as check, write_json, write_summary, Scope};
+use crate::cli::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::diagnostic::emit_human;
+use crate::lang::Lang;
+use crate::portfolio;
+
+/// How `engage check` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Diagnostics in the style of rustc on stderr, a line per record on stdout.
+    #[default]
+    Human,
+    /// One JSON document on stdout (see `check::write_json`).
+    Json,
+}
+
+/// Arguments of `engage check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// A record folder (data/portfolios/<handle>) or its portfolio.yml, relative
+    /// to the root; every record when omitted.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// The date to check against (YYYY-MM-DD), for reproducible runs;
+    /// default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Runs the check and returns the exit code.
+pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
+    let scope = match scope(root, args.path.as_deref()) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("{}", msg.get(lang));
+            return EXIT_USAGE;
+        }
+    };
+    let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
+    let report = check(root, &scope, today);
+    let written = match args.format {
+        Format::Human => emit_human(&mut super::stderr(), root, &report.diagnostics, lang)
+            .and_then(|()| write_summary(&mut std::io::stdout().lock(), &report, lang)),
+        Format::Json => write_json(&mut std::io::stdout().lock(), &report, lang),
+    };
+    match written {
+        Err(_) => EXIT_USAGE,
+        Ok(()) if report.diagnostics.has_errors() => EXIT_PROBLEMS,
+        Ok(()) => EXIT_OK,
+    }
+}
+
+/// Which records PATH designates: the root or data/portfolios for all, a
+/// record folder (or its record file) for one.
+fn scope(root: &Path, path: Option<&Path>) -> Result<Scope, crate::diagnostic::Text> {
+    let Some(path) = path else {
+        return Ok(Scope::All);
+    };
+    let not_found = || {
+        crate::diagnostic::Text::new(
+            format!(
+                "`{}` n’est ni la racine, ni {}, ni un dossier de portfolio {}/<pseudo>",
+                path.display(),
+                portfolio::DIR,
+                portfolio::DIR
+            ),
+            format!(
+                "`{}` is neither the root, nor {}, nor a record folder {}/<handle>",
+                path.display(),
+                portfolio::DIR,
+                portfolio::DIR
+            ),
+        )
+    };
+    let abs_root = root.canonicalize().map_err(|_| not_found())?;
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    };
+    let abs = joined.canonicalize().map_err(|_| not_found())?;
+    let abs = if abs.file_name().is_some_and(|n| n == portfolio::RECORD_FILE) {
+        abs.parent().map(Path::to_path_buf).unwrap_or(abs)
+    } else {
+        abs
+    };
+    let rel = abs.strip_prefix(&abs_root).map_err(|_| not_found())?;
+    if rel.as_os_str().is_empty() || rel == Path::new(portfolio::DIR) {
+        return Ok(Scope::All);
+    }
+    match rel.parent() {
+        Some(parent) if parent == Path::new(portfolio::DIR) && abs.is_dir() => {
+            Ok(Scope::Record(rel.to_path_buf()))
+        }
+        _ => Err(not_found()),
+    }
+}

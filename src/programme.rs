@@ -1,0 +1,558 @@
+//! A programme: its facts for visitors and its rules for records, read from
+//! data/programmes/<id>.yml.
+//!
+//! The file has three keys: `id`, `facts` (what visitors read) and `rules`
+//! (what records must satisfy). The same file feeds the site (credits, hours, modules, places, cost) and
+//! `engage check` (the rules), so a changed threshold is one edit. Numbers
+//! that appear both as a fact and as a rule parameter are written once with a
+//! YAML anchor (`min_hours: &min_hours 150` … `hours: *min_hours`).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::lang::Lang;
+use crate::rule::{placeholders_of, valid_rule_id, Bilingual, Rule, RuleDef};
+use crate::yaml;
+
+/// Where programme files live, relative to the root.
+pub const DIR: &str = "data/programmes";
+
+/// The `id:` of a programme file is not its file name.
+pub const ID_MISMATCH: RuleId = RuleId::new("programme.id-mismatch");
+/// A rule id that is not dotted lowercase words.
+pub const RULE_ID_INVALID: RuleId = RuleId::new("programme.rule-id-invalid");
+/// Two rules with the same id in one programme.
+pub const RULE_DUPLICATE: RuleId = RuleId::new("programme.rule-duplicate");
+/// A `{placeholder}` in a message that the rule's check does not fill.
+pub const PLACEHOLDER_UNKNOWN: RuleId = RuleId::new("programme.placeholder-unknown");
+/// An id listed twice among modules, production kinds or organisation kinds.
+pub const VOCABULARY_DUPLICATE: RuleId = RuleId::new("programme.vocabulary-duplicate");
+/// A programme file that cannot be read.
+pub const READ: RuleId = RuleId::new("programme.read");
+
+/// What kind of programme this is, for visitors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProgrammeKind {
+    Certificate,
+    Module,
+    Workshops,
+    MicroCredential,
+}
+
+/// An entry of a closed list of the programme (a module, a production kind):
+/// a stable id used in records and a label per language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub label: Bilingual,
+}
+
+/// A kind of organisation that may host an internship.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationKind {
+    pub id: String,
+    pub label: Bilingual,
+    /// Refused kinds (a company) are listed too, so that a record naming one
+    /// gets "refused" rather than "unknown".
+    pub accepted: bool,
+    /// Run by a committee or bureau elected by students (circle, office,
+    /// union): the supervisor rules depend on it.
+    #[serde(default)]
+    pub committee: bool,
+}
+
+/// The cost of a place, for visitors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cost {
+    /// What one place costs the organiser, in euros.
+    pub per_place_eur: u32,
+    /// What the participant pays, in euros.
+    pub participant_eur: u32,
+    pub note: Option<Bilingual>,
+}
+
+/// The internship, for visitors and for records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Internship {
+    pub min_hours: u32,
+    pub organisation_kinds: Vec<OrganisationKind>,
+}
+
+/// The workshops, for visitors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workshops {
+    pub per_year_min: u32,
+    pub per_year_max: u32,
+    pub language: Lang,
+    pub format: Bilingual,
+}
+
+/// The portfolio a record must contain, for visitors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortfolioFacts {
+    pub productions: u32,
+    pub production_kinds: Vec<Item>,
+    pub analysis: bool,
+    pub assessment: bool,
+}
+
+/// The facts of a programme file, exactly as written (the site renders them).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facts {
+    pub name: Bilingual,
+    pub short_name: String,
+    pub kind: ProgrammeKind,
+    pub organiser: String,
+    pub credits: f64,
+    /// Credits that come on top of a degree and cannot compensate others.
+    #[serde(default)]
+    pub extracurricular: bool,
+    pub teaching_languages: Vec<Lang>,
+    /// Months (1–12) in which an intake starts.
+    pub intake_months: Vec<u8>,
+    pub places_per_intake: u32,
+    pub max_duration_years: u8,
+    pub cost: Cost,
+    pub internship: Internship,
+    pub modules: Vec<Item>,
+    pub workshops: Workshops,
+    pub portfolio: PortfolioFacts,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgrammeDef {
+    id: Spanned<String>,
+    facts: Facts,
+    rules: Vec<RuleDef>,
+}
+
+/// A programme, loaded and known good.
+#[derive(Debug, Clone)]
+pub struct Programme {
+    pub id: String,
+    /// The programme file, relative to the root.
+    pub file: PathBuf,
+    pub facts: Facts,
+    pub rules: Vec<Rule>,
+}
+
+impl Programme {
+    /// Parses a programme file's text; `file` is relative to the root and its
+    /// stem must be the programme's id.
+    pub fn parse(text: &str, file: &Path) -> (Option<Programme>, Diagnostics) {
+        let mut ds = Diagnostics::new();
+        let def: ProgrammeDef = match yaml::parse(text, file, 1) {
+            Ok(def) => def,
+            Err(d) => {
+                ds.push(d);
+                return (None, ds);
+            }
+        };
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        if def.id.value != stem {
+            ds.push(
+                Diagnostic::error(
+                    ID_MISMATCH,
+                    file,
+                    at(&def.id.referenced, &def.id.value),
+                    Text::new(
+                        format!(
+                            "l’identifiant `{}` ne correspond pas au nom du fichier `{stem}`",
+                            def.id.value
+                        ),
+                        format!(
+                            "the id `{}` does not match the file name `{stem}`",
+                            def.id.value
+                        ),
+                    ),
+                )
+                .with_hint(Text::new(
+                    format!("écrivez `id: {stem}` ou renommez le fichier"),
+                    format!("write `id: {stem}` or rename the file"),
+                )),
+            );
+        }
+        check_vocabulary(file, &def.facts, &mut ds);
+        let mut seen = HashSet::new();
+        let mut rules = Vec::with_capacity(def.rules.len());
+        for r in def.rules {
+            let pos = at(&r.id.referenced, &r.id.value);
+            if !valid_rule_id(&r.id.value) {
+                ds.push(
+                    Diagnostic::error(
+                        RULE_ID_INVALID,
+                        file,
+                        pos,
+                        Text::new(
+                            format!("identifiant de règle invalide `{}`", r.id.value),
+                            format!("invalid rule id `{}`", r.id.value),
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        "des mots en minuscules séparés par des points, comme `ceci.internship-hours`",
+                        "lowercase words separated by dots, such as `ceci.internship-hours`",
+                    )),
+                );
+                continue;
+            }
+            if !seen.insert(r.id.value.clone()) {
+                ds.push(Diagnostic::error(
+                    RULE_DUPLICATE,
+                    file,
+                    pos,
+                    Text::new(
+                        format!("la règle `{}` est définie deux fois", r.id.value),
+                        format!("the rule `{}` is defined twice", r.id.value),
+                    ),
+                ));
+                continue;
+            }
+            let allowed = r.check.placeholders();
+            let mut templates = vec![&r.message];
+            templates.extend(r.hint.as_ref());
+            let mut ok = true;
+            for t in templates {
+                for (lang, s) in [(Lang::Fr, &t.fr), (Lang::En, &t.en)] {
+                    for name in placeholders_of(&s.value) {
+                        if allowed.contains(&name) {
+                            continue;
+                        }
+                        ok = false;
+                        let hint = match did_you_mean(name, allowed.iter().copied()) {
+                            Some(k) => Text::new(
+                                format!("vouliez-vous dire `{{{k}}}` ?"),
+                                format!("did you mean `{{{k}}}`?"),
+                            ),
+                            None => Text::new(
+                                format!("valeurs possibles ici : {}", braces(allowed)),
+                                format!("values available here: {}", braces(allowed)),
+                            ),
+                        };
+                        ds.push(
+                            Diagnostic::error(
+                                PLACEHOLDER_UNKNOWN,
+                                file,
+                                yaml::position(&s.referenced, 1),
+                                Text::new(
+                                    format!(
+                                        "la règle `{}` ne fournit pas `{{{name}}}` (message {lang})",
+                                        r.id.value
+                                    ),
+                                    format!(
+                                        "the rule `{}` does not provide `{{{name}}}` ({lang} message)",
+                                        r.id.value
+                                    ),
+                                ),
+                            )
+                            .with_hint(hint),
+                        );
+                    }
+                }
+            }
+            if !ok {
+                continue;
+            }
+            rules.push(Rule {
+                id: RuleId(r.id.value.into()),
+                severity: r.severity.into(),
+                phase: r.phase,
+                label: r.label.text(),
+                message: r.message.text(),
+                hint: r.hint.map(|h| h.text()),
+                check: r.check,
+            });
+        }
+        if ds.has_errors() {
+            return (None, ds);
+        }
+        let programme = Programme {
+            id: def.id.value,
+            file: file.to_path_buf(),
+            facts: def.facts,
+            rules,
+        };
+        (Some(programme), ds)
+    }
+
+    /// The module with this id, if the programme has it.
+    pub fn module(&self, id: &str) -> Option<&Item> {
+        self.facts.modules.iter().find(|m| m.id == id)
+    }
+    /// The production kind with this id.
+    pub fn production_kind(&self, id: &str) -> Option<&Item> {
+        self.facts
+            .portfolio
+            .production_kinds
+            .iter()
+            .find(|k| k.id == id)
+    }
+    /// The organisation kind with this id (accepted or refused).
+    pub fn organisation_kind(&self, id: &str) -> Option<&OrganisationKind> {
+        self.facts
+            .internship
+            .organisation_kinds
+            .iter()
+            .find(|k| k.id == id)
+    }
+}
+
+fn braces(names: &[&str]) -> String {
+    if names.is_empty() {
+        return "—".into();
+    }
+    names
+        .iter()
+        .map(|n| format!("{{{n}}}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The position of a spanned string value, with a caret as long as it.
+fn at(loc: &serde_saphyr::Location, value: &str) -> Position {
+    yaml::position(loc, 1).with_len(value.chars().count() as u32)
+}
+
+/// Ids of modules, production kinds and organisation kinds are what records
+/// refer to: each must be unique within its list.
+fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
+    let lists: [(&str, Vec<&str>); 3] = [
+        (
+            "modules",
+            facts.modules.iter().map(|m| m.id.as_str()).collect(),
+        ),
+        (
+            "portfolio.production_kinds",
+            facts
+                .portfolio
+                .production_kinds
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect(),
+        ),
+        (
+            "internship.organisation_kinds",
+            facts
+                .internship
+                .organisation_kinds
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect(),
+        ),
+    ];
+    for (list, ids) in lists {
+        let mut seen = HashSet::new();
+        for id in ids {
+            if !seen.insert(id) {
+                ds.push(Diagnostic::error(
+                    VOCABULARY_DUPLICATE,
+                    file,
+                    Position::file(),
+                    Text::new(
+                        format!("`{id}` apparaît deux fois dans `{list}`"),
+                        format!("`{id}` appears twice in `{list}`"),
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Every programme of a site, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Programmes {
+    by_id: BTreeMap<String, Programme>,
+    /// Ids (file stems) of programme files that failed to load: their
+    /// records are not checked, and not reported as naming an unknown
+    /// programme, since the programme file's own errors say what is wrong.
+    broken: BTreeSet<String>,
+}
+
+impl Programmes {
+    /// Reads every data/programmes/*.yml under `root`.
+    pub fn load(root: &Path) -> (Programmes, Diagnostics) {
+        let mut ds = Diagnostics::new();
+        let mut all = Programmes::default();
+        let dir = root.join(DIR);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return (all, ds);
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let rel = Path::new(DIR).join(path.file_name().unwrap_or_default());
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = match std::fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        let valid = e.utf8_error().valid_up_to();
+                        ds.push(crate::page::invalid_utf8(&rel, e.as_bytes(), valid));
+                        all.broken.insert(stem);
+                        continue;
+                    }
+                },
+                Err(e) => {
+                    ds.push(Diagnostic::error(
+                        READ,
+                        &rel,
+                        Position::file(),
+                        Text::new(
+                            format!("lecture impossible : {e}"),
+                            format!("cannot read: {e}"),
+                        ),
+                    ));
+                    all.broken.insert(stem);
+                    continue;
+                }
+            };
+            let (p, pds) = Programme::parse(&text, &rel);
+            ds.extend(pds);
+            match p {
+                Some(p) => all.insert(p),
+                None => {
+                    all.broken.insert(stem);
+                }
+            }
+        }
+        (all, ds)
+    }
+
+    /// The programme with this id, when it loaded without error.
+    pub fn get(&self, id: &str) -> Option<&Programme> {
+        self.by_id.get(id)
+    }
+    /// A programme file with this id exists but has errors.
+    pub fn is_broken(&self, id: &str) -> bool {
+        self.broken.contains(id)
+    }
+    /// Ids of the programmes that loaded, sorted.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.by_id.keys().map(String::as_str)
+    }
+    /// The programmes that loaded, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &Programme> {
+        self.by_id.values()
+    }
+    /// Adds or replaces a programme (tests, and programmes built in code).
+    pub fn insert(&mut self, p: Programme) {
+        self.by_id.insert(p.id.clone(), p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::Check;
+
+    fn repo_ceci() -> String {
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/programmes/ceci.yml"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_ceci_programme_loads_with_its_facts_and_rules() {
+        let (p, ds) = Programme::parse(&repo_ceci(), Path::new("data/programmes/ceci.yml"));
+        assert!(ds.is_empty(), "{ds:?}");
+        let p = p.unwrap();
+        assert_eq!(p.facts.credits, 10.0);
+        assert_eq!(p.facts.internship.min_hours, 150);
+        assert_eq!(p.facts.max_duration_years, 2);
+        assert_eq!(p.facts.places_per_intake, 30);
+        assert_eq!(p.facts.modules.len(), 4);
+        assert!(!p.organisation_kind("company").unwrap().accepted);
+        assert!(p.organisation_kind("student-circle").unwrap().committee);
+        // Anchored facts and rule parameters agree.
+        assert!(p.rules.iter().any(|r| matches!(
+            r.check,
+            Check::MinimumHours { hours } if hours == crate::portfolio::Hours::from_minutes(150 * 60)
+        )));
+        assert!(p
+            .rules
+            .iter()
+            .any(|r| r.id.as_str() == "ceci.internship-hours"));
+    }
+
+    #[test]
+    fn id_must_match_the_file_name() {
+        let text = repo_ceci();
+        let (p, ds) = Programme::parse(&text, Path::new("data/programmes/other.yml"));
+        assert!(p.is_none());
+        let d = ds.iter().next().unwrap();
+        assert_eq!(d.rule, ID_MISMATCH);
+        assert_eq!(
+            d.line(),
+            text.lines().position(|l| l.starts_with("id:")).unwrap() as u32 + 1
+        );
+    }
+
+    #[test]
+    fn unknown_placeholders_and_bad_rule_ids_are_located() {
+        let text = repo_ceci()
+            .replace("{logged} h", "{loged} h")
+            .replace("id: ceci.productions", "id: Ceci Productions");
+        let (p, ds) = Programme::parse(&text, Path::new("data/programmes/ceci.yml"));
+        assert!(p.is_none());
+        let got: Vec<(String, u32)> = ds.iter().map(|d| (d.rule.to_string(), d.line())).collect();
+        let line_of =
+            |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() as u32 + 1;
+        assert!(
+            got.contains(&(PLACEHOLDER_UNKNOWN.to_string(), line_of("{loged} h"))),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(RULE_ID_INVALID.to_string(), line_of("id: Ceci Productions"))),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn duplicate_rules_and_vocabulary_are_refused() {
+        let text = repo_ceci()
+            .replace("id: ceci.assessment", "id: ceci.analysis")
+            .replace("- id: project-management", "- id: communication");
+        let (p, ds) = Programme::parse(&text, Path::new("data/programmes/ceci.yml"));
+        assert!(p.is_none());
+        let line_of = |needle: &str| {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains(needle))
+                .map(|(i, _)| i as u32 + 1)
+                .last()
+                .unwrap()
+        };
+        let got: Vec<(String, u32)> = ds.iter().map(|d| (d.rule.to_string(), d.line())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (VOCABULARY_DUPLICATE.to_string(), 1),
+                (RULE_DUPLICATE.to_string(), line_of("id: ceci.analysis")),
+            ]
+        );
+    }
+}

@@ -1,0 +1,408 @@
+//! The typed rule vocabulary of programme files (data/programmes/<id>.yml).
+//!
+//! Rules are data, not code: staff change a threshold or a message by editing
+//! YAML that is reviewed like any other change. They are not an expression
+//! language either: each rule picks one [`Check`] from a closed list, with
+//! typed parameters, so that a typo is a located error when the programme is
+//! loaded rather than a surprise when a student's record is checked. A new
+//! kind of check is one new variant here and one arm in `check.rs`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::{Diagnostic, Position, RuleId, Severity, Text};
+use crate::lang::Lang;
+use crate::portfolio::{Hours, SupervisorRole};
+
+/// A sentence or label written in the programme file in both languages.
+///
+/// Both are required: a student reading in English must never get an empty
+/// message because staff forgot one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bilingual {
+    pub fr: String,
+    pub en: String,
+}
+
+impl Bilingual {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+    /// As a diagnostic [`Text`].
+    pub fn text(&self) -> Text {
+        Text::new(self.fr.clone(), self.en.clone())
+    }
+}
+
+/// A message template in both languages, each with its position, so that a
+/// mistake in the English message points at the English line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Template {
+    pub fr: Spanned<String>,
+    pub en: Spanned<String>,
+}
+
+impl Template {
+    pub fn text(&self) -> Text {
+        Text::new(self.fr.value.clone(), self.en.value.clone())
+    }
+}
+
+/// How bad a broken rule is, as written in the programme file.
+///
+/// Mirrors [`Severity`], which is not deserialisable: the programme file's
+/// vocabulary is ours to keep stable, independently of the diagnostic type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+impl From<Level> for Severity {
+    fn from(l: Level) -> Severity {
+        match l {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// When a rule applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// Something that is wrong at any time (hours before enrolment, a
+    /// company as organisation): reported with the rule's severity.
+    Consistency,
+    /// Something not done yet (150 hours, 5 productions): shown as progress
+    /// while the record is in progress, reported once it is submitted.
+    Completeness,
+}
+
+/// A signatory of the internship agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Party {
+    Student,
+    Organisation,
+    University,
+}
+
+impl Party {
+    pub const ALL: [Party; 3] = [Party::Student, Party::Organisation, Party::University];
+
+    /// The word used in YAML files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Party::Student => "student",
+            Party::Organisation => "organisation",
+            Party::University => "university",
+        }
+    }
+    /// How messages name it, per language.
+    pub fn label(self) -> Text {
+        match self {
+            Party::Student => Text::new("l’étudiant·e", "the student"),
+            Party::Organisation => Text::new("l’organisation", "the organisation"),
+            Party::University => Text::new("l’université", "the university"),
+        }
+    }
+}
+
+/// A document of the portfolio other than the productions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Document {
+    /// The self-reflective analysis (`analysis:` in the record).
+    Analysis,
+    /// The supervisor's assessment grid (`assessment:` in the record).
+    Assessment,
+}
+
+impl Document {
+    /// The word used in YAML files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Document::Analysis => "analysis",
+            Document::Assessment => "assessment",
+        }
+    }
+}
+
+/// What a rule checks, with its parameters: the closed vocabulary of rules.
+///
+/// Written in YAML as `check: not-after-today` for checks without parameters
+/// and `check: { minimum-hours: { hours: 150 } }` for the others.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Check {
+    /// The record's intake (`2025-02`) starts in one of these months.
+    IntakeMonth { months: Vec<u8> },
+    /// No date of the record (enrolment, hours, modules, workshops,
+    /// signatures) lies after today: the record logs the past only.
+    NotAfterToday,
+    /// No activity (hours, modules, workshops) before the enrolment date:
+    /// past engagement is not recognised.
+    NotBeforeEnrolment,
+    /// Every activity lies within `years` of enrolment; the last allowed day
+    /// is the day before the `years`-th anniversary.
+    WithinYears { years: u8 },
+    /// A record still in progress after its last allowed day can no longer
+    /// be completed.
+    DeadlineNotPassed { years: u8 },
+    /// The organisation's kind is accepted by the programme (see
+    /// `internship.organisation_kinds`).
+    OrganisationAccepted,
+    /// In an organisation run by a committee (student circle, office…), a
+    /// student whose `committee_member` equals this value must have a
+    /// supervisor with this role.
+    SupervisorRole {
+        committee_member: bool,
+        role: SupervisorRole,
+    },
+    /// These parties have signed the agreement once hours are logged (or the
+    /// record is submitted).
+    AgreementSigned { parties: Vec<Party> },
+    /// Every signature is dated on or before the first logged hour.
+    AgreementBeforeHours,
+    /// At least this many hours are logged.
+    MinimumHours { hours: Hours },
+    /// Every module of the programme is completed.
+    ModulesCompleted,
+    /// At least this many productions, each with a title, kind and file.
+    Productions { count: u32 },
+    /// This document is provided.
+    Document { document: Document },
+    /// At most this many records per intake (a rule across records).
+    PlacesPerIntake { places: u32 },
+}
+
+impl Check {
+    /// The `{placeholders}` this check fills in messages and hints; the
+    /// programme loader refuses any other, so a message never shows a raw
+    /// `{brace}` to a student.
+    pub fn placeholders(&self) -> &'static [&'static str] {
+        match self {
+            Check::IntakeMonth { .. } => &["intake", "months"],
+            Check::NotAfterToday => &["date", "today"],
+            Check::NotBeforeEnrolment => &["date", "enrolment"],
+            Check::WithinYears { .. } => &["date", "deadline", "years"],
+            Check::DeadlineNotPassed { .. } => &["deadline", "today", "years"],
+            Check::OrganisationAccepted => &["kind"],
+            Check::SupervisorRole { .. } => &["role", "expected"],
+            Check::AgreementSigned { .. } => &["party"],
+            Check::AgreementBeforeHours => &["party", "signed", "first_hour"],
+            Check::MinimumHours { .. } => &["logged", "required"],
+            Check::ModulesCompleted => &["done", "required", "missing"],
+            Check::Productions { .. } => &["done", "required"],
+            Check::Document { .. } => &[],
+            Check::PlacesPerIntake { .. } => &["intake", "enrolled", "places"],
+        }
+    }
+
+    /// A rule across records (checked once for all records), rather than a
+    /// rule of one record.
+    pub fn is_cohort(&self) -> bool {
+        matches!(self, Check::PlacesPerIntake { .. })
+    }
+}
+
+/// One rule of a programme, as written in its file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleDef {
+    pub id: Spanned<String>,
+    pub severity: Level,
+    pub phase: Phase,
+    pub label: Bilingual,
+    pub message: Template,
+    #[serde(default)]
+    pub hint: Option<Template>,
+    pub check: Check,
+}
+
+/// One rule of a programme, loaded and known good: its id is well formed
+/// and its messages use only the placeholders its check fills.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: RuleId,
+    pub severity: Severity,
+    pub phase: Phase,
+    /// A short name for lists of rules (site pages, reports).
+    pub label: Text,
+    /// The message shown when the rule is broken, with `{placeholders}`.
+    pub message: Text,
+    pub hint: Option<Text>,
+    pub check: Check,
+}
+
+/// A value filled into a message, per language (a date is the same in
+/// both, a module name is not).
+#[derive(Debug, Clone)]
+pub struct Arg {
+    pub name: &'static str,
+    pub value: Text,
+}
+
+impl Arg {
+    /// A value written the same way in both languages (numbers, dates).
+    pub fn same(name: &'static str, value: impl fmt::Display) -> Arg {
+        let v = value.to_string();
+        Arg {
+            name,
+            value: Text::new(v.clone(), v),
+        }
+    }
+    pub fn text(name: &'static str, value: Text) -> Arg {
+        Arg { name, value }
+    }
+}
+
+impl Rule {
+    /// The diagnostic for this rule broken at `position` of `file`.
+    pub fn diagnostic(
+        &self,
+        severity: Severity,
+        file: impl Into<std::path::PathBuf>,
+        position: Position,
+        args: &[Arg],
+    ) -> Diagnostic {
+        let message = fill_text(&self.message, args);
+        let mut d = Diagnostic::error(self.id.clone(), file, position, message);
+        d.severity = severity;
+        match &self.hint {
+            Some(h) => d.with_hint(fill_text(h, args)),
+            None => d,
+        }
+    }
+}
+
+fn fill_text(template: &Text, args: &[Arg]) -> Text {
+    Text::new(
+        fill(&template.fr, args, Lang::Fr),
+        fill(&template.en, args, Lang::En),
+    )
+}
+
+/// Replaces each `{name}` of `template` by its value in `lang`.
+pub fn fill(template: &str, args: &[Arg], lang: Lang) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match args.iter().find(|a| a.name == name) {
+                    Some(a) => out.push_str(a.value.get(lang)),
+                    None => out.push_str(&rest[open..open + close + 2]),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{names}` a template uses, in order.
+pub fn placeholders_of(template: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        names.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    names
+}
+
+/// A rule id is lowercase words separated by dots and hyphens, with at least
+/// one dot (`ceci.internship-hours`), so that it reads well in CI logs and
+/// cannot be mistaken for a built-in id.
+pub fn valid_rule_id(id: &str) -> bool {
+    let mut parts = id.split('.');
+    let first_ok = parts.next().is_some_and(|p| !p.is_empty());
+    let mut count = 0;
+    let rest_ok = parts.all(|p| {
+        count += 1;
+        !p.is_empty()
+            && !p.starts_with('-')
+            && !p.ends_with('-')
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    });
+    first_ok
+        && rest_ok
+        && count > 0
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_known_placeholders_per_language() {
+        let args = [
+            Arg::same("logged", 120),
+            Arg::text("kind", Text::new("entreprise", "company")),
+        ];
+        assert_eq!(
+            fill("{logged} h, {kind}", &args, Lang::En),
+            "120 h, company"
+        );
+        assert_eq!(fill("{kind} !", &args, Lang::Fr), "entreprise !");
+        // Unknown names and unclosed braces are left as written.
+        assert_eq!(fill("{nope} {", &args, Lang::En), "{nope} {");
+    }
+
+    #[test]
+    fn placeholders_are_listed() {
+        assert_eq!(placeholders_of("a {x} b {y_z}"), vec!["x", "y_z"]);
+        assert!(placeholders_of("none").is_empty());
+    }
+
+    #[test]
+    fn rule_ids_are_dotted_lowercase() {
+        assert!(valid_rule_id("ceci.internship-hours"));
+        assert!(valid_rule_id("escom.credits.per-cycle"));
+        assert!(!valid_rule_id("ceci"));
+        assert!(!valid_rule_id("CECI.hours"));
+        assert!(!valid_rule_id("ceci..hours"));
+        assert!(!valid_rule_id("ceci.-hours"));
+        assert!(!valid_rule_id("ceci.hours h"));
+    }
+
+    #[test]
+    fn checks_read_from_yaml() {
+        let c: Check = serde_saphyr::from_str("minimum-hours: { hours: 150 }\n").unwrap();
+        assert_eq!(
+            c,
+            Check::MinimumHours {
+                hours: Hours::from_minutes(150 * 60)
+            }
+        );
+        let c: Check = serde_saphyr::from_str("not-after-today\n").unwrap();
+        assert_eq!(c, Check::NotAfterToday);
+        let e = serde_saphyr::from_str::<Check>("minimum-hours: { hour: 150 }\n");
+        assert!(e.is_err());
+    }
+}

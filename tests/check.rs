@@ -1,0 +1,994 @@
+//! `engage check` on fixture records (tests/fixtures/portfolios) checked
+//! against the repository's real CECi programme: good records pass, and each
+//! rule and each kind of bad input gives its rule id on its line.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{copy_dir, engage, repo, stderr, write};
+
+/// The date the tests check against, unless a test says otherwise.
+const TODAY: &str = "2026-06-01";
+
+/// A temporary root with the real programme and the given good fixtures.
+fn site(handles: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "data/programmes/ceci.yml",
+        std::fs::read(repo().join("data/programmes/ceci.yml")).unwrap(),
+    );
+    for h in handles {
+        copy_dir(
+            &repo().join("tests/fixtures/portfolios/good").join(h),
+            &dir.path().join("data/portfolios").join(h),
+        );
+    }
+    dir
+}
+
+fn record_path(handle: &str) -> String {
+    format!("data/portfolios/{handle}/portfolio.yml")
+}
+
+/// Replaces the one occurrence of `from` in `handle`'s record.
+fn edit(root: &Path, handle: &str, from: &str, to: &str) {
+    let path = root.join(record_path(handle));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches(from).count(), 1, "`{from}` in {handle}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The 1-based line of the one line containing `needle` in `handle`'s record.
+fn line_of(root: &Path, handle: &str, needle: &str) -> u32 {
+    let text = std::fs::read_to_string(root.join(record_path(handle))).unwrap();
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(lines.len(), 1, "`{needle}` in {handle}: {lines:?}");
+    lines[0] as u32
+}
+
+struct Run {
+    code: Option<i32>,
+    json: serde_json::Value,
+    out: Output,
+}
+
+impl Run {
+    /// (rule, file, line) of every diagnostic.
+    fn located(&self) -> Vec<(String, String, u32)> {
+        self.json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["file"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap() as u32,
+                )
+            })
+            .collect()
+    }
+    fn record(&self, handle: &str) -> &serde_json::Value {
+        self.json["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["handle"] == handle)
+            .unwrap_or_else(|| panic!("no record {handle}: {}", self.json))
+    }
+}
+
+/// `engage check --format json --today <today> [args]`.
+fn check_on(root: &Path, today: &str, args: &[&str]) -> Run {
+    let mut all = vec!["check", "--format", "json", "--today", today];
+    all.extend_from_slice(args);
+    let out = engage(root, &all);
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(&out)
+        )
+    });
+    Run {
+        code: out.status.code(),
+        json,
+        out,
+    }
+}
+
+fn check(root: &Path) -> Run {
+    check_on(root, TODAY, &[])
+}
+
+/// Asserts exit 1 and exactly these (rule, line) diagnostics in `handle`'s record.
+fn assert_errors(run: &Run, handle: &str, expected: &[(&str, u32)]) {
+    let file = record_path(handle);
+    let want: Vec<(String, String, u32)> = expected
+        .iter()
+        .map(|(r, l)| (r.to_string(), file.clone(), *l))
+        .collect();
+    assert_eq!(run.located(), want, "{}", stderr(&run.out));
+    assert_eq!(run.code, Some(1));
+}
+
+fn one_error(handle: &str, rule: &str, line: u32) -> impl Fn(&Run) {
+    let handle = handle.to_string();
+    let rule = rule.to_string();
+    move |run: &Run| assert_errors(run, &handle, &[(&rule, line)])
+}
+
+// ---------------------------------------------------------------------------
+// Good records
+
+#[test]
+fn good_records_pass_with_their_progress() {
+    let s = site(&["dana", "emile"]);
+    let run = check(s.path());
+    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.code, Some(0));
+    let dana = run.record("dana");
+    assert_eq!(dana["status"], "submitted");
+    assert_eq!(dana["complete"], true);
+    assert_eq!(dana["hours"]["done"], 150.0);
+    assert_eq!(dana["productions"]["done"], 5);
+    assert_eq!(dana["deadline"], "2027-02-02");
+    let emile = run.record("emile");
+    assert_eq!(emile["status"], "in-progress");
+    assert_eq!(emile["complete"], false);
+    assert_eq!(emile["hours"]["done"], 6.5);
+    assert_eq!(emile["hours"]["required"], 150.0);
+    assert_eq!(emile["modules"]["done"], 1);
+    assert_eq!(emile["productions"]["done"], 1);
+    assert_eq!(emile["analysis"], false);
+}
+
+#[test]
+fn the_repository_records_give_the_expected_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    // Canonical: the repository's data/ may be reached through a link.
+    let data = repo().join("data").canonicalize().unwrap();
+    copy_dir(&data, &dir.path().join("data"));
+    let run = check_on(dir.path(), "2026-11-23", &[]);
+    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.code, Some(0));
+    assert_eq!(run.record("alice")["complete"], true);
+    assert_eq!(run.record("alice")["status"], "submitted");
+    assert_eq!(run.record("bob")["hours"]["done"], 120.0);
+    assert_eq!(run.record("bob")["productions"]["done"], 3);
+    assert_eq!(run.record("bob")["complete"], false);
+    assert_eq!(run.record("chloe")["modules"]["done"], 1);
+}
+
+#[test]
+fn human_output_has_caret_rule_hint_and_summary() {
+    let s = site(&["dana", "emile"]);
+    edit(s.path(), "dana", "kind: association", "kind: company");
+    let out = engage(s.path(), &["check", "--today", TODAY]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let line = line_of(s.path(), "dana", "kind: company");
+    assert!(err.contains("error[ceci.organisation-refused]: the internship must take place in a not-for-profit organisation, not in: Company"), "{err}");
+    assert!(
+        err.contains(&format!("data/portfolios/dana/portfolio.yml:{line}:11")),
+        "{err}"
+    );
+    assert!(err.contains("^^^^^^^"), "{err}");
+    assert!(err.contains("help: an association (ASBL)"), "{err}");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("emile  ceci, in progress, incomplete, hours 6.5/150, productions 1/5, modules 1/4, analysis no, assessment no, agreement 3/3, workshops 0, deadline 2027-09-30"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("2 record(s) checked: 1 error(s), 0 warning(s)."),
+        "{summary}"
+    );
+}
+
+#[test]
+fn messages_are_in_french_with_lang_fr() {
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "kind: association", "kind: company");
+    let out = engage(s.path(), &["--lang", "fr", "check", "--today", TODAY]);
+    assert!(
+        stderr(&out).contains("pas dans : Entreprise"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("dana  ceci, remis, complet"));
+}
+
+#[test]
+fn json_diagnostics_have_every_field() {
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "kind: association", "kind: company");
+    let run = check(s.path());
+    let d = &run.json["diagnostics"][0];
+    assert_eq!(d["file"], "data/portfolios/dana/portfolio.yml");
+    assert_eq!(d["line"], line_of(s.path(), "dana", "kind: company"));
+    assert_eq!(d["column"], 11);
+    assert_eq!(d["rule"], "ceci.organisation-refused");
+    assert_eq!(d["severity"], "error");
+    assert!(d["message"].as_str().unwrap().contains("Company"));
+    assert!(d["hint"].as_str().unwrap().contains("ULB Engagée"));
+}
+
+// ---------------------------------------------------------------------------
+// Each CECi rule
+
+#[test]
+fn intake_must_start_in_february_or_october() {
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "intake: 2025-02", "intake: 2025-03");
+    one_error("dana", "ceci.intake", line_of(s.path(), "dana", "intake:"))(&check(s.path()));
+}
+
+#[test]
+fn dates_after_today_are_refused() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "date: 2025-03-12, title",
+        "date: 2026-06-02, title",
+    );
+    one_error(
+        "dana",
+        "ceci.future-date",
+        line_of(s.path(), "dana", "2026-06-02"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn activity_before_enrolment_is_not_recognised() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "date: 2025-03-12, title",
+        "date: 2025-02-02, title",
+    );
+    edit(
+        s.path(),
+        "dana",
+        "completed: 2025-03-10",
+        "completed: 2025-01-15",
+    );
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            (
+                "ceci.before-enrolment",
+                line_of(s.path(), "dana", "2025-01-15"),
+            ),
+            (
+                "ceci.before-enrolment",
+                line_of(s.path(), "dana", "2025-02-02"),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn the_two_year_limit_has_no_off_by_one() {
+    // Enrolled 2025-02-03: the last day is 2027-02-02.
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "date: 2025-03-12, title",
+        "date: 2027-02-02, title",
+    );
+    let run = check_on(s.path(), "2027-03-01", &[]);
+    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.code, Some(0));
+
+    edit(
+        s.path(),
+        "dana",
+        "date: 2027-02-02, title",
+        "date: 2027-02-03, title",
+    );
+    one_error(
+        "dana",
+        "ceci.two-year-limit",
+        line_of(s.path(), "dana", "2027-02-03"),
+    )(&check_on(s.path(), "2027-03-01", &[]));
+}
+
+#[test]
+fn an_unsubmitted_record_after_its_deadline_is_an_error() {
+    // Enrolled 2025-10-01: the last day is 2027-09-30.
+    let s = site(&["emile"]);
+    let on_the_day = check_on(s.path(), "2027-09-30", &[]);
+    assert_eq!(on_the_day.located(), vec![]);
+    assert_eq!(on_the_day.code, Some(0));
+    one_error(
+        "emile",
+        "ceci.deadline-passed",
+        line_of(s.path(), "emile", "date: 2025-10-01"),
+    )(&check_on(s.path(), "2027-10-01", &[]));
+}
+
+#[test]
+fn a_company_is_refused() {
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "kind: association", "kind: company");
+    one_error(
+        "dana",
+        "ceci.organisation-refused",
+        line_of(s.path(), "dana", "kind: company"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn a_committee_member_needs_an_outgoing_member_as_supervisor() {
+    let s = site(&["emile"]);
+    edit(
+        s.path(),
+        "emile",
+        "role: outgoing-committee-member",
+        "role: committee",
+    );
+    one_error(
+        "emile",
+        "ceci.supervisor-outgoing",
+        line_of(s.path(), "emile", "role: committee"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn a_non_member_is_supervised_by_the_whole_committee() {
+    let s = site(&["emile"]);
+    edit(
+        s.path(),
+        "emile",
+        "committee_member: true",
+        "committee_member: false",
+    );
+    one_error(
+        "emile",
+        "ceci.supervisor-collective",
+        line_of(s.path(), "emile", "role: outgoing"),
+    )(&check(s.path()));
+    edit(
+        s.path(),
+        "emile",
+        "role: outgoing-committee-member",
+        "role: committee",
+    );
+    assert_eq!(check(s.path()).code, Some(0));
+}
+
+#[test]
+fn supervisor_rules_do_not_apply_to_associations() {
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "role: staff", "role: committee");
+    assert_eq!(check(s.path()).located(), vec![]);
+}
+
+#[test]
+fn hours_need_an_agreement_signed_by_all_three() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "    university: 2025-10-03\n", "");
+    one_error(
+        "emile",
+        "ceci.agreement-signed",
+        line_of(s.path(), "emile", "student: 2025-10-02"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn no_agreement_is_fine_before_the_first_hour() {
+    let s = site(&["emile"]);
+    let text = std::fs::read_to_string(s.path().join(record_path("emile"))).unwrap();
+    let start = text.find("  agreement:").unwrap();
+    let end = text.find("modules:").unwrap();
+    let cut = format!("{}{}", &text[..start], &text[end..]);
+    std::fs::write(s.path().join(record_path("emile")), cut).unwrap();
+    let run = check(s.path());
+    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.record("emile")["agreement"]["done"], 0);
+}
+
+#[test]
+fn the_agreement_is_signed_before_the_first_hour() {
+    let s = site(&["emile"]);
+    edit(
+        s.path(),
+        "emile",
+        "university: 2025-10-03",
+        "university: 2025-10-07",
+    );
+    one_error(
+        "emile",
+        "ceci.agreement-before-hours",
+        line_of(s.path(), "emile", "university: 2025-10-07"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn a_submitted_record_needs_150_hours() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "{ date: 2025-08-04, hours: 6",
+        "{ date: 2025-08-04, hours: 5.5",
+    );
+    let first_entry = line_of(s.path(), "dana", "date: 2025-02-17");
+    let run = check(s.path());
+    assert_errors(&run, "dana", &[("ceci.internship-hours", first_entry)]);
+    assert!(run.json["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("149.5 h of internship logged, 150 h are required"));
+}
+
+#[test]
+fn missing_parts_are_progress_while_in_progress() {
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "status: submitted", "status: in-progress");
+    edit(s.path(), "dana", "analysis: analyse.md\n", "");
+    let run = check(s.path());
+    assert_eq!(run.located(), vec![]);
+    assert_eq!(run.record("dana")["complete"], false);
+    assert_eq!(run.record("dana")["analysis"], false);
+}
+
+#[test]
+fn a_submitted_record_needs_the_four_modules() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "  - { id: communication, completed: 2025-03-10 }\n",
+        "",
+    );
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "dana",
+        &[(
+            "ceci.modules",
+            line_of(s.path(), "dana", "id: project-management"),
+        )],
+    );
+    assert!(run.json["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("missing: Communication"));
+}
+
+#[test]
+fn a_submitted_record_needs_five_productions() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "  - { title: Bilan, kind: financial-statement, file: productions/bilan.md }\n",
+        "",
+    );
+    one_error(
+        "dana",
+        "ceci.productions",
+        line_of(s.path(), "dana", "title: Rétroplanning"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn a_submitted_record_needs_the_analysis_and_the_assessment() {
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "analysis: analyse.md\n", "");
+    edit(s.path(), "dana", "assessment: grille.md\n", "");
+    let status = line_of(s.path(), "dana", "status:");
+    assert_errors(
+        &check(s.path()),
+        "dana",
+        &[("ceci.analysis", status), ("ceci.assessment", status)],
+    );
+}
+
+#[test]
+fn at_most_thirty_enrolled_per_intake() {
+    let s = site(&[]);
+    let base = repo().join("tests/fixtures/portfolios/good/emile");
+    for i in 1..=31 {
+        let h = format!("s{i:02}");
+        let dir = s.path().join("data/portfolios").join(&h);
+        copy_dir(&base, &dir);
+        edit(s.path(), &h, "handle: emile", &format!("handle: {h}"));
+    }
+    // The latest enrolment takes the 31st place.
+    edit(s.path(), "s07", "date: 2025-10-01", "date: 2025-10-02");
+    let intake = line_of(s.path(), "s07", "intake:");
+    let run = check(s.path());
+    assert_errors(&run, "s07", &[("ceci.places", intake)]);
+    // Checking one record reports the cohort rules it takes part in only.
+    let one = check_on(s.path(), TODAY, &["data/portfolios/s07"]);
+    assert_errors(&one, "s07", &[("ceci.places", intake)]);
+    assert_eq!(one.json["records"].as_array().unwrap().len(), 1);
+    let other = check_on(s.path(), TODAY, &["data/portfolios/s01/portfolio.yml"]);
+    assert_eq!(other.located(), vec![]);
+    assert_eq!(other.code, Some(0));
+}
+
+// ---------------------------------------------------------------------------
+// Bad input
+
+#[test]
+fn hours_over_24_zero_or_negative_are_refused() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "hours: 4,", "hours: 25,");
+    edit(s.path(), "emile", "hours: 2.5,", "hours: -2,");
+    assert_errors(
+        &check(s.path()),
+        "emile",
+        &[
+            (
+                "record.hours-invalid",
+                line_of(s.path(), "emile", "hours: 25"),
+            ),
+            (
+                "record.hours-invalid",
+                line_of(s.path(), "emile", "hours: -2"),
+            ),
+        ],
+    );
+    edit(s.path(), "emile", "hours: 25,", "hours: 0,");
+    edit(s.path(), "emile", "hours: -2,", "hours: 1,");
+    one_error(
+        "emile",
+        "record.hours-invalid",
+        line_of(s.path(), "emile", "hours: 0"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn one_day_cannot_hold_more_than_24_hours() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "hours: 4,", "hours: 22,");
+    edit(s.path(), "emile", "date: 2025-10-13", "date: 2025-10-06");
+    let line = line_of(s.path(), "emile", "hours: 2.5");
+    one_error("emile", "record.hours-per-day", line)(&check(s.path()));
+}
+
+#[test]
+fn a_word_where_a_number_is_due() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "hours: 4,", "hours: 150h,");
+    one_error(
+        "emile",
+        "yaml.wrong-type",
+        line_of(s.path(), "emile", "150h"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn impossible_dates_are_refused_and_all_reported() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "date: 2025-10-13", "date: 2025-02-30");
+    edit(
+        s.path(),
+        "emile",
+        "completed: 2025-11-03",
+        "completed: 3 novembre",
+    );
+    assert_errors(
+        &check(s.path()),
+        "emile",
+        &[
+            (
+                "record.date-invalid",
+                line_of(s.path(), "emile", "2025-02-30"),
+            ),
+            (
+                "record.date-invalid",
+                line_of(s.path(), "emile", "3 novembre"),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn yaml_syntax_errors_are_located() {
+    let s = site(&["emile"]);
+    edit(
+        s.path(),
+        "emile",
+        "name: Inès Durand",
+        "name: \"Inès Durand",
+    );
+    let run = check(s.path());
+    assert_eq!(run.code, Some(1));
+    let located = run.located();
+    assert_eq!(located.len(), 1, "{located:?}");
+    assert_eq!(located[0].0, "yaml.syntax");
+    assert!(located[0].2 >= line_of(s.path(), "emile", "Inès"));
+}
+
+#[test]
+fn tabs_are_refused() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "\n  organisation:", "\n\torganisation:");
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "emile",
+        &[("yaml.syntax", line_of(s.path(), "emile", "\torganisation"))],
+    );
+    assert!(run.json["diagnostics"][0]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("tabs"));
+}
+
+#[test]
+fn duplicate_keys_are_refused() {
+    let s = site(&["emile"]);
+    edit(
+        s.path(),
+        "emile",
+        "status: in-progress\n",
+        "status: in-progress\nstatus: submitted\n",
+    );
+    one_error(
+        "emile",
+        "yaml.duplicate-key",
+        line_of(s.path(), "emile", "status: submitted"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn unknown_keys_get_a_did_you_mean() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "assessment: grille.md",
+        "assesment: grille.md",
+    );
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "dana",
+        &[("yaml.unknown-key", line_of(s.path(), "dana", "assesment"))],
+    );
+    assert_eq!(
+        run.json["diagnostics"][0]["hint"],
+        "did you mean `assessment`?"
+    );
+}
+
+#[test]
+fn unknown_vocabulary_gets_a_did_you_mean() {
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "kind: association", "kind: asociation");
+    edit(
+        s.path(),
+        "dana",
+        "kind: retro-planning",
+        "kind: retroplanning",
+    );
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            (
+                "record.unknown-value",
+                line_of(s.path(), "dana", "asociation"),
+            ),
+            // The production no longer counts: 4 of 5.
+            (
+                "ceci.productions",
+                line_of(s.path(), "dana", "kind: retroplanning"),
+            ),
+            (
+                "record.unknown-value",
+                line_of(s.path(), "dana", "kind: retroplanning"),
+            ),
+        ],
+    );
+    assert_eq!(
+        run.json["diagnostics"][0]["hint"],
+        "did you mean `association`?"
+    );
+}
+
+#[test]
+fn empty_texts_are_refused() {
+    let s = site(&["emile"]);
+    edit(
+        s.path(),
+        "emile",
+        "activity: Réunion de comité",
+        "activity: \"\"",
+    );
+    one_error(
+        "emile",
+        "record.empty-text",
+        line_of(s.path(), "emile", "activity: \"\""),
+    )(&check(s.path()));
+}
+
+#[test]
+fn files_must_stay_inside_the_record_folder() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "file: pv.md", "file: ../dana/pv.md");
+    one_error(
+        "emile",
+        "record.file-outside",
+        line_of(s.path(), "emile", "../dana"),
+    )(&check(s.path()));
+    edit(
+        s.path(),
+        "emile",
+        "file: ../dana/pv.md",
+        "file: /etc/passwd",
+    );
+    one_error(
+        "emile",
+        "record.file-outside",
+        line_of(s.path(), "emile", "/etc/passwd"),
+    )(&check(s.path()));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leaving_the_folder_are_refused() {
+    let s = site(&["emile"]);
+    let outside = s.path().join("secret.md");
+    std::fs::write(&outside, "secret").unwrap();
+    let dir = s.path().join("data/portfolios/emile");
+    std::os::unix::fs::symlink(&outside, dir.join("link.md")).unwrap();
+    std::os::unix::fs::symlink(s.path(), dir.join("up")).unwrap();
+    std::os::unix::fs::symlink(dir.join("pv.md"), dir.join("inside.md")).unwrap();
+    edit(s.path(), "emile", "file: pv.md", "file: link.md");
+    edit(
+        s.path(),
+        "emile",
+        "status: in-progress\n",
+        "status: in-progress\nanalysis: up/secret.md\nassessment: inside.md\n",
+    );
+    assert_errors(
+        &check(s.path()),
+        "emile",
+        &[
+            (
+                "record.file-outside",
+                line_of(s.path(), "emile", "up/secret.md"),
+            ),
+            ("record.file-outside", line_of(s.path(), "emile", "link.md")),
+        ],
+    );
+}
+
+#[test]
+fn missing_files_are_reported() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "file: pv.md", "file: PV.md");
+    one_error(
+        "emile",
+        "record.file-missing",
+        line_of(s.path(), "emile", "PV.md"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn yaml_bombs_are_refused() {
+    let s = site(&[]);
+    let bomb = std::fs::read(repo().join("tests/fixtures/portfolios/bad/bomb.yml")).unwrap();
+    write(s.path(), &record_path("bomb"), bomb);
+    let run = check(s.path());
+    let line = line_of(s.path(), "bomb", "workshops: &b");
+    assert_errors(&run, "bomb", &[("yaml.wrong-type", line)]);
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let s = site(&[]);
+    let bytes = std::fs::read(repo().join("tests/fixtures/portfolios/bad/latin1.yml")).unwrap();
+    write(s.path(), &record_path("latin1"), &bytes);
+    let run = check(s.path());
+    assert_errors(&run, "latin1", &[("content.encoding", 4)]);
+    assert_eq!(run.record("latin1")["programme"], serde_json::Value::Null);
+}
+
+#[test]
+fn huge_records_are_refused_before_parsing() {
+    let s = site(&["emile"]);
+    let mut text = std::fs::read_to_string(s.path().join(record_path("emile"))).unwrap();
+    text.push_str(&format!("# {}\n", "x".repeat(1_100_000)));
+    std::fs::write(s.path().join(record_path("emile")), text).unwrap();
+    one_error("emile", "record.too-big", 1)(&check(s.path()));
+}
+
+#[test]
+fn a_record_claiming_another_handle() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "handle: emile", "handle: dana");
+    one_error(
+        "emile",
+        "record.handle-mismatch",
+        line_of(s.path(), "emile", "handle:"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn records_in_the_wrong_place() {
+    let s = site(&["emile"]);
+    write(s.path(), "data/portfolios/zoe.yml", "programme: ceci\n");
+    std::fs::create_dir_all(s.path().join("data/portfolios/yann")).unwrap();
+    let run = check(s.path());
+    assert_eq!(
+        run.located(),
+        vec![
+            (
+                "record.not-found".to_string(),
+                "data/portfolios/yann".to_string(),
+                1
+            ),
+            (
+                "record.wrong-place".to_string(),
+                "data/portfolios/zoe.yml".to_string(),
+                1
+            ),
+        ]
+    );
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn an_unknown_programme_is_reported() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "programme: ceci", "programme: cecy");
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "emile",
+        &[(
+            "record.programme-unknown",
+            line_of(s.path(), "emile", "programme:"),
+        )],
+    );
+    assert_eq!(run.json["diagnostics"][0]["hint"], "did you mean `ceci`?");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let s = site(&["emile"]);
+    let out = engage(s.path(), &["check", "data/portfolios/nobody"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = engage(s.path(), &["check", "content"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = engage(s.path(), &["check", "--today", "2025-02-30"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = engage(s.path(), &["check", "--format", "xml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn folders_must_be_named_by_a_handle() {
+    let s = site(&[]);
+    copy_dir(
+        &repo().join("tests/fixtures/portfolios/good/emile"),
+        &s.path().join("data/portfolios/Emile_B"),
+    );
+    let run = check(s.path());
+    assert_errors(&run, "Emile_B", &[("record.handle-invalid", 1)]);
+}
+
+#[test]
+fn intakes_and_statuses_must_be_well_formed() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "intake: 2025-10", "intake: octobre 2025");
+    edit(
+        s.path(),
+        "emile",
+        "status: in-progress",
+        "status: in progress",
+    );
+    assert_errors(
+        &check(s.path()),
+        "emile",
+        &[
+            (
+                "record.unknown-value",
+                line_of(s.path(), "emile", "status:"),
+            ),
+            (
+                "record.intake-invalid",
+                line_of(s.path(), "emile", "intake:"),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_module_listed_twice_is_reported() {
+    let s = site(&["emile"]);
+    edit(
+        s.path(),
+        "emile",
+        "  - { id: communication, completed: 2025-11-03 }\n",
+        "  - { id: communication, completed: 2025-11-03 }\n  - { id: communication, completed: 2025-11-04 }\n",
+    );
+    one_error(
+        "emile",
+        "record.duplicate",
+        line_of(s.path(), "emile", "2025-11-04"),
+    )(&check(s.path()));
+}
+
+#[test]
+fn a_broken_programme_is_reported_once_and_its_records_wait() {
+    let s = site(&["emile"]);
+    let path = s.path().join("data/programmes/ceci.yml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replacen("{logged} h of internship", "{hours} h of internship", 1);
+    std::fs::write(&path, &text).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("{hours} h of internship"))
+        .unwrap() as u32
+        + 1;
+    let run = check(s.path());
+    assert_eq!(
+        run.located(),
+        vec![(
+            "programme.placeholder-unknown".to_string(),
+            "data/programmes/ceci.yml".to_string(),
+            line
+        )]
+    );
+    assert_eq!(run.code, Some(1));
+    assert_eq!(run.record("emile")["programme"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_programme_with_an_unknown_check_is_located() {
+    let s = site(&["emile"]);
+    let path = s.path().join("data/programmes/ceci.yml");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "check: not-before-enrolment",
+        "check: not-before-enrollment",
+        1,
+    );
+    std::fs::write(&path, &text).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("not-before-enrollment"))
+        .unwrap() as u32
+        + 1;
+    let run = check(s.path());
+    let located = run.located();
+    // Unknown enum variants are classified as wrong types by yaml.rs.
+    assert_eq!(
+        located,
+        vec![(
+            "yaml.wrong-type".to_string(),
+            "data/programmes/ceci.yml".to_string(),
+            line
+        )]
+    );
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn an_empty_record_is_reported() {
+    let s = site(&[]);
+    write(s.path(), &record_path("vide"), "# nothing yet\n\n");
+    one_error("vide", "record.empty", 1)(&check(s.path()));
+}
