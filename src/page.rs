@@ -68,6 +68,9 @@ struct FrontMatter {
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
     extra: Option<serde_json::Value>,
+    /// A programme id: the page shows that programme's key facts and
+    /// requirements, read from data/programmes/<id>.yml.
+    programme: Option<Spanned<String>>,
 }
 
 /// A value with where it was written, for diagnostics raised after loading.
@@ -99,6 +102,8 @@ pub struct Page {
     pub template: Option<Located<String>>,
     pub aliases: Vec<Located<String>>,
     pub extra: serde_json::Value,
+    /// The programme whose facts the page shows (`programme: ceci`).
+    pub programme: Option<Located<String>>,
     pub body: String,
     /// Line of the file on which the Markdown body starts.
     pub body_line: u32,
@@ -399,6 +404,10 @@ pub fn parse(
         }),
         aliases,
         extra: fm.extra.unwrap_or(serde_json::Value::Null),
+        programme: fm.programme.map(|p| Located {
+            position: yaml::position(&p.referenced, 2).with_len(p.value.chars().count() as u32),
+            value: p.value,
+        }),
         body: body.to_string(),
         body_line,
         scan,

@@ -373,6 +373,56 @@ fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
     }
 }
 
+impl Programme {
+    /// What a visitor needs, in `lang`, for the key-facts box and the list
+    /// of requirements of a programme page. Everything comes from the rules
+    /// file, so the site shows the very numbers `engage check` enforces.
+    pub fn view(&self, lang: Lang) -> serde_json::Value {
+        let f = &self.facts;
+        let labels = |items: &[Item]| {
+            items
+                .iter()
+                .map(|i| i.label.get(lang).to_string())
+                .collect::<Vec<_>>()
+        };
+        let requirements: Vec<serde_json::Value> = self
+            .rules
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id.as_str(),
+                    "label": r.label.get(lang),
+                    "completeness": r.phase == crate::rule::Phase::Completeness,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "id": self.id,
+            "name": f.name.get(lang),
+            "short_name": f.short_name,
+            "organiser": f.organiser,
+            "credits": f.credits,
+            "extracurricular": f.extracurricular,
+            "teaching_languages": f.teaching_languages.iter().map(|l| l.code()).collect::<Vec<_>>(),
+            "min_hours": f.internship.min_hours,
+            "max_duration_years": f.max_duration_years,
+            "places_per_intake": f.places_per_intake,
+            "cost_per_place_eur": f.cost.per_place_eur,
+            "participant_cost_eur": f.cost.participant_eur,
+            "cost_note": f.cost.note.as_ref().map(|n| n.get(lang)),
+            "intake_months": f.intake_months,
+            "modules": labels(&f.modules),
+            "workshops_per_year": [f.workshops.per_year_min, f.workshops.per_year_max],
+            "workshops_language": f.workshops.language.code(),
+            "productions": f.portfolio.productions,
+            "production_kinds": labels(&f.portfolio.production_kinds),
+            "organisations_accepted": f.internship.organisation_kinds.iter().filter(|k| k.accepted).map(|k| k.label.get(lang)).collect::<Vec<_>>(),
+            "organisations_refused": f.internship.organisation_kinds.iter().filter(|k| !k.accepted).map(|k| k.label.get(lang)).collect::<Vec<_>>(),
+            "requirements": requirements,
+        })
+    }
+}
+
 /// Every programme of a site, by id.
 #[derive(Debug, Clone, Default)]
 pub struct Programmes {

@@ -296,6 +296,13 @@ impl Site {
             subsections,
         };
         ctx.insert("page", &page);
+        if let Some(prog) = p
+            .programme
+            .as_ref()
+            .and_then(|id| self.programmes.get(&id.value))
+        {
+            ctx.insert("programme", &prog.view(p.lang));
+        }
         if p.template_name() == "search" {
             ctx.insert("search", &serde_json::json!({ "index_url": format!("{}/{}", self.config.base_path, search_index_path(p.lang)) }));
         }
@@ -510,8 +517,8 @@ impl Site {
                 out.push(Output::Ics(lang, IcsScope::All));
                 out.extend(
                     self.programmes
-                        .iter()
-                        .map(|p| Output::Ics(lang, IcsScope::Programme(p.clone()))),
+                        .ids()
+                        .map(|p| Output::Ics(lang, IcsScope::Programme(p.to_string()))),
                 );
                 out.extend(
                     (0..self.calendar.events.len()).map(|i| Output::Ics(lang, IcsScope::Event(i))),
@@ -627,8 +634,9 @@ impl Site {
             "past": past,
             "feed_url": format!("{base}/{}", self.ics_path(lang, &IcsScope::All)),
             "programme_feeds": self.programmes.iter().map(|p| serde_json::json!({
-                "programme": p,
-                "url": format!("{base}/{}", self.ics_path(lang, &IcsScope::Programme(p.clone()))),
+                "programme": p.id,
+                "name": p.facts.name.get(lang),
+                "url": format!("{base}/{}", self.ics_path(lang, &IcsScope::Programme(p.id.clone()))),
             })).collect::<Vec<_>>(),
             "json_ld": calendar::json_ld(&shown, lang, &self.config.organisation, &self.config.base_url, permalink.as_deref()),
         })

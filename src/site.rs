@@ -18,11 +18,13 @@ use crate::faq;
 use crate::lang::Lang;
 use crate::link;
 use crate::output::Staging;
+use crate::programme::Programmes;
 use crate::theme::Theme;
 
 pub const IMAGE_ALT: RuleId = RuleId::new("content.image-alt");
 pub const ANCHOR_DUPLICATE: RuleId = RuleId::new("content.anchor-duplicate");
 pub const WRITE: RuleId = RuleId::new("build.write");
+pub const PROGRAMME_UNKNOWN: RuleId = RuleId::new("content.programme-unknown");
 
 /// What `engage build` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -52,8 +54,8 @@ pub struct Site {
     pub calendar: Calendar,
     /// The page with `template: calendar` in each language.
     pub calendar_pages: Vec<(Lang, PageId)>,
-    /// Ids of the programmes (data/programmes/<id>.yml).
-    pub programmes: Vec<String>,
+    /// The programmes of data/programmes/, their facts and rules.
+    pub programmes: Programmes,
     pub today: Date,
 }
 
@@ -87,7 +89,9 @@ impl Site {
                 ));
             }
         }
-        let programmes = programme_ids(root);
+        let ids = programme_ids(root);
+        let (programmes, prog_ds) = Programmes::load(root);
+        ds.extend(prog_ds);
         let ((theme, library), (calendar, cal_ds)) = rayon::join(
             || {
                 rayon::join(
@@ -95,7 +99,7 @@ impl Site {
                     || Library::load(root, &config.languages, options.drafts),
                 )
             },
-            || Calendar::load(root, &programmes),
+            || Calendar::load(root, &ids),
         );
         let (library, lib_ds) = library;
         ds.extend(lib_ds);
@@ -182,6 +186,27 @@ impl Site {
                         )
                         .with_hint(Text::new("donnez à ce titre un autre identifiant {#…}", "give this heading another {#…} id")),
                     );
+                }
+                if let Some(prog) = &p.programme {
+                    if self.programmes.get(&prog.value).is_none() && !self.programmes.is_broken(&prog.value) {
+                        let known: Vec<&str> = self.programmes.ids().collect();
+                        let hint = match crate::diagnostic::did_you_mean(&prog.value, known.iter().copied()) {
+                            Some(k) => Text::new(format!("vouliez-vous dire `{k}` ?"), format!("did you mean `{k}`?")),
+                            None => Text::new(
+                                format!("programmes connus : {} (fichiers de data/programmes/)", known.join(", ")),
+                                format!("known programmes: {} (files of data/programmes/)", known.join(", ")),
+                            ),
+                        };
+                        out.push(
+                            Diagnostic::error(
+                                PROGRAMME_UNKNOWN,
+                                &p.file,
+                                prog.position,
+                                Text::new(format!("programme inconnu `{}`", prog.value), format!("unknown programme `{}`", prog.value)),
+                            )
+                            .with_hint(hint),
+                        );
+                    }
                 }
                 if let Some(t) = &p.template {
                     if !self.theme.has_template(&t.value) {
