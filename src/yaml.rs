@@ -55,8 +55,21 @@ pub fn parse<T: DeserializeOwned>(
     file: &Path,
     first_line: u32,
 ) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str_with_options::<T>(text, options())
-        .map_err(|e| diagnostic_of(&e, file, first_line))
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
+        let mut d = diagnostic_of(&e, file, first_line);
+        if d.rule == SYNTAX && d.message.en.contains("tab") {
+            // The parser reports a tab where the scalar before it started;
+            // point at the tab itself, at or after that line.
+            let from = d.position.line.saturating_sub(first_line) as usize;
+            if let Some((n, col)) = text.lines().enumerate().skip(from).find_map(|(n, l)| {
+                let indent = l.len() - l.trim_start_matches([' ', '\t']).len();
+                l[..indent].find('\t').map(|c| (n, c))
+            }) {
+                d.position = Position::new(n as u32 + first_line, col as u32 + 1).with_len(1);
+            }
+        }
+        d
+    })
 }
 
 fn diagnostic_of(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> Diagnostic {
@@ -285,6 +298,11 @@ mod tests {
     fn tabs_are_explained() {
         let d = err("title: a\n\tweight: 1\n");
         assert_eq!(d.rule, SYNTAX, "{d:?}");
+        assert_eq!(
+            (d.position.line, d.position.column),
+            (3, 1),
+            "on the tab itself"
+        );
         assert!(d.hint.unwrap().en.contains("tabs"));
     }
 
