@@ -223,7 +223,9 @@ pub fn render(
     // pulldown-cmark may split one run of text into several events; join them
     // so typography sees "mot !" whole.
     let mut pending: Option<CowStr> = None;
+    let mut raw_html = false;
     for ev in Parser::new_ext(body, options()) {
+        raw_html |= matches!(ev, Event::Html(_) | Event::InlineHtml(_));
         if let Event::Text(t) = ev {
             pending = Some(match pending.take() {
                 None => t,
@@ -308,7 +310,24 @@ pub fn render(
     );
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if raw_html {
+        html = sanitize(&html);
+    }
     html
+}
+
+/// HTML typed into a page by its author goes through ammonia: scripts,
+/// styles, event handlers and unknown tags are removed and unclosed tags
+/// closed, so that nothing written in content/ can break the published
+/// site. Only pages that contain raw HTML pay for it.
+fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class"])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .link_rel(None)
+        .clean(html)
+        .to_string()
 }
 
 /// Calls `f` with each run of text of a Markdown body, without markup, for
@@ -459,6 +478,25 @@ mod tests {
         assert!(out.contains("checkbox"));
         assert!(out.contains("<del>old</del>"));
         assert!(out.contains("footnote"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_and_balanced() {
+        let out = html("## Titre\n\n<div onclick=\"x()\"><script>alert(1)</script><b>gras</b>\n\nSuite [lien](@/a.md).\n", Lang::En);
+        assert!(!out.contains("script") && !out.contains("onclick"), "{out}");
+        assert!(out.contains("<b>gras</b>"));
+        assert!(out.contains("<h2 id=\"titre\">"), "ids survive: {out}");
+        assert!(out.contains("href=\"/resolved/a.md\""));
+        assert_eq!(
+            out.matches("<div").count(),
+            out.matches("</div>").count(),
+            "balanced: {out}"
+        );
+        // Pages without raw HTML are left as pulldown-cmark wrote them.
+        assert_eq!(
+            html("plain *text*", Lang::En),
+            "<p>plain <em>text</em></p>\n"
+        );
     }
 
     #[test]

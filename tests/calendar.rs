@@ -76,7 +76,10 @@ fn dates_statuses_and_languages_on_each_page() {
         "{en}"
     );
     assert!(en.contains("Given in French"));
-    assert!(en.contains("<span class=\"fallback\">(in French)</span>"), "the fallback is visible");
+    assert!(
+        en.contains("<span class=\"fallback\">(in French)</span>"),
+        "the fallback is visible"
+    );
     assert!(
         !fr.contains("Donné en français"),
         "no need to say it on the French page"
