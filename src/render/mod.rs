@@ -7,17 +7,18 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::calendar::{self, Event, EventView};
+use crate::calendar::EventView;
 use crate::content::{Missing, PageId};
 use crate::diagnostic::Diagnostic;
-use crate::ical;
 use crate::lang::Lang;
 use crate::link;
 use crate::markdown::{self, Heading};
 use crate::page::PageKind;
-use crate::search;
 use crate::site::Site;
 use crate::theme::{template_error, TEMPLATE_RENDER};
+
+mod calendar;
+mod search;
 
 /// One file the build writes.
 #[derive(Debug, Clone)]
@@ -574,183 +575,6 @@ impl Site {
             ),
         })
     }
-}
-
-impl Site {
-    /// The page showing the calendar in `lang` (`template: calendar`).
-    pub fn calendar_page(&self, lang: Lang) -> Option<PageId> {
-        self.calendar_pages
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, id)| *id)
-    }
-
-    fn ics_path(&self, lang: Lang, scope: &IcsScope) -> String {
-        match scope {
-            IcsScope::All => format!("{}/calendar.ics", lang.code()),
-            IcsScope::Programme(p) => format!("{}/calendar/{p}.ics", lang.code()),
-            IcsScope::Event(i) => event_ics_path(lang, &self.calendar.events[*i].id),
-        }
-    }
-
-    fn event_view(&self, e: &Event, lang: Lang) -> EventView {
-        let page = self
-            .calendar_page(lang)
-            .map(|id| format!("{}{}", self.config.base_path, self.library.urls[id]));
-        let ics = format!("{}/{}", self.config.base_path, event_ics_path(lang, &e.id));
-        calendar::event_view(e, lang, page.as_deref(), ics)
-    }
-
-    fn calendar_ctx(&self, lang: Lang) -> Value {
-        let months: Vec<Value> = calendar::by_month(self.calendar.upcoming(self.today))
-            .into_values()
-            .map(|events| {
-                let first = events[0].when.first_day();
-                serde_json::json!({
-                    "id": format!("{}-{:02}", first.year(), first.month()),
-                    "label": calendar::month_label(first, lang),
-                    "events": events.iter().map(|e| self.event_view(e, lang)).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        let past: Vec<EventView> = self
-            .calendar
-            .past_this_year(self.today)
-            .into_iter()
-            .map(|e| self.event_view(e, lang))
-            .collect();
-        let shown: Vec<&Event> = self
-            .calendar
-            .upcoming(self.today)
-            .chain(self.calendar.past_this_year(self.today))
-            .collect();
-        let permalink = self
-            .calendar_page(lang)
-            .map(|id| self.permalink(&self.library.urls[id]));
-        let base = &self.config.base_path;
-        serde_json::json!({
-            "today": calendar::day_label(self.today, lang),
-            "months": months,
-            "past": past,
-            "feed_url": format!("{base}/{}", self.ics_path(lang, &IcsScope::All)),
-            "programme_feeds": self.programmes.iter().map(|p| serde_json::json!({
-                "programme": p.id,
-                "name": p.facts.name.get(lang),
-                "url": format!("{base}/{}", self.ics_path(lang, &IcsScope::Programme(p.id.clone()))),
-            })).collect::<Vec<_>>(),
-            "json_ld": calendar::json_ld(&shown, lang, &self.config.organisation, &self.config.base_url, permalink.as_deref()),
-        })
-    }
-
-    fn ics(&self, lang: Lang, scope: &IcsScope) -> String {
-        let events: Vec<&Event> = match scope {
-            IcsScope::All => self.calendar.events.iter().collect(),
-            IcsScope::Programme(p) => self
-                .calendar
-                .events
-                .iter()
-                .filter(|e| &e.programme == p)
-                .collect(),
-            IcsScope::Event(i) => self.calendar.events.get(*i).into_iter().collect(),
-        };
-        let page = self
-            .calendar_page(lang)
-            .map(|id| self.permalink(&self.library.urls[id]));
-        let host = self
-            .config
-            .base_url
-            .split("://")
-            .nth(1)
-            .unwrap_or("")
-            .split('/')
-            .next()
-            .unwrap_or("");
-        let name = match scope {
-            IcsScope::Programme(p) => format!("{} ({p})", self.config.title(lang)),
-            _ => self.config.title(lang).to_string(),
-        };
-        ical::feed(
-            &events,
-            &ical::FeedContext {
-                host,
-                page_url: page.as_deref(),
-                today: self.today,
-                lang,
-                name: &name,
-            },
-        )
-    }
-}
-
-impl Site {
-    /// The search index of one language: every page, and every FAQ
-    /// question as its own result pointing at its anchor.
-    pub fn search_index(&self, lang: Lang) -> search::Index {
-        use rayon::prelude::*;
-        let base = &self.config.base_path;
-        // The stems of a text: its front-matter description and Markdown.
-        let stems = |description: &str, markdown: &str| {
-            let mut s = search::Stems::default();
-            s.add(description);
-            markdown::for_each_text(markdown, |t| s.add(t));
-            s
-        };
-        let ids: Vec<PageId> = (0..self.library.pages.len())
-            .filter(|&id| self.library.pages[id].lang == lang)
-            .collect();
-        let entries: Vec<search::Entry> = ids
-            .into_par_iter()
-            .flat_map_iter(|id| {
-                let p = &self.library.pages[id];
-                let url = format!("{base}{}", self.library.urls[id]);
-                let section = self
-                    .library
-                    .get(&format!("{}/_index", p.parent_dir()), lang)
-                    .filter(|_| p.kind == PageKind::Page && !p.dir().is_empty())
-                    .map(|s| self.library.pages[s].title.clone())
-                    .unwrap_or_else(|| self.config.title(lang).to_string());
-                let page_doc = |text| {
-                    search::Entry::new(
-                        search::Doc {
-                            url: url.clone(),
-                            title: p.title.clone(),
-                            section: section.clone(),
-                        },
-                        text,
-                    )
-                };
-                let mut entries = Vec::new();
-                match self.faqs.get(&id) {
-                    Some(outline) => {
-                        entries.push(page_doc(stems(
-                            &p.description,
-                            p.body.get(outline.intro.clone()).unwrap_or(""),
-                        )));
-                        for q in outline.questions() {
-                            let h = &p.scan.headings[q.heading];
-                            let doc = search::Doc {
-                                url: format!("{url}#{}", h.id),
-                                title: h.title.clone(),
-                                section: p.title.clone(),
-                            };
-                            entries.push(search::Entry::new(
-                                doc,
-                                stems("", p.body.get(q.answer.clone()).unwrap_or("")),
-                            ));
-                        }
-                    }
-                    None => entries.push(page_doc(stems(&p.description, &p.body))),
-                }
-                entries
-            })
-            .collect();
-        search::Index::build(entries)
-    }
-}
-
-/// Where the "add to my calendar" file of one event lives.
-fn event_ics_path(lang: Lang, id: &str) -> String {
-    format!("{}/calendar/events/{id}.ics", lang.code())
 }
 
 fn xml_escape(s: &str) -> String {
