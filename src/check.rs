@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Severity, Text};
 use crate::lang::Lang;
-use crate::portfolio::{self, Hours, Located, Record, Status};
+use crate::portfolio::{self, Credits, Hours, Located, Part, Record, Status};
 use crate::programme::{Programme, Programmes};
 use crate::rule::{Arg, Check, Document, Phase, Rule};
 
@@ -55,6 +55,25 @@ pub struct Progress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement: Option<Count<u32>>,
     pub workshops: u32,
+    /// Workshops attended are part of the programme (the summary shows
+    /// their count only then).
+    #[serde(skip)]
+    pub shows_workshops: bool,
+    /// Credits per cycle followed (ESCOM), by cycle id.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub credits: BTreeMap<String, Count<Credits>>,
+    /// Sessions attended per module (CIRÉ), by module id.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub attendance: BTreeMap<String, Attendance>,
+    /// Modules attended in full, out of those required (CIRÉ).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_modules: Option<Count<u32>>,
+    /// Mandatory elements given (micro-credentials).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elements: Option<Count<u32>>,
+    /// Keys of the mandatory elements still missing (`awarding_body`…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_elements: Vec<&'static str>,
     /// The last day on which activities count.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -68,6 +87,17 @@ fn serialize_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok,
         Some(d) => s.collect_str(d),
         None => s.serialize_none(),
     }
+}
+
+/// Attendance of one module of sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Attendance {
+    /// Sessions attended.
+    pub done: u32,
+    /// Sessions in the module.
+    pub required: u32,
+    /// Every session was attended: the attendance certificate is due.
+    pub certificate: bool,
 }
 
 /// The result of checking one record.
@@ -99,6 +129,26 @@ fn severity(rule: &Rule, status: Status) -> Option<Severity> {
     }
 }
 
+/// The record has this part (the loader reported it when a rule needs it
+/// and it is not there).
+fn has_part(record: &Record, part: Part) -> bool {
+    match part {
+        Part::Enrolment => record.enrolment.is_some(),
+        Part::Intake => record.intake.is_some(),
+        Part::Internship => record.internship.is_some(),
+        Part::Eligibility => record.eligibility.is_some(),
+        Part::Years => !record.years.is_empty(),
+        Part::Credential => record.credential.is_some(),
+        Part::Modules
+        | Part::Workshops
+        | Part::Productions
+        | Part::Analysis
+        | Part::Assessment
+        | Part::Actions
+        | Part::Attendance => true,
+    }
+}
+
 /// Checks one record against its programme on `today`.
 pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outcome {
     let mut out = Outcome {
@@ -107,9 +157,11 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
     };
     let file = &record.file;
     let status = record.status.value;
-    let ship = &record.internship;
+    let no_internship = portfolio::Internship::default();
+    let ship = record.internship.as_ref().unwrap_or(&no_internship);
     let status_at = record.status.at;
     out.progress.workshops = record.workshops.len() as u32;
+    out.progress.shows_workshops = programme.facts.workshops.is_some();
     hours_per_day(record, &mut out.diagnostics);
     // Activity dates: what "no activity before enrolment" and "within two
     // years" are about. Signatures are not activity: an agreement is often
@@ -120,10 +172,44 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
         .map(|e| &e.date)
         .chain(record.modules.iter().map(|m| &m.completed))
         .chain(record.workshops.iter().map(|w| &w.date))
+        .chain(
+            record
+                .attendance
+                .iter()
+                .flat_map(|m| m.sessions.iter().map(|s| &s.date)),
+        )
+        .collect();
+    // Dates that are not activities but cannot lie in the future either.
+    let other_dates: Vec<&Located<Date>> = ship
+        .agreement
+        .iter()
+        .map(|(_, d)| d)
+        .chain(record.enrolment.as_ref())
+        .chain(record.eligibility.iter().map(|e| &e.residence_permit))
+        .chain(
+            record
+                .attendance
+                .iter()
+                .filter_map(|m| m.certificate.as_ref()),
+        )
+        .chain(record.credential.iter().filter_map(|c| c.issued.as_ref()))
         .collect();
     let first_hour = ship.entries.iter().map(|e| e.date.value).min();
+    // Credits of each action on the programme's scale, computed once.
+    let action_credits: Vec<Credits> = record
+        .actions
+        .iter()
+        .map(|a| programme.credits_for(a.hours()))
+        .collect();
     for rule in &programme.rules {
         let sev = severity(rule, status);
+        if !rule.check.requires().iter().all(|p| has_part(record, *p)) {
+            // Already reported by the loader (`record.part-missing`).
+            if rule.phase == Phase::Completeness {
+                out.complete = false;
+            }
+            continue;
+        }
         let mut report = |at: Position, args: &[Arg]| {
             if let Some(sev) = sev {
                 out.diagnostics.push(rule.diagnostic(sev, file, at, args));
@@ -131,7 +217,11 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
         };
         match &rule.check {
             Check::IntakeMonth { months } => {
-                let intake = record.intake.value;
+                let Some(intake) = &record.intake else {
+                    continue;
+                };
+                let intake_at = intake.at;
+                let intake = intake.value;
                 if !months.contains(&intake.month) {
                     let list = months
                         .iter()
@@ -139,17 +229,17 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
                         .collect::<Vec<_>>()
                         .join(", ");
                     report(
-                        record.intake.at,
+                        intake_at,
                         &[Arg::same("intake", intake), Arg::same("months", list)],
                     );
                 }
             }
             Check::NotAfterToday => {
-                let signatures = ship.agreement.iter().map(|(_, d)| d);
-                for d in std::iter::once(&record.enrolment)
-                    .chain(signatures)
-                    .chain(activities.iter().copied())
-                {
+                let mut dates: Vec<&Located<Date>> =
+                    other_dates.iter().chain(&activities).copied().collect();
+                // In file order, as a student reads them.
+                dates.sort_by_key(|d| d.at);
+                for d in dates {
                     if d.value > today {
                         report(
                             d.at,
@@ -159,20 +249,26 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
                 }
             }
             Check::NotBeforeEnrolment => {
+                let Some(enrolment) = &record.enrolment else {
+                    continue;
+                };
                 for d in &activities {
-                    if d.value < record.enrolment.value {
+                    if d.value < enrolment.value {
                         report(
                             d.at,
                             &[
                                 Arg::same("date", d.value),
-                                Arg::same("enrolment", record.enrolment.value),
+                                Arg::same("enrolment", enrolment.value),
                             ],
                         );
                     }
                 }
             }
             Check::WithinYears { years } => {
-                let Some(deadline) = last_day(record.enrolment.value, *years) else {
+                let Some(enrolment) = &record.enrolment else {
+                    continue;
+                };
+                let Some(deadline) = last_day(enrolment.value, *years) else {
                     continue;
                 };
                 out.progress.deadline = Some(deadline);
@@ -191,12 +287,15 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
                 }
             }
             Check::DeadlineNotPassed { years } => {
-                let Some(deadline) = last_day(record.enrolment.value, *years) else {
+                let Some(enrolment) = &record.enrolment else {
+                    continue;
+                };
+                let Some(deadline) = last_day(enrolment.value, *years) else {
                     continue;
                 };
                 if status == Status::InProgress && today > deadline {
                     report(
-                        record.enrolment.at,
+                        enrolment.at,
                         &[
                             Arg::same("deadline", deadline),
                             Arg::same("today", today),
@@ -357,6 +456,254 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
             }
             // Checked across records by `check_cohorts`.
             Check::PlacesPerIntake { .. } => {}
+            Check::ActionInYears => {
+                for a in &record.actions {
+                    let cycle_label = |id: &str| {
+                        programme
+                            .cycle(id)
+                            .map_or_else(|| Text::new(id, id), |c| c.label.text())
+                    };
+                    match record.years.iter().find(|y| y.year.value == a.year.value) {
+                        None => report(
+                            a.year.at,
+                            &[
+                                Arg::same("year", a.year.value),
+                                Arg::text("cycle", cycle_label(&a.cycle.value)),
+                                Arg::text(
+                                    "expected",
+                                    Text::new(
+                                        "aucun (année absente de `years:`)",
+                                        "none (the year is not in `years:`)",
+                                    ),
+                                ),
+                            ],
+                        ),
+                        Some(y) if y.cycle != a.cycle.value => report(
+                            a.cycle.at,
+                            &[
+                                Arg::same("year", a.year.value),
+                                Arg::text("cycle", cycle_label(&a.cycle.value)),
+                                Arg::text("expected", cycle_label(&y.cycle)),
+                            ],
+                        ),
+                        Some(_) => {}
+                    }
+                }
+            }
+            Check::ActionCredits => {
+                let minimum = programme
+                    .facts
+                    .actions
+                    .iter()
+                    .flat_map(|f| f.credit_scale.first())
+                    .map(|b| b.from_hours)
+                    .next()
+                    .unwrap_or_default();
+                for (a, c) in record.actions.iter().zip(&action_credits) {
+                    if *c == Credits::ZERO {
+                        report(
+                            a.hours_at,
+                            &[Arg::same("hours", a.hours()), Arg::same("minimum", minimum)],
+                        );
+                    }
+                }
+            }
+            Check::CreditsPerCycle { credits } => {
+                // Cycles in the programme's order, as followed by the record.
+                for cycle in programme.cycles() {
+                    let Some(first) = record.years.iter().find(|y| y.cycle == cycle.id) else {
+                        continue;
+                    };
+                    let done: Credits = record
+                        .actions
+                        .iter()
+                        .zip(&action_credits)
+                        .filter(|(a, _)| a.cycle.value == cycle.id)
+                        .map(|(_, c)| *c)
+                        .sum();
+                    let count = Count {
+                        done,
+                        required: *credits,
+                    };
+                    out.progress.credits.insert(cycle.id.clone(), count);
+                    if !count.is_met() {
+                        out.complete = false;
+                        report(
+                            first.year.at,
+                            &[
+                                Arg::text("cycle", cycle.label.text()),
+                                Arg::same("done", done),
+                                Arg::same("required", credits),
+                            ],
+                        );
+                    }
+                }
+            }
+            Check::YearWithoutCredit {
+                credits,
+                starts_month,
+            } => {
+                for y in &record.years {
+                    let over = y
+                        .year
+                        .value
+                        .last_day(*starts_month)
+                        .is_some_and(|last| today > last);
+                    if !over {
+                        continue;
+                    }
+                    let in_cycle = |keep: &dyn Fn(&portfolio::Action) -> bool| -> Credits {
+                        record
+                            .actions
+                            .iter()
+                            .zip(&action_credits)
+                            .filter(|(a, _)| a.cycle.value == y.cycle && keep(a))
+                            .map(|(_, c)| *c)
+                            .sum()
+                    };
+                    let this_year = in_cycle(&|a| a.year.value == y.year.value);
+                    let so_far = in_cycle(&|a| a.year.value <= y.year.value);
+                    let needed = so_far.until(*credits);
+                    if this_year > Credits::ZERO || needed == Credits::ZERO {
+                        continue;
+                    }
+                    let cycle = programme
+                        .cycle(&y.cycle)
+                        .map_or_else(|| Text::new(&y.cycle, &y.cycle), |c| c.label.text());
+                    report(
+                        y.year.at,
+                        &[
+                            Arg::same("year", y.year.value),
+                            Arg::same("next_year", y.year.value.next()),
+                            Arg::text("cycle", cycle),
+                            Arg::same("done", so_far),
+                            Arg::same("needed", needed),
+                            Arg::same("required", credits),
+                        ],
+                    );
+                }
+            }
+            Check::PermitWithinYears { years } => {
+                let (Some(e), Some(registration)) = (&record.eligibility, &record.enrolment) else {
+                    continue;
+                };
+                let permit = &e.residence_permit;
+                // "Less than five years": registering on the fifth
+                // anniversary is too late; the limit is the day before.
+                let Some(limit) = last_day(permit.value, *years) else {
+                    continue;
+                };
+                if permit.value > registration.value || registration.value > limit {
+                    report(
+                        permit.at,
+                        &[
+                            Arg::same("permit", permit.value),
+                            Arg::same("registration", registration.value),
+                            Arg::same("years", years),
+                            Arg::same("limit", limit),
+                        ],
+                    );
+                }
+            }
+            Check::NationalityOutside { countries } => {
+                let Some(e) = &record.eligibility else {
+                    continue;
+                };
+                for n in &e.nationalities {
+                    if countries.contains(&n.value) {
+                        report(n.at, &[Arg::same("nationality", &n.value)]);
+                    }
+                }
+            }
+            Check::SpeaksLanguage { language } => {
+                let Some(e) = &record.eligibility else {
+                    continue;
+                };
+                if !e.languages.iter().any(|l| l == language) {
+                    report(e.languages_at, &[Arg::same("language", language)]);
+                }
+            }
+            Check::CertificateDue => {
+                for m in &record.attendance {
+                    let Some(module) = programme.module(&m.module.value) else {
+                        continue;
+                    };
+                    let total = module.sessions.unwrap_or(0);
+                    let done = m.sessions.len() as u32;
+                    out.progress.attendance.insert(
+                        m.module.value.clone(),
+                        Attendance {
+                            done,
+                            required: total,
+                            certificate: done >= total,
+                        },
+                    );
+                    if let Some(c) = &m.certificate {
+                        if done < total {
+                            report(
+                                c.at,
+                                &[
+                                    Arg::text("module", module.label.text()),
+                                    Arg::same("attended", done),
+                                    Arg::same("sessions", total),
+                                ],
+                            );
+                        }
+                    }
+                }
+            }
+            Check::FullModules { count } => {
+                let full = record
+                    .attendance
+                    .iter()
+                    .filter(|m| {
+                        programme
+                            .module(&m.module.value)
+                            .and_then(|p| p.sessions)
+                            .is_some_and(|total| m.sessions.len() as u32 >= total)
+                    })
+                    .count() as u32;
+                let c = Count {
+                    done: full,
+                    required: *count,
+                };
+                out.progress.full_modules = Some(c);
+                if !c.is_met() {
+                    out.complete = false;
+                    report(
+                        record.attendance_at.unwrap_or(status_at),
+                        &[Arg::same("done", c.done), Arg::same("required", c.required)],
+                    );
+                }
+            }
+            Check::CredentialElements { elements } => {
+                let empty = portfolio::Credential::default();
+                let credential = record.credential.as_ref().unwrap_or(&empty);
+                let at = record.credential.as_ref().map_or(status_at, |c| c.at);
+                let missing: Vec<_> = elements.iter().filter(|e| !credential.has(**e)).collect();
+                out.progress.elements = Some(Count {
+                    done: (elements.len() - missing.len()) as u32,
+                    required: elements.len() as u32,
+                });
+                out.progress.missing_elements = missing.iter().map(|e| e.key()).collect();
+                if !missing.is_empty() {
+                    out.complete = false;
+                }
+                for e in missing {
+                    report(at, &[Arg::text("element", e.label())]);
+                }
+            }
+            Check::CreditsBelow { credits } => {
+                let Some(w) = record.credential.as_ref().and_then(|c| c.workload.as_ref()) else {
+                    continue;
+                };
+                if w.value >= *credits {
+                    report(
+                        w.at,
+                        &[Arg::same("credits", w.value), Arg::same("limit", credits)],
+                    );
+                }
+            }
         }
     }
     out
@@ -365,7 +712,7 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
 /// More than 24 hours on one day cannot be true, whatever the programme.
 fn hours_per_day(record: &Record, ds: &mut Diagnostics) {
     let mut per_day: BTreeMap<Date, Hours> = BTreeMap::new();
-    for e in &record.internship.entries {
+    for e in record.internship.iter().flat_map(|i| &i.entries) {
         let total = per_day.entry(e.date.value).or_default();
         let before = *total;
         *total = total.saturating_add(e.hours.value);
@@ -408,22 +755,25 @@ pub fn check_cohorts(records: &[Record], programmes: &Programmes) -> Diagnostics
             };
             let mut cohorts: BTreeMap<_, Vec<&Record>> = BTreeMap::new();
             for r in records.iter().filter(|r| r.programme == programme.id) {
-                cohorts.entry(r.intake.value).or_default().push(r);
+                // A record without intake or enrolment was reported when loaded.
+                if let (Some(intake), Some(_)) = (&r.intake, &r.enrolment) {
+                    cohorts.entry(intake.value).or_default().push(r);
+                }
             }
             for (intake, mut members) in cohorts {
                 if members.len() <= places as usize {
                     continue;
                 }
-                members.sort_by(|a, b| {
-                    (a.enrolment.value, &a.handle).cmp(&(b.enrolment.value, &b.handle))
-                });
+                let key = |r: &&Record| (r.enrolment.as_ref().map(|e| e.value), r.handle.clone());
+                members.sort_by_key(key);
                 let enrolled = members.len();
                 for r in &members[places as usize..] {
                     if let Some(sev) = severity(rule, r.status.value) {
+                        let at = r.intake.as_ref().map_or(Position::file(), |i| i.at);
                         ds.push(rule.diagnostic(
                             sev,
                             &r.file,
-                            r.intake.at,
+                            at,
                             &[
                                 Arg::same("intake", intake),
                                 Arg::same("enrolled", enrolled),
@@ -624,7 +974,40 @@ pub fn write_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::i
                 c.required
             ));
         }
-        parts.push(format!("{} {}", t("ateliers", "workshops"), p.workshops));
+        for (cycle, c) in &p.credits {
+            parts.push(format!("{cycle} {}/{} ECTS", c.done, c.required));
+        }
+        for (module, a) in &p.attendance {
+            parts.push(format!(
+                "{module} {}/{}{}",
+                a.done,
+                a.required,
+                if a.certificate {
+                    t(" (attestation due)", " (certificate due)")
+                } else {
+                    ""
+                }
+            ));
+        }
+        if let Some(c) = p.full_modules {
+            parts.push(format!(
+                "{} {}/{}",
+                t("modules complets", "full modules"),
+                c.done,
+                c.required
+            ));
+        }
+        if let Some(c) = p.elements {
+            parts.push(format!(
+                "{} {}/{}",
+                t("éléments", "elements"),
+                c.done,
+                c.required
+            ));
+        }
+        if p.shows_workshops {
+            parts.push(format!("{} {}", t("ateliers", "workshops"), p.workshops));
+        }
         if let Some(d) = p.deadline {
             parts.push(format!("{} {d}", t("échéance", "deadline")));
         }
@@ -639,6 +1022,16 @@ pub fn write_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::i
             ));
         }
         writeln!(out, "{:width$}  {}", r.handle, parts.join(", "))?;
+        let missing = missing(p, lang);
+        if !r.complete && !missing.is_empty() {
+            writeln!(
+                out,
+                "{:width$}  {} {}",
+                "",
+                t("manque :", "missing:"),
+                missing.join(", ")
+            )?;
+        }
     }
     let (e, w) = (
         report.diagnostics.error_count(),
@@ -656,6 +1049,62 @@ pub fn write_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::i
             report.records.len()
         ),
     }
+}
+
+/// What a record still lacks before it can be submitted, in words a
+/// student acts on: `30 h`, `2 productions`, `the self-reflective analysis`.
+pub fn missing(p: &Progress, lang: Lang) -> Vec<String> {
+    let t = |fr: &str, en: &str| match lang {
+        Lang::Fr => fr.to_string(),
+        Lang::En => en.to_string(),
+    };
+    let mut out = Vec::new();
+    if let Some(c) = p.hours.filter(|c| !c.is_met()) {
+        let left = Hours::from_minutes(c.required.minutes() - c.done.minutes());
+        out.push(format!("{left} h"));
+    }
+    if let Some(c) = p.productions.filter(|c| !c.is_met()) {
+        out.push(format!("{} production(s)", c.required - c.done));
+    }
+    if let Some(c) = p.modules.filter(|c| !c.is_met()) {
+        out.push(format!(
+            "{} {}",
+            c.required - c.done,
+            t("module(s) en ligne", "online module(s)")
+        ));
+    }
+    if p.analysis == Some(false) {
+        out.push(t("l’analyse réflexive", "the self-reflective analysis"));
+    }
+    if p.assessment == Some(false) {
+        out.push(t("la grille d’évaluation", "the assessment grid"));
+    }
+    if let Some(c) = p.agreement.filter(|c| !c.is_met()) {
+        out.push(format!(
+            "{} {}",
+            c.required - c.done,
+            t(
+                "signature(s) de la convention",
+                "signature(s) of the agreement"
+            )
+        ));
+    }
+    for (cycle, c) in p.credits.iter().filter(|(_, c)| !c.is_met()) {
+        let en = format!("{} ECTS in the {cycle} cycle", c.done.until(c.required));
+        let fr = format!("{} ECTS en cycle {cycle}", c.done.until(c.required));
+        out.push(t(&fr, &en));
+    }
+    if let Some(c) = p.full_modules.filter(|c| !c.is_met()) {
+        out.push(format!(
+            "{} {}",
+            c.required - c.done,
+            t("module(s) suivi(s) en entier", "module(s) attended in full")
+        ));
+    }
+    for key in &p.missing_elements {
+        out.push(format!("`{key}`"));
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -679,7 +1128,10 @@ struct JsonReport<'a> {
 /// `{"diagnostics":[{"file","line","column","rule","severity","message","hint"}],
 ///   "records":[{"handle","programme","status","complete","errors","warnings",
 ///   "hours":{"done","required"},"productions":…,"modules":…,"analysis",
-///   "assessment","agreement":…,"workshops","deadline"}]}`.
+///   "assessment","agreement":…,"workshops","credits":{"<cycle>":{"done","required"}},
+///   "attendance":{"<module>":{"done","required","certificate"}},"full_modules":…,
+///   "elements":…,"missing_elements":[…],"deadline"}]}`; a programme's
+///   progress fields appear only when one of its rules fills them.
 pub fn write_json(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::Result<()> {
     let diagnostics = report
         .diagnostics

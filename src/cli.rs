@@ -48,6 +48,14 @@ pub enum Command {
         after_help = "Examples:\n  engage check\n  engage check data/portfolios/alice\n  engage check --today 2026-01-15 --format json"
     )]
     Check(crate::cmd::check::CheckArgs),
+    /// Create a file from a template (a student's record).
+    #[command(
+        after_help = "Examples:\n  engage new portfolio --programme ceci --handle alice\n  engage --lang en new portfolio --programme escom --handle hugo"
+    )]
+    New(crate::cmd::new::NewArgs),
+    /// Write JSON Schemas of programme and record files, for editors.
+    #[command(after_help = "Examples:\n  engage schema\n  engage schema --output /tmp/schemas")]
+    Schema(crate::cmd::schema::SchemaArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,6 +87,8 @@ pub fn main() -> ExitCode {
     let code = match &cli.command {
         Command::Build(args) => crate::cmd::build::run(&cli.root, lang, args),
         Command::Check(args) => crate::cmd::check::run(&cli.root, lang, args),
+        Command::New(args) => crate::cmd::new::run(&cli.root, lang, args),
+        Command::Schema(args) => crate::cmd::schema::run(&cli.root, lang, args),
     };
     ExitCode::from(code)
 }

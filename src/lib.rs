@@ -24,6 +24,7 @@ pub mod portfolio;
 pub mod programme;
 pub mod render;
 pub mod rule;
+pub mod scaffold;
 pub mod search;
 pub mod site;
 pub mod slug;

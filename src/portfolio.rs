@@ -8,12 +8,18 @@
 //! module ids, files that exist inside the record folder), reporting every
 //! problem it meets rather than the first. A [`Record`] is known good: the
 //! checks of `check.rs` are pure functions of it, its programme and today.
+//!
+//! Records of different programmes have different parts (an internship for
+//! CECi, years and actions for ESCOM, eligibility and attendance for CIRÉ,
+//! a credential for micro-credentials): which ones follows from the rules of
+//! the record's programme, and a part it does not use is refused.
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 
@@ -62,6 +68,24 @@ pub const DUPLICATE: RuleId = RuleId::new("record.duplicate");
 pub const FILE_MISSING: RuleId = RuleId::new("record.file-missing");
 /// A referenced path that is absolute, has `..`, or is a link leading out of the record folder.
 pub const FILE_OUTSIDE: RuleId = RuleId::new("record.file-outside");
+/// A part of the record (`internship:`, `years:`…) that a rule of its
+/// programme needs is not written.
+pub const PART_MISSING: RuleId = RuleId::new("record.part-missing");
+/// A part of the record that no rule of its programme reads.
+pub const PART_UNEXPECTED: RuleId = RuleId::new("record.part-unexpected");
+/// An academic year not written `2024-2025`.
+pub const YEAR_INVALID: RuleId = RuleId::new("record.year-invalid");
+/// A country not written as an ISO 3166-1 alpha-2 code (`BE`).
+pub const COUNTRY_INVALID: RuleId = RuleId::new("record.country-invalid");
+/// A session number outside the sessions of its module, or listed twice.
+pub const SESSION_INVALID: RuleId = RuleId::new("record.session-invalid");
+/// An EQF level outside 1–8.
+pub const LEVEL_INVALID: RuleId = RuleId::new("record.level-invalid");
+/// A workload in credits that is not above zero.
+pub const CREDITS_INVALID: RuleId = RuleId::new("record.credits-invalid");
+
+/// Far above any real action (a year of weekly tutoring is about 60 h).
+const MAX_ACTION_HOURS: Hours = Hours(1000 * 60);
 
 // ---------------------------------------------------------------------------
 // Domain values
@@ -134,6 +158,19 @@ impl<'de> Deserialize<'de> for Hours {
     }
 }
 
+impl JsonSchema for Hours {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Hours".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Hours, as a number (`3`, `2.5`)",
+            "type": "number",
+            "minimum": 0
+        })
+    }
+}
+
 /// A student's handle on the git hosting service, which names their folder.
 ///
 /// Same alphabet as GitHub's: letters, digits and single hyphens, not at
@@ -165,7 +202,7 @@ impl fmt::Display for Handle {
 }
 
 /// Where a record stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Completeness rules show as progress.
@@ -192,7 +229,7 @@ impl Status {
 }
 
 /// Who supervises the internship.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SupervisorRole {
     /// A member of the organisation's staff or board (an association).
@@ -269,6 +306,212 @@ impl Serialize for Intake {
     }
 }
 
+/// ECTS credits, counted in hundredths so that sums and comparisons are
+/// exact (0.5 + 1.5 reaches 2, and 9.99 stays below 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Credits(u32);
+
+impl Credits {
+    /// No credit.
+    pub const ZERO: Credits = Credits(0);
+
+    /// Credits from hundredths of a credit (`50` is 0.5).
+    pub const fn from_hundredths(h: u32) -> Credits {
+        Credits(h)
+    }
+    /// Credits as written in YAML (`2`, `0.5`), rounded to the hundredth;
+    /// `None` for negative, non-finite or absurdly large values.
+    pub fn from_ects(c: f64) -> Option<Credits> {
+        if !(0.0..=10_000.0).contains(&c) {
+            return None;
+        }
+        Some(Credits((c * 100.0).round() as u32))
+    }
+    /// Sum that cannot overflow.
+    pub fn saturating_add(self, other: Credits) -> Credits {
+        Credits(self.0.saturating_add(other.0))
+    }
+    /// What is left to reach `target` (zero once reached).
+    pub fn until(self, target: Credits) -> Credits {
+        Credits(target.0.saturating_sub(self.0))
+    }
+}
+
+impl std::iter::Sum for Credits {
+    fn sum<I: Iterator<Item = Credits>>(iter: I) -> Credits {
+        iter.fold(Credits(0), Credits::saturating_add)
+    }
+}
+
+impl fmt::Display for Credits {
+    /// `2`, `0.5`, `1.25`: at most two decimals, no trailing zero.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (whole, rest) = (self.0 / 100, self.0 % 100);
+        if rest == 0 {
+            return write!(f, "{whole}");
+        }
+        let s = format!("{whole}.{rest:02}");
+        f.write_str(s.trim_end_matches('0'))
+    }
+}
+
+impl Serialize for Credits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(f64::from(self.0) / 100.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Credits {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Credits, D::Error> {
+        let c = f64::deserialize(d)?;
+        Credits::from_ects(c).ok_or_else(|| {
+            serde::de::Error::custom(format!("invalid credits {c}: expected a positive number"))
+        })
+    }
+}
+
+impl JsonSchema for Credits {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Credits".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "ECTS credits, as a number (`2`, `0.5`)",
+            "type": "number",
+            "minimum": 0
+        })
+    }
+}
+
+/// An academic year, written `2024-2025`: it starts in the first year (in
+/// September in the programmes we know) and ends in the second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AcademicYear {
+    /// The calendar year in which it starts.
+    pub start: i16,
+}
+
+impl AcademicYear {
+    /// `2024-2025`; the second year must follow the first.
+    pub fn parse(s: &str) -> Option<AcademicYear> {
+        let (a, b) = s.split_once('-')?;
+        if a.len() != 4 || b.len() != 4 {
+            return None;
+        }
+        let start: i16 = a.parse().ok()?;
+        let end: i16 = b.parse().ok()?;
+        (start > 0 && start < 9999 && end == start + 1).then_some(AcademicYear { start })
+    }
+    /// The year after this one.
+    pub fn next(self) -> AcademicYear {
+        AcademicYear {
+            start: self.start.saturating_add(1),
+        }
+    }
+    /// Its first day, when years start on the first of `month`.
+    pub fn first_day(self, month: u8) -> Option<Date> {
+        Date::new(self.start, month as i8, 1).ok()
+    }
+    /// Its last day, when years start on the first of `month`.
+    pub fn last_day(self, month: u8) -> Option<Date> {
+        self.next().first_day(month)?.yesterday().ok()
+    }
+}
+
+impl fmt::Display for AcademicYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:04}", self.start, self.start + 1)
+    }
+}
+
+impl Serialize for AcademicYear {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A country, as its ISO 3166-1 alpha-2 code (`BE`, `MA`): the code is what
+/// lists of countries in programme files are written with.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Country(String);
+
+impl JsonSchema for Country {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Country".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "ISO 3166-1 alpha-2 country code (`BE`, `MA`)",
+            "type": "string",
+            "pattern": "^[A-Z]{2}$"
+        })
+    }
+}
+
+impl Country {
+    /// Two ASCII capital letters.
+    pub fn parse(s: &str) -> Option<Country> {
+        (s.len() == 2 && s.chars().all(|c| c.is_ascii_uppercase())).then(|| Country(s.into()))
+    }
+    /// The code as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A top-level part of a record. Which parts a programme's records have
+/// follows from its rules ([`crate::rule::Check::requires`] and `reads`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Part {
+    Enrolment,
+    /// `intake:` inside `enrolment:`.
+    Intake,
+    Internship,
+    Modules,
+    Workshops,
+    Productions,
+    Analysis,
+    Assessment,
+    /// The academic years followed, with their cycle (ESCOM).
+    Years,
+    /// Credit-bearing actions (ESCOM).
+    Actions,
+    /// Eligibility at registration (CIRÉ).
+    Eligibility,
+    /// Sessions attended per module (CIRÉ).
+    Attendance,
+    /// The elements of a micro-credential.
+    Credential,
+}
+
+impl Part {
+    /// The key as written in records.
+    pub fn key(self) -> &'static str {
+        match self {
+            Part::Enrolment => "enrolment",
+            Part::Intake => "enrolment.intake",
+            Part::Internship => "internship",
+            Part::Modules => "modules",
+            Part::Workshops => "workshops",
+            Part::Productions => "productions",
+            Part::Analysis => "analysis",
+            Part::Assessment => "assessment",
+            Part::Years => "years",
+            Part::Actions => "actions",
+            Part::Eligibility => "eligibility",
+            Part::Attendance => "attendance",
+            Part::Credential => "credential",
+        }
+    }
+}
+
 /// A value with the position it was read from, for diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located<T> {
@@ -292,7 +535,7 @@ pub struct Entry {
 }
 
 /// The internship organisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Organisation {
     pub name: String,
     /// A kind listed by the programme (accepted or not).
@@ -300,14 +543,14 @@ pub struct Organisation {
 }
 
 /// The supervisor of the internship.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Supervisor {
     pub name: String,
     pub role: Option<Located<SupervisorRole>>,
 }
 
 /// The internship part of a record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Internship {
     pub organisation: Organisation,
     /// The student sits on the committee or bureau of the organisation.
@@ -354,6 +597,108 @@ impl Production {
     }
 }
 
+/// An academic year the student followed, and its cycle (ESCOM).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolYear {
+    pub year: Located<AcademicYear>,
+    /// A cycle id of the programme.
+    pub cycle: String,
+}
+
+/// A credit-bearing action (ESCOM): tutoring, mentoring…
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// An action kind of the programme.
+    pub kind: String,
+    pub title: String,
+    pub year: Located<AcademicYear>,
+    /// A cycle id of the programme.
+    pub cycle: Located<String>,
+    pub presence: Hours,
+    pub preparation: Hours,
+    /// Where the hours are written.
+    pub hours_at: Position,
+}
+
+impl Action {
+    /// Presence and preparation together: what the credit scale counts.
+    pub fn hours(&self) -> Hours {
+        self.presence.saturating_add(self.preparation)
+    }
+}
+
+/// Eligibility at registration (CIRÉ).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eligibility {
+    /// The day the residence permit was issued.
+    pub residence_permit: Located<Date>,
+    pub nationalities: Vec<Located<Country>>,
+    /// Languages spoken, as ISO 639-1 codes (`fr`, `ar`).
+    pub languages: Vec<String>,
+    /// Where `languages:` is.
+    pub languages_at: Position,
+}
+
+/// A session attended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionAttended {
+    /// From 1 to the module's number of sessions.
+    pub number: u32,
+    pub date: Located<Date>,
+}
+
+/// Attendance of one module of workshops (CIRÉ).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleAttendance {
+    /// A module id of the programme that has sessions.
+    pub module: Located<String>,
+    /// Distinct sessions, each within the module.
+    pub sessions: Vec<SessionAttended>,
+    /// The day the attendance certificate was handed over, if it was.
+    pub certificate: Option<Located<Date>>,
+}
+
+/// A micro-credential as issued to one learner: each element is optional
+/// while the record is in progress (a missing one is progress).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credential {
+    pub learner: Option<String>,
+    pub title: Option<String>,
+    pub country: Option<Located<Country>>,
+    pub awarding_body: Option<String>,
+    pub issued: Option<Located<Date>>,
+    pub learning_outcomes: Vec<String>,
+    /// Above zero.
+    pub workload: Option<Located<Credits>>,
+    /// From 1 to 8.
+    pub eqf_level: Option<u8>,
+    pub assessment: Option<String>,
+    pub participation: Option<String>,
+    pub quality_assurance: Option<String>,
+    /// Where `credential:` is.
+    pub at: Position,
+}
+
+impl Credential {
+    /// The element is given (and well formed).
+    pub fn has(&self, e: crate::rule::Element) -> bool {
+        use crate::rule::Element as E;
+        match e {
+            E::Learner => self.learner.is_some(),
+            E::Title => self.title.is_some(),
+            E::Country => self.country.is_some(),
+            E::AwardingBody => self.awarding_body.is_some(),
+            E::Issued => self.issued.is_some(),
+            E::LearningOutcomes => !self.learning_outcomes.is_empty(),
+            E::WorkloadEcts => self.workload.is_some(),
+            E::EqfLevel => self.eqf_level.is_some(),
+            E::Assessment => self.assessment.is_some(),
+            E::Participation => self.participation.is_some(),
+            E::QualityAssurance => self.quality_assurance.is_some(),
+        }
+    }
+}
+
 /// A student's record, loaded and known good.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
@@ -364,9 +709,11 @@ pub struct Record {
     pub file: PathBuf,
     pub programme: String,
     pub status: Located<Status>,
-    pub enrolment: Located<Date>,
-    pub intake: Located<Intake>,
-    pub internship: Internship,
+    /// The enrolment (CECi) or registration (CIRÉ) date, when the
+    /// programme's records have one.
+    pub enrolment: Option<Located<Date>>,
+    pub intake: Option<Located<Intake>>,
+    pub internship: Option<Internship>,
     pub modules: Vec<ModuleDone>,
     pub modules_at: Option<Position>,
     pub workshops: Vec<Workshop>,
@@ -374,6 +721,13 @@ pub struct Record {
     pub productions_at: Option<Position>,
     pub analysis: Option<RecordFile>,
     pub assessment: Option<RecordFile>,
+    pub years: Vec<SchoolYear>,
+    pub actions: Vec<Action>,
+    pub actions_at: Option<Position>,
+    pub eligibility: Option<Eligibility>,
+    pub attendance: Vec<ModuleAttendance>,
+    pub attendance_at: Option<Position>,
+    pub credential: Option<Credential>,
 }
 
 // ---------------------------------------------------------------------------
@@ -381,100 +735,250 @@ pub struct Record {
 
 type S<T> = Spanned<T>;
 
-#[derive(Debug, Deserialize)]
+/// A student's record in data/portfolios/<handle>/portfolio.yml: which
+/// parts it has depends on its programme (see `engage new portfolio`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "engage portfolio record")]
 struct RecordDef {
+    #[schemars(with = "String")]
     programme: S<String>,
+    #[schemars(with = "String")]
     handle: S<String>,
+    #[schemars(with = "Status")]
     status: S<String>,
-    enrolment: EnrolmentDef,
-    internship: InternshipDef,
     #[serde(default)]
+    #[schemars(with = "Option<EnrolmentDef>")]
+    enrolment: Option<S<EnrolmentDef>>,
+    #[serde(default)]
+    #[schemars(with = "Option<InternshipDef>")]
+    internship: Option<S<InternshipDef>>,
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<ModuleDef>>")]
     modules: Option<S<Vec<ModuleDef>>>,
     #[serde(default)]
-    workshops: Vec<WorkshopDef>,
+    #[schemars(with = "Option<Vec<WorkshopDef>>")]
+    workshops: Option<S<Vec<WorkshopDef>>>,
     #[serde(default)]
+    #[schemars(with = "Option<Vec<ProductionDef>>")]
     productions: Option<S<Vec<ProductionDef>>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     analysis: Option<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     assessment: Option<S<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<YearDef>>")]
+    years: Option<S<Vec<YearDef>>>,
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<ActionDef>>")]
+    actions: Option<S<Vec<ActionDef>>>,
+    #[serde(default)]
+    #[schemars(with = "Option<EligibilityDef>")]
+    eligibility: Option<S<EligibilityDef>>,
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<AttendanceDef>>")]
+    attendance: Option<S<Vec<AttendanceDef>>>,
+    #[serde(default)]
+    #[schemars(with = "Option<CredentialDef>")]
+    credential: Option<S<CredentialDef>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EnrolmentDef {
+    #[schemars(with = "String")]
     date: S<String>,
-    intake: S<String>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    intake: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct YearDef {
+    #[schemars(with = "String")]
+    year: S<String>,
+    #[schemars(with = "String")]
+    cycle: S<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ActionDef {
+    #[schemars(with = "String")]
+    kind: S<String>,
+    #[schemars(with = "String")]
+    title: S<String>,
+    #[schemars(with = "String")]
+    year: S<String>,
+    #[schemars(with = "String")]
+    cycle: S<String>,
+    #[schemars(with = "f64")]
+    presence_hours: S<f64>,
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    preparation_hours: Option<S<f64>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct EligibilityDef {
+    #[schemars(with = "String")]
+    residence_permit: S<String>,
+    #[schemars(with = "Vec<String>")]
+    nationalities: Vec<S<String>>,
+    #[schemars(with = "Vec<String>")]
+    languages: S<Vec<S<String>>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct AttendanceDef {
+    #[schemars(with = "String")]
+    module: S<String>,
+    #[serde(default)]
+    sessions: Vec<SessionDef>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    certificate: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct SessionDef {
+    #[schemars(with = "u32")]
+    session: S<u32>,
+    #[schemars(with = "String")]
+    date: S<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CredentialDef {
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    learner: Option<S<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    title: Option<S<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    country: Option<S<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    awarding_body: Option<S<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    issued: Option<S<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    learning_outcomes: Option<Vec<S<String>>>,
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    workload_ects: Option<S<f64>>,
+    #[serde(default)]
+    #[schemars(with = "Option<i64>")]
+    eqf_level: Option<S<i64>>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    assessment: Option<S<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    participation: Option<S<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    quality_assurance: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct InternshipDef {
     organisation: OrganisationDef,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     mission: Option<S<String>>,
     #[serde(default)]
     committee_member: bool,
     supervisor: SupervisorDef,
     #[serde(default)]
+    #[schemars(with = "Option<AgreementDef>")]
     agreement: Option<S<AgreementDef>>,
     #[serde(default)]
+    #[schemars(with = "Option<Vec<EntryDef>>")]
     hours: Option<S<Vec<EntryDef>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OrganisationDef {
+    #[schemars(with = "String")]
     name: S<String>,
+    #[schemars(with = "String")]
     kind: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SupervisorDef {
+    #[schemars(with = "String")]
     name: S<String>,
+    #[schemars(with = "SupervisorRole")]
     role: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AgreementDef {
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     student: Option<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     organisation: Option<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     university: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EntryDef {
+    #[schemars(with = "String")]
     date: S<String>,
+    #[schemars(with = "f64")]
     hours: S<f64>,
+    #[schemars(with = "String")]
     activity: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ModuleDef {
+    #[schemars(with = "String")]
     id: S<String>,
+    #[schemars(with = "String")]
     completed: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct WorkshopDef {
+    #[schemars(with = "String")]
     date: S<String>,
+    #[schemars(with = "String")]
     title: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ProductionDef {
+    #[schemars(with = "String")]
     title: S<String>,
+    #[schemars(with = "String")]
     kind: S<String>,
+    #[schemars(with = "String")]
     file: S<String>,
 }
 
@@ -517,6 +1021,12 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Diagnostics) {
     }
     dirs.sort();
     (dirs, ds)
+}
+
+/// The JSON Schema of record files (data/portfolios/<handle>/portfolio.yml),
+/// for editors: every part of every programme, all optional but the head.
+pub fn record_schema() -> schemars::Schema {
+    schemars::schema_for!(RecordDef)
 }
 
 /// Loads every record folder of `dirs` (relative to `root`), in parallel.
@@ -674,7 +1184,12 @@ impl Cx {
         });
     }
 
-    fn record(&mut self, def: RecordDef, dir: &Path, programmes: &Programmes) -> Option<Record> {
+    fn record(
+        &mut self,
+        mut def: RecordDef,
+        dir: &Path,
+        programmes: &Programmes,
+    ) -> Option<Record> {
         let folder = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -723,43 +1238,36 @@ impl Cx {
                 None
             }
         };
-        let enrolment = self.date(&def.enrolment.date);
-        let intake = match Intake::parse(&def.enrolment.intake.value) {
-            Some(i) => Some(Located {
-                value: i,
-                at: pos_of(&def.enrolment.intake),
-            }),
-            None => {
-                self.error(
-                    INTAKE_INVALID,
-                    pos_of(&def.enrolment.intake),
-                    Text::new(
-                        format!(
-                            "`{}` n’est pas une rentrée (année-mois)",
-                            def.enrolment.intake.value
-                        ),
-                        format!(
-                            "`{}` is not an intake (year-month)",
-                            def.enrolment.intake.value
-                        ),
-                    ),
-                    Some(Text::new(
-                        "écrivez l’année et le mois, par exemple `2025-02`",
-                        "write the year and month, for example `2025-02`",
-                    )),
-                );
-                None
+        if let Some(p) = programme {
+            self.parts(&mut def, p);
+        }
+        // A part written with a mistake stops the record from being
+        // checked (`ok`), as a wrong date would give misleading verdicts.
+        let mut ok = true;
+        let (enrolment, intake) = match def.enrolment {
+            None => (None, None),
+            Some(e) => {
+                let e = e.value;
+                let date = self.date(&e.date);
+                ok &= date.is_some();
+                let intake = e.intake.map(|i| self.intake(&i));
+                if let Some(None) = intake {
+                    ok = false;
+                }
+                (date, intake.flatten())
             }
         };
         // Everything below is checked even without a programme, so that one
         // run reports every problem; vocabulary checks need the programme.
-        let internship = self.internship(def.internship, programme);
+        let internship = def.internship.map(|i| self.internship(i.value, programme));
         let (modules, modules_at) = match def.modules {
             Some(m) => (self.modules(m.value, programme), Some(pos(&m.referenced))),
             None => (Vec::new(), None),
         };
         let workshops = def
             .workshops
+            .map(|w| w.value)
+            .unwrap_or_default()
             .into_iter()
             .filter_map(|w| {
                 let title = self.text(&w.title);
@@ -775,14 +1283,71 @@ impl Cx {
         };
         let analysis = def.analysis.and_then(|a| self.file(&a));
         let assessment = def.assessment.and_then(|a| self.file(&a));
+        let mut years: Vec<SchoolYear> = Vec::new();
+        for y in def.years.map(|y| y.value).unwrap_or_default() {
+            let cycle = self.cycle(&y.cycle, programme);
+            let year = self.academic_year(&y.year);
+            ok &= year.is_some() && cycle.is_some();
+            let (Some(year), Some(cycle)) = (year, cycle) else {
+                continue;
+            };
+            // One cycle per year: a year listed twice would count twice.
+            if years.iter().any(|x| x.year.value == year.value) {
+                ok = false;
+                self.error(
+                    DUPLICATE,
+                    year.at,
+                    Text::new(
+                        format!("l’année {} est inscrite deux fois", year.value),
+                        format!("the year {} is listed twice", year.value),
+                    ),
+                    Some(Text::new(
+                        "gardez une seule ligne par année, avec le cycle suivi cette année-là",
+                        "keep one line per year, with the cycle followed that year",
+                    )),
+                );
+                continue;
+            }
+            years.push(SchoolYear {
+                year,
+                cycle: cycle.value,
+            });
+        }
+        let actions_at = def.actions.as_ref().map(|a| pos(&a.referenced));
+        let actions = def
+            .actions
+            .map(|a| a.value)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|a| self.action(a, programme))
+            .collect();
+        let eligibility = def.eligibility.and_then(|e| {
+            let at = pos(&e.referenced);
+            let el = self.eligibility(e.value, at);
+            ok &= el.is_some();
+            el
+        });
+        let attendance_at = def.attendance.as_ref().map(|a| pos(&a.referenced));
+        let attendance = def
+            .attendance
+            .map(|a| self.attendance(a.value, programme))
+            .unwrap_or_default();
+        let credential = def.credential.and_then(|c| {
+            let cred = self.credential(c.value, pos(&c.referenced));
+            ok &= cred.is_some();
+            cred
+        });
+        if !ok {
+            return None;
+        }
         Some(Record {
             handle: handle?,
             dir: dir.to_path_buf(),
             file: self.file.clone(),
             programme: programme?.id.clone(),
             status: status?,
-            enrolment: enrolment?,
-            intake: intake?,
+            enrolment,
+            intake,
             internship,
             modules,
             modules_at,
@@ -791,6 +1356,539 @@ impl Cx {
             productions_at,
             analysis,
             assessment,
+            years,
+            actions,
+            actions_at,
+            eligibility,
+            attendance,
+            attendance_at,
+            credential,
+        })
+    }
+
+    /// Which parts are written, and where: a part no rule of `p` reads is
+    /// refused and dropped from `def` (so that its vocabulary is not looked
+    /// up in a programme that has none); a part a rule needs is reported
+    /// missing, and the rules that need it skip the record.
+    fn parts(&mut self, def: &mut RecordDef, p: &Programme) {
+        let written: Vec<(Part, Position)> = [
+            (
+                Part::Enrolment,
+                def.enrolment.as_ref().map(|x| pos(&x.referenced)),
+            ),
+            (
+                Part::Intake,
+                def.enrolment
+                    .as_ref()
+                    .and_then(|e| e.value.intake.as_ref())
+                    .map(|x| pos(&x.referenced)),
+            ),
+            (
+                Part::Internship,
+                def.internship.as_ref().map(|x| pos(&x.referenced)),
+            ),
+            (
+                Part::Modules,
+                def.modules.as_ref().map(|x| pos(&x.referenced)),
+            ),
+            (
+                Part::Workshops,
+                def.workshops.as_ref().map(|x| pos(&x.referenced)),
+            ),
+            (
+                Part::Productions,
+                def.productions.as_ref().map(|x| pos(&x.referenced)),
+            ),
+            (
+                Part::Analysis,
+                def.analysis.as_ref().map(|x| pos(&x.referenced)),
+            ),
+            (
+                Part::Assessment,
+                def.assessment.as_ref().map(|x| pos(&x.referenced)),
+            ),
+            (Part::Years, def.years.as_ref().map(|x| pos(&x.referenced))),
+            (
+                Part::Actions,
+                def.actions.as_ref().map(|x| pos(&x.referenced)),
+            ),
+            (
+                Part::Eligibility,
+                def.eligibility.as_ref().map(|x| pos(&x.referenced)),
+            ),
+            (
+                Part::Attendance,
+                def.attendance.as_ref().map(|x| pos(&x.referenced)),
+            ),
+            (
+                Part::Credential,
+                def.credential.as_ref().map(|x| pos(&x.referenced)),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(p, at)| at.map(|at| (p, at)))
+        .collect();
+        let expected = p.record_parts();
+        let required: Vec<Part> = p
+            .rules
+            .iter()
+            .flat_map(|r| r.check.requires().iter().copied())
+            .fold(Vec::new(), |mut v, x| {
+                if !v.contains(&x) {
+                    v.push(x);
+                }
+                v
+            });
+        for (part, at) in &written {
+            // Intake lives inside enrolment: when enrolment itself is
+            // refused, that one error covers it.
+            if expected.contains(part)
+                || (*part == Part::Intake && !expected.contains(&Part::Enrolment))
+            {
+                continue;
+            }
+            self.error(
+                PART_UNEXPECTED,
+                *at,
+                Text::new(
+                    format!(
+                        "le programme `{}` n’utilise pas `{}:`",
+                        p.id,
+                        part.key()
+                    ),
+                    format!("the programme `{}` does not use `{}:`", p.id, part.key()),
+                ),
+                Some(Text::new(
+                    format!(
+                        "retirez cette partie ; `engage new portfolio --programme {}` montre les parties attendues",
+                        p.id
+                    ),
+                    format!(
+                        "remove this part; `engage new portfolio --programme {}` shows the expected parts",
+                        p.id
+                    ),
+                )),
+            );
+            match part {
+                Part::Enrolment => def.enrolment = None,
+                Part::Intake => {
+                    if let Some(e) = def.enrolment.as_mut() {
+                        e.value.intake = None;
+                    }
+                }
+                Part::Internship => def.internship = None,
+                Part::Modules => def.modules = None,
+                Part::Workshops => def.workshops = None,
+                Part::Productions => def.productions = None,
+                Part::Analysis => def.analysis = None,
+                Part::Assessment => def.assessment = None,
+                Part::Years => def.years = None,
+                Part::Actions => def.actions = None,
+                Part::Eligibility => def.eligibility = None,
+                Part::Attendance => def.attendance = None,
+                Part::Credential => def.credential = None,
+            }
+        }
+        for part in required {
+            if written.iter().any(|(w, _)| *w == part) {
+                continue;
+            }
+            self.error(
+                PART_MISSING,
+                pos_of(&def.programme),
+                Text::new(
+                    format!(
+                        "un portfolio du programme `{}` doit avoir `{}:`",
+                        p.id,
+                        part.key()
+                    ),
+                    format!(
+                        "a record of the programme `{}` must have `{}:`",
+                        p.id,
+                        part.key()
+                    ),
+                ),
+                Some(Text::new(
+                    format!(
+                        "ajoutez `{}:` ; `engage new portfolio --programme {}` en donne un modèle",
+                        part.key(),
+                        p.id
+                    ),
+                    format!(
+                        "add `{}:`; `engage new portfolio --programme {}` gives a template",
+                        part.key(),
+                        p.id
+                    ),
+                )),
+            );
+        }
+    }
+
+    fn intake(&mut self, s: &S<String>) -> Option<Located<Intake>> {
+        match Intake::parse(&s.value) {
+            Some(i) => Some(Located {
+                value: i,
+                at: pos_of(s),
+            }),
+            None => {
+                self.error(
+                    INTAKE_INVALID,
+                    pos_of(s),
+                    Text::new(
+                        format!("`{}` n’est pas une rentrée (année-mois)", s.value),
+                        format!("`{}` is not an intake (year-month)", s.value),
+                    ),
+                    Some(Text::new(
+                        "écrivez l’année et le mois, par exemple `2025-02`",
+                        "write the year and month, for example `2025-02`",
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    fn academic_year(&mut self, s: &S<String>) -> Option<Located<AcademicYear>> {
+        match AcademicYear::parse(s.value.trim()) {
+            Some(y) => Some(Located {
+                value: y,
+                at: pos_of(s),
+            }),
+            None => {
+                self.error(
+                    YEAR_INVALID,
+                    pos_of(s),
+                    Text::new(
+                        format!("`{}` n’est pas une année académique", s.value),
+                        format!("`{}` is not an academic year", s.value),
+                    ),
+                    Some(Text::new(
+                        "écrivez les deux années civiles, par exemple `2025-2026`",
+                        "write both calendar years, for example `2025-2026`",
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    /// A cycle id of the programme (any text without a programme).
+    fn cycle(&mut self, s: &S<String>, programme: Option<&Programme>) -> Option<Located<String>> {
+        let p = programme?;
+        if p.cycle(&s.value).is_none() {
+            let ids: Vec<&str> = p.cycles().iter().map(|c| c.id.as_str()).collect();
+            self.unknown(s, "cycle", ids);
+            return None;
+        }
+        Some(Located {
+            value: s.value.clone(),
+            at: pos_of(s),
+        })
+    }
+
+    /// Hours of a whole action: not negative, not absurd.
+    fn action_hours(&mut self, s: &S<f64>) -> Option<Hours> {
+        match Hours::from_hours(s.value) {
+            Some(h) if h <= MAX_ACTION_HOURS => Some(h),
+            _ => {
+                self.error(
+                    HOURS_INVALID,
+                    pos(&s.referenced),
+                    Text::new(
+                        format!("{} h n’est pas une durée possible pour une action", s.value),
+                        format!("{} h is not a possible length for an action", s.value),
+                    ),
+                    Some(Text::new(
+                        "un nombre d’heures positif, par exemple 12 ou 2.5",
+                        "a positive number of hours, for example 12 or 2.5",
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    fn action(&mut self, a: ActionDef, programme: Option<&Programme>) -> Option<Action> {
+        let title = self.text(&a.title);
+        let kind = match programme {
+            Some(p) if p.action_kinds().iter().any(|k| k.id == a.kind.value) => {
+                Some(a.kind.value.clone())
+            }
+            Some(p) => {
+                let ids: Vec<&str> = p.action_kinds().iter().map(|k| k.id.as_str()).collect();
+                self.unknown(&a.kind, "actions.kind", ids);
+                None
+            }
+            None => None,
+        };
+        let year = self.academic_year(&a.year);
+        let cycle = self.cycle(&a.cycle, programme);
+        let presence = self.action_hours(&a.presence_hours);
+        let preparation = match &a.preparation_hours {
+            Some(h) => self.action_hours(h),
+            None => Some(Hours(0)),
+        };
+        let hours_at = pos(&a.presence_hours.referenced);
+        let (presence, preparation) = (presence?, preparation?);
+        if presence.saturating_add(preparation) == Hours(0) {
+            self.error(
+                HOURS_INVALID,
+                hours_at,
+                Text::new(
+                    "cette action ne compte aucune heure",
+                    "this action has no hours",
+                ),
+                Some(Text::new(
+                    "indiquez les heures de présence et de préparation",
+                    "write the presence and preparation hours",
+                )),
+            );
+            return None;
+        }
+        Some(Action {
+            kind: kind?,
+            title,
+            year: year?,
+            cycle: cycle?,
+            presence,
+            preparation,
+            hours_at,
+        })
+    }
+
+    fn country(&mut self, s: &S<String>) -> Option<Located<Country>> {
+        match Country::parse(s.value.trim()) {
+            Some(c) => Some(Located {
+                value: c,
+                at: pos_of(s),
+            }),
+            None => {
+                self.error(
+                    COUNTRY_INVALID,
+                    pos_of(s),
+                    Text::new(
+                        format!("`{}` n’est pas un code de pays", s.value),
+                        format!("`{}` is not a country code", s.value),
+                    ),
+                    Some(Text::new(
+                        "le code ISO à deux lettres majuscules, par exemple `BE`, `MA`, `SY`",
+                        "the two-capital-letter ISO code, for example `BE`, `MA`, `SY`",
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    fn eligibility(&mut self, e: EligibilityDef, at: Position) -> Option<Eligibility> {
+        let permit = self.date(&e.residence_permit);
+        let mut nationalities = Vec::new();
+        let mut ok = true;
+        for n in &e.nationalities {
+            match self.country(n) {
+                Some(c) => nationalities.push(c),
+                None => ok = false,
+            }
+        }
+        let languages_at = pos(&e.languages.referenced);
+        let languages = e
+            .languages
+            .value
+            .iter()
+            .map(|l| self.text(l).to_lowercase())
+            .collect();
+        if e.nationalities.is_empty() {
+            self.error(
+                EMPTY_TEXT,
+                at,
+                Text::new(
+                    "aucune nationalité n’est indiquée",
+                    "no nationality is given",
+                ),
+                Some(Text::new(
+                    "`nationalities: [MA]` : le ou les codes de pays de vos nationalités",
+                    "`nationalities: [MA]`: the country code of each of your nationalities",
+                )),
+            );
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        Some(Eligibility {
+            residence_permit: permit?,
+            nationalities,
+            languages,
+            languages_at,
+        })
+    }
+
+    fn attendance(
+        &mut self,
+        defs: Vec<AttendanceDef>,
+        programme: Option<&Programme>,
+    ) -> Vec<ModuleAttendance> {
+        let mut out: Vec<ModuleAttendance> = Vec::new();
+        for a in defs {
+            let certificate = a.certificate.as_ref().and_then(|c| self.date(c));
+            let Some(p) = programme else { continue };
+            let with_sessions: Vec<&str> = p
+                .facts
+                .modules
+                .iter()
+                .filter(|m| m.sessions.is_some())
+                .map(|m| m.id.as_str())
+                .collect();
+            let Some(total) = p.module(&a.module.value).and_then(|m| m.sessions) else {
+                self.unknown(&a.module, "attendance.module", with_sessions);
+                continue;
+            };
+            if out.iter().any(|m| m.module.value == a.module.value) {
+                self.error(
+                    DUPLICATE,
+                    pos_of(&a.module),
+                    Text::new(
+                        format!("le module `{}` est inscrit deux fois", a.module.value),
+                        format!("the module `{}` is listed twice", a.module.value),
+                    ),
+                    Some(Text::new(
+                        "gardez une seule entrée par module",
+                        "keep one entry per module",
+                    )),
+                );
+                continue;
+            }
+            let mut sessions: Vec<SessionAttended> = Vec::new();
+            for sd in a.sessions {
+                let date = self.date(&sd.date);
+                let n = sd.session.value;
+                let at = pos(&sd.session.referenced);
+                if n == 0 || n > total || sessions.iter().any(|x| x.number == n) {
+                    let twice = n != 0 && n <= total;
+                    self.error(
+                        SESSION_INVALID,
+                        at,
+                        if twice {
+                            Text::new(
+                                format!("la séance {n} est inscrite deux fois"),
+                                format!("session {n} is listed twice"),
+                            )
+                        } else {
+                            Text::new(
+                                format!("le module `{}` n’a pas de séance {n}", a.module.value),
+                                format!("the module `{}` has no session {n}", a.module.value),
+                            )
+                        },
+                        Some(Text::new(
+                            format!("les séances sont numérotées de 1 à {total}"),
+                            format!("sessions are numbered from 1 to {total}"),
+                        )),
+                    );
+                    continue;
+                }
+                if let Some(date) = date {
+                    sessions.push(SessionAttended { number: n, date });
+                }
+            }
+            out.push(ModuleAttendance {
+                module: Located {
+                    value: a.module.value.clone(),
+                    at: pos_of(&a.module),
+                },
+                sessions,
+                certificate,
+            });
+        }
+        out
+    }
+
+    /// `None` when an element is written but malformed (reported), so that
+    /// it is not also reported as missing.
+    fn credential(&mut self, c: CredentialDef, at: Position) -> Option<Credential> {
+        let mut text = |s: Option<S<String>>| {
+            s.and_then(|s| {
+                let t = self.text(&s);
+                (!t.is_empty()).then_some(t)
+            })
+        };
+        let learner = text(c.learner);
+        let title = text(c.title);
+        let awarding_body = text(c.awarding_body);
+        let assessment = text(c.assessment);
+        let participation = text(c.participation);
+        let quality_assurance = text(c.quality_assurance);
+        let learning_outcomes = c
+            .learning_outcomes
+            .unwrap_or_default()
+            .iter()
+            .map(|o| self.text(o))
+            .filter(|o| !o.is_empty())
+            .collect();
+        let mut ok = true;
+        let country = c.country.and_then(|s| {
+            let v = self.country(&s);
+            ok &= v.is_some();
+            v
+        });
+        let issued = c.issued.and_then(|s| {
+            let v = self.date(&s);
+            ok &= v.is_some();
+            v
+        });
+        let workload = c.workload_ects.and_then(|w| {
+            let at = pos(&w.referenced);
+            match Credits::from_ects(w.value) {
+                Some(v) if v > Credits::ZERO => Some(Located { value: v, at }),
+                _ => {
+                    ok = false;
+                    self.error(
+                        CREDITS_INVALID,
+                        at,
+                        Text::new(
+                            format!("{} n’est pas un nombre de crédits possible", w.value),
+                            format!("{} is not a possible number of credits", w.value),
+                        ),
+                        Some(Text::new(
+                            "un nombre de crédits ECTS supérieur à 0, par exemple 3 ou 2.5",
+                            "a number of ECTS credits above 0, for example 3 or 2.5",
+                        )),
+                    );
+                    None
+                }
+            }
+        });
+        let eqf_level = c.eqf_level.and_then(|l| match u8::try_from(l.value) {
+            Ok(v @ 1..=8) => Some(v),
+            _ => {
+                ok = false;
+                self.error(
+                    LEVEL_INVALID,
+                    pos(&l.referenced),
+                    Text::new(
+                        format!("{} n’est pas un niveau du CEC", l.value),
+                        format!("{} is not an EQF level", l.value),
+                    ),
+                    Some(Text::new(
+                        "un niveau de 1 à 8 (6 pour un bachelier, 7 pour un master), ou retirez la ligne s’il ne s’applique pas",
+                        "a level from 1 to 8 (6 for a bachelor, 7 for a master), or remove the line if none applies",
+                    )),
+                );
+                None
+            }
+        });
+        ok.then_some(Credential {
+            learner,
+            title,
+            country,
+            awarding_body,
+            issued,
+            learning_outcomes,
+            workload,
+            eqf_level,
+            assessment,
+            participation,
+            quality_assurance,
+            at,
         })
     }
 
@@ -920,9 +2018,7 @@ impl Cx {
             }
             Some(p) => {
                 let ids: Vec<&str> = p
-                    .facts
-                    .internship
-                    .organisation_kinds
+                    .organisation_kinds()
                     .iter()
                     .map(|k| k.id.as_str())
                     .collect();
@@ -1064,13 +2160,8 @@ impl Cx {
                         Some(d.kind.value.clone())
                     }
                     Some(p) => {
-                        let ids: Vec<&str> = p
-                            .facts
-                            .portfolio
-                            .production_kinds
-                            .iter()
-                            .map(|k| k.id.as_str())
-                            .collect();
+                        let ids: Vec<&str> =
+                            p.production_kinds().iter().map(|k| k.id.as_str()).collect();
                         self.unknown(&d.kind, "productions.kind", ids);
                         None
                     }
@@ -1211,6 +2302,40 @@ mod tests {
         assert_eq!(Intake::parse("2025-02").unwrap().to_string(), "2025-02");
         for bad in ["2025-13", "2025-2", "25-02", "2025", "2025-00", "février"] {
             assert!(Intake::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn credits_are_exact_hundredths() {
+        let c = |x: f64| Credits::from_ects(x).unwrap();
+        assert_eq!(c(0.5).saturating_add(c(1.5)), c(2.0));
+        assert!(c(9.99) < c(10.0));
+        assert_eq!(c(1.5).to_string(), "1.5");
+        assert_eq!(c(2.0).to_string(), "2");
+        assert_eq!(c(0.25).to_string(), "0.25");
+        assert_eq!(c(0.5).until(c(2.0)), c(1.5));
+        assert_eq!(c(3.0).until(c(2.0)), Credits::ZERO);
+        assert_eq!(Credits::from_ects(-1.0), None);
+        assert_eq!(Credits::from_ects(f64::INFINITY), None);
+    }
+
+    #[test]
+    fn academic_years_follow_each_other() {
+        let y = AcademicYear::parse("2024-2025").unwrap();
+        assert_eq!(y.to_string(), "2024-2025");
+        assert_eq!(y.next().to_string(), "2025-2026");
+        assert_eq!(y.first_day(9), "2024-09-01".parse().ok());
+        assert_eq!(y.last_day(9), "2025-08-31".parse().ok());
+        for bad in ["2024-2026", "2024", "24-25", "2024/2025", "2025-2024"] {
+            assert!(AcademicYear::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn countries_are_two_capitals() {
+        assert!(Country::parse("BE").is_some());
+        for bad in ["be", "BEL", "B", "Belgique", "É1"] {
+            assert!(Country::parse(bad).is_none(), "{bad}");
         }
     }
 

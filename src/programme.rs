@@ -10,11 +10,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::lang::Lang;
+use crate::portfolio::{Credits, Hours};
 use crate::rule::{placeholders_of, valid_rule_id, Bilingual, Rule, RuleDef};
 use crate::yaml;
 
@@ -33,9 +35,20 @@ pub const PLACEHOLDER_UNKNOWN: RuleId = RuleId::new("programme.placeholder-unkno
 pub const VOCABULARY_DUPLICATE: RuleId = RuleId::new("programme.vocabulary-duplicate");
 /// A programme file that cannot be read.
 pub const READ: RuleId = RuleId::new("programme.read");
+/// A credit scale whose bands do not rise with hours and credits.
+pub const SCALE_UNORDERED: RuleId = RuleId::new("programme.scale-unordered");
+
+/// The schema of a language code in programme files (`fr`, `en`).
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum LangCode {
+    Fr,
+    En,
+}
 
 /// What kind of programme this is, for visitors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProgrammeKind {
     Certificate,
@@ -46,15 +59,61 @@ pub enum ProgrammeKind {
 
 /// An entry of a closed list of the programme (a module, a production kind):
 /// a stable id used in records and a label per language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
     pub label: Bilingual,
 }
 
+/// A module of the programme: an online module (CECi) or a module of
+/// workshop sessions (CIRÉ), which has a number of sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Module {
+    pub id: String,
+    pub label: Bilingual,
+    /// Sessions in the module, numbered from 1, when attendance is
+    /// recorded per session.
+    #[serde(default)]
+    pub sessions: Option<u32>,
+}
+
+/// One band of a credit scale: an action of at least `from_hours` (presence
+/// and preparation together) earns `credits`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub from_hours: Hours,
+    pub credits: Credits,
+}
+
+/// Credit-bearing actions (ESCOM): their kinds, the cycles of studies and
+/// the scale that turns an action's hours into credits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionFacts {
+    pub kinds: Vec<Item>,
+    pub cycles: Vec<Item>,
+    /// Bands in increasing order; the highest band reached counts, and an
+    /// action under the first earns nothing.
+    pub credit_scale: Vec<Band>,
+}
+
+impl ActionFacts {
+    /// The credits an action of `hours` earns on the scale.
+    pub fn credits_for(&self, hours: Hours) -> Credits {
+        self.credit_scale
+            .iter()
+            .filter(|b| b.from_hours <= hours)
+            .map(|b| b.credits)
+            .max()
+            .unwrap_or(Credits::ZERO)
+    }
+}
+
 /// A kind of organisation that may host an internship.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationKind {
     pub id: String,
@@ -69,18 +128,19 @@ pub struct OrganisationKind {
 }
 
 /// The cost of a place, for visitors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cost {
-    /// What one place costs the organiser, in euros.
-    pub per_place_eur: u32,
+    /// What one place costs the organiser, in euros, when published.
+    #[serde(default)]
+    pub per_place_eur: Option<u32>,
     /// What the participant pays, in euros.
     pub participant_eur: u32,
     pub note: Option<Bilingual>,
 }
 
 /// The internship, for visitors and for records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Internship {
     pub min_hours: u32,
@@ -88,17 +148,18 @@ pub struct Internship {
 }
 
 /// The workshops, for visitors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Workshops {
     pub per_year_min: u32,
     pub per_year_max: u32,
+    #[schemars(with = "LangCode")]
     pub language: Lang,
     pub format: Bilingual,
 }
 
 /// The portfolio a record must contain, for visitors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PortfolioFacts {
     pub productions: u32,
@@ -108,35 +169,62 @@ pub struct PortfolioFacts {
 }
 
 /// The facts of a programme file, exactly as written (the site renders them).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+///
+/// Only what every programme has is required; each optional part belongs to
+/// the programmes whose records have it (an internship for CECi, actions for
+/// ESCOM, sessions in modules for CIRÉ).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Facts {
     pub name: Bilingual,
     pub short_name: String,
     pub kind: ProgrammeKind,
     pub organiser: String,
-    pub credits: f64,
+    /// The credits of the programme; none for programmes without credits
+    /// (CIRÉ) or whose credits vary per record (micro-credentials).
+    #[serde(default)]
+    pub credits: Option<f64>,
     /// Credits that come on top of a degree and cannot compensate others.
     #[serde(default)]
     pub extracurricular: bool,
+    #[schemars(with = "Vec<LangCode>")]
     pub teaching_languages: Vec<Lang>,
     /// Months (1–12) in which an intake starts.
+    #[serde(default)]
     pub intake_months: Vec<u8>,
-    pub places_per_intake: u32,
-    pub max_duration_years: u8,
-    pub cost: Cost,
-    pub internship: Internship,
-    pub modules: Vec<Item>,
-    pub workshops: Workshops,
-    pub portfolio: PortfolioFacts,
+    #[serde(default)]
+    pub places_per_intake: Option<u32>,
+    #[serde(default)]
+    pub max_duration_years: Option<u8>,
+    #[serde(default)]
+    pub cost: Option<Cost>,
+    #[serde(default)]
+    pub internship: Option<Internship>,
+    #[serde(default)]
+    pub modules: Vec<Module>,
+    #[serde(default)]
+    pub workshops: Option<Workshops>,
+    #[serde(default)]
+    pub portfolio: Option<PortfolioFacts>,
+    #[serde(default)]
+    pub actions: Option<ActionFacts>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A programme file, data/programmes/<id>.yml: facts for visitors and
+/// rules for records.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "engage programme")]
 struct ProgrammeDef {
+    #[schemars(with = "String")]
     id: Spanned<String>,
     facts: Facts,
     rules: Vec<RuleDef>,
+}
+
+/// The JSON Schema of programme files (data/programmes/<id>.yml), for editors.
+pub fn programme_schema() -> schemars::Schema {
+    schemars::schema_for!(ProgrammeDef)
 }
 
 /// A programme, loaded and known good.
@@ -291,24 +379,72 @@ impl Programme {
     }
 
     /// The module with this id, if the programme has it.
-    pub fn module(&self, id: &str) -> Option<&Item> {
+    pub fn module(&self, id: &str) -> Option<&Module> {
         self.facts.modules.iter().find(|m| m.id == id)
+    }
+    /// The production kinds (none when the programme has no portfolio).
+    pub fn production_kinds(&self) -> &[Item] {
+        self.facts
+            .portfolio
+            .as_ref()
+            .map_or(&[], |p| p.production_kinds.as_slice())
     }
     /// The production kind with this id.
     pub fn production_kind(&self, id: &str) -> Option<&Item> {
+        self.production_kinds().iter().find(|k| k.id == id)
+    }
+    /// The organisation kinds (none when the programme has no internship).
+    pub fn organisation_kinds(&self) -> &[OrganisationKind] {
         self.facts
-            .portfolio
-            .production_kinds
-            .iter()
-            .find(|k| k.id == id)
+            .internship
+            .as_ref()
+            .map_or(&[], |i| i.organisation_kinds.as_slice())
     }
     /// The organisation kind with this id (accepted or refused).
     pub fn organisation_kind(&self, id: &str) -> Option<&OrganisationKind> {
+        self.organisation_kinds().iter().find(|k| k.id == id)
+    }
+    /// The action kinds (none when the programme has no actions).
+    pub fn action_kinds(&self) -> &[Item] {
         self.facts
-            .internship
-            .organisation_kinds
-            .iter()
-            .find(|k| k.id == id)
+            .actions
+            .as_ref()
+            .map_or(&[], |a| a.kinds.as_slice())
+    }
+    /// The cycles of studies (none when the programme has no actions).
+    pub fn cycles(&self) -> &[Item] {
+        self.facts
+            .actions
+            .as_ref()
+            .map_or(&[], |a| a.cycles.as_slice())
+    }
+    /// The cycle with this id.
+    pub fn cycle(&self, id: &str) -> Option<&Item> {
+        self.cycles().iter().find(|c| c.id == id)
+    }
+    /// The credits an action of `hours` earns (none without a scale).
+    pub fn credits_for(&self, hours: Hours) -> Credits {
+        self.facts
+            .actions
+            .as_ref()
+            .map_or(Credits::ZERO, |a| a.credits_for(hours))
+    }
+    /// The parts of a record some rule of this programme reads: the others
+    /// are refused in its records. Workshops attended are kept by
+    /// programmes that organise workshops, even before a rule reads them.
+    pub fn record_parts(&self) -> Vec<crate::portfolio::Part> {
+        let mut parts: Vec<crate::portfolio::Part> = Vec::new();
+        for r in &self.rules {
+            for p in r.check.reads() {
+                if !parts.contains(p) {
+                    parts.push(*p);
+                }
+            }
+        }
+        if self.facts.workshops.is_some() {
+            parts.push(crate::portfolio::Part::Workshops);
+        }
+        parts
     }
 }
 
@@ -331,7 +467,10 @@ fn at(loc: &serde_saphyr::Location, value: &str) -> Position {
 /// Ids of modules, production kinds and organisation kinds are what records
 /// refer to: each must be unique within its list.
 fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
-    let lists: [(&str, Vec<&str>); 3] = [
+    fn ids(items: &[Item]) -> Vec<&str> {
+        items.iter().map(|m| m.id.as_str()).collect()
+    }
+    let lists: [(&str, Vec<&str>); 5] = [
         (
             "modules",
             facts.modules.iter().map(|m| m.id.as_str()).collect(),
@@ -340,21 +479,60 @@ fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
             "portfolio.production_kinds",
             facts
                 .portfolio
-                .production_kinds
-                .iter()
-                .map(|m| m.id.as_str())
-                .collect(),
+                .as_ref()
+                .map(|p| ids(&p.production_kinds))
+                .unwrap_or_default(),
         ),
         (
             "internship.organisation_kinds",
             facts
                 .internship
-                .organisation_kinds
                 .iter()
+                .flat_map(|i| &i.organisation_kinds)
                 .map(|m| m.id.as_str())
                 .collect(),
         ),
+        (
+            "actions.kinds",
+            facts
+                .actions
+                .as_ref()
+                .map(|a| ids(&a.kinds))
+                .unwrap_or_default(),
+        ),
+        (
+            "actions.cycles",
+            facts
+                .actions
+                .as_ref()
+                .map(|a| ids(&a.cycles))
+                .unwrap_or_default(),
+        ),
     ];
+    if let Some(a) = &facts.actions {
+        // A scale that goes down would make more hours earn less.
+        let rising = a
+            .credit_scale
+            .windows(2)
+            .all(|w| w[0].from_hours < w[1].from_hours && w[0].credits < w[1].credits);
+        if !rising {
+            ds.push(
+                Diagnostic::error(
+                    SCALE_UNORDERED,
+                    file,
+                    Position::file(),
+                    Text::new(
+                        "les paliers de `actions.credit_scale` doivent monter en heures et en crédits",
+                        "the bands of `actions.credit_scale` must rise in hours and in credits",
+                    ),
+                )
+                .with_hint(Text::new(
+                    "listez les paliers du plus petit au plus grand, par exemple 10 h → 0.5, 20 h → 1",
+                    "list the bands from the smallest to the largest, for example 10 h → 0.5, 20 h → 1",
+                )),
+            );
+        }
+    }
     for (list, ids) in lists {
         let mut seen = HashSet::new();
         for id in ids {
@@ -385,6 +563,14 @@ impl Programme {
                 .map(|i| i.label.get(lang).to_string())
                 .collect::<Vec<_>>()
         };
+        let modules: Vec<&str> = f.modules.iter().map(|m| m.label.get(lang)).collect();
+        let kinds = |accepted: bool| {
+            self.organisation_kinds()
+                .iter()
+                .filter(|k| k.accepted == accepted)
+                .map(|k| k.label.get(lang))
+                .collect::<Vec<_>>()
+        };
         let requirements: Vec<serde_json::Value> = self
             .rules
             .iter()
@@ -396,28 +582,35 @@ impl Programme {
                 })
             })
             .collect();
+        // Keys of parts a programme does not have are null (numbers, texts)
+        // or empty (lists), so that a template can test them.
         serde_json::json!({
             "id": self.id,
+            "kind": f.kind,
             "name": f.name.get(lang),
             "short_name": f.short_name,
             "organiser": f.organiser,
             "credits": f.credits,
             "extracurricular": f.extracurricular,
             "teaching_languages": f.teaching_languages.iter().map(|l| l.code()).collect::<Vec<_>>(),
-            "min_hours": f.internship.min_hours,
+            "min_hours": f.internship.as_ref().map(|i| i.min_hours),
             "max_duration_years": f.max_duration_years,
             "places_per_intake": f.places_per_intake,
-            "cost_per_place_eur": f.cost.per_place_eur,
-            "participant_cost_eur": f.cost.participant_eur,
-            "cost_note": f.cost.note.as_ref().map(|n| n.get(lang)),
+            "cost_per_place_eur": f.cost.as_ref().and_then(|c| c.per_place_eur),
+            "participant_cost_eur": f.cost.as_ref().map(|c| c.participant_eur),
+            "cost_note": f.cost.as_ref().and_then(|c| c.note.as_ref()).map(|n| n.get(lang)),
             "intake_months": f.intake_months,
-            "modules": labels(&f.modules),
-            "workshops_per_year": [f.workshops.per_year_min, f.workshops.per_year_max],
-            "workshops_language": f.workshops.language.code(),
-            "productions": f.portfolio.productions,
-            "production_kinds": labels(&f.portfolio.production_kinds),
-            "organisations_accepted": f.internship.organisation_kinds.iter().filter(|k| k.accepted).map(|k| k.label.get(lang)).collect::<Vec<_>>(),
-            "organisations_refused": f.internship.organisation_kinds.iter().filter(|k| !k.accepted).map(|k| k.label.get(lang)).collect::<Vec<_>>(),
+            "modules": modules,
+            "module_sessions": f.modules.iter().map(|m| serde_json::json!({"label": m.label.get(lang), "sessions": m.sessions})).collect::<Vec<_>>(),
+            "workshops_per_year": f.workshops.as_ref().map(|w| [w.per_year_min, w.per_year_max]),
+            "workshops_language": f.workshops.as_ref().map(|w| w.language.code()),
+            "productions": f.portfolio.as_ref().map(|p| p.productions),
+            "production_kinds": labels(self.production_kinds()),
+            "organisations_accepted": kinds(true),
+            "organisations_refused": kinds(false),
+            "action_kinds": labels(self.action_kinds()),
+            "cycles": labels(self.cycles()),
+            "credit_scale": f.actions.iter().flat_map(|a| &a.credit_scale).map(|b| serde_json::json!({"from_hours": b.from_hours, "credits": b.credits})).collect::<Vec<_>>(),
             "requirements": requirements,
         })
     }
@@ -530,10 +723,10 @@ mod tests {
         let (p, ds) = Programme::parse(&repo_ceci(), Path::new("data/programmes/ceci.yml"));
         assert!(ds.is_empty(), "{ds:?}");
         let p = p.unwrap();
-        assert_eq!(p.facts.credits, 10.0);
-        assert_eq!(p.facts.internship.min_hours, 150);
-        assert_eq!(p.facts.max_duration_years, 2);
-        assert_eq!(p.facts.places_per_intake, 30);
+        assert_eq!(p.facts.credits, Some(10.0));
+        assert_eq!(p.facts.internship.as_ref().unwrap().min_hours, 150);
+        assert_eq!(p.facts.max_duration_years, Some(2));
+        assert_eq!(p.facts.places_per_intake, Some(30));
         assert_eq!(p.facts.modules.len(), 4);
         assert!(!p.organisation_kind("company").unwrap().accepted);
         assert!(p.organisation_kind("student-circle").unwrap().committee);
@@ -604,5 +797,60 @@ mod tests {
                 (RULE_DUPLICATE.to_string(), line_of("id: ceci.analysis")),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+    use crate::portfolio::{Credits, Hours};
+
+    fn example(name: &str, id: &str) -> Programme {
+        let path = format!(
+            "{}/examples/{name}/data/programmes/{id}.yml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        let rel = format!("data/programmes/{id}.yml");
+        let (p, ds) = Programme::parse(&text, Path::new(&rel));
+        assert!(ds.is_empty(), "{path}: {ds:?}");
+        p.unwrap()
+    }
+
+    #[test]
+    fn the_example_programmes_load() {
+        let escom = example("escom", "escom");
+        let h = |x: u32| Hours::from_minutes(x * 60);
+        assert_eq!(escom.credits_for(h(9)), Credits::ZERO);
+        assert_eq!(escom.credits_for(h(10)), Credits::from_hundredths(50));
+        assert_eq!(escom.credits_for(h(39)), Credits::from_hundredths(150));
+        assert_eq!(escom.credits_for(h(400)), Credits::from_hundredths(200));
+        let cire = example("cire", "cire");
+        assert_eq!(cire.module("society").unwrap().sessions, Some(8));
+        let micro = example("micro-credential", "micro-credential");
+        assert_eq!(micro.facts.credits, None);
+        // Keys the programme page reads are there, null when not applicable.
+        let v = micro.view(Lang::En);
+        assert!(v["min_hours"].is_null());
+        assert!(v["places_per_intake"].is_null());
+        assert_eq!(v["modules"], serde_json::json!([]));
+        assert_eq!(escom.view(Lang::Fr)["credit_scale"][0]["credits"], 0.5);
+    }
+
+    #[test]
+    fn a_credit_scale_must_rise() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/escom/data/programmes/escom.yml"
+        ))
+        .unwrap()
+        .replace(
+            "from_hours: 30, credits: 1.5",
+            "from_hours: 30, credits: 0.5",
+        );
+        let (p, ds) = Programme::parse(&text, Path::new("data/programmes/escom.yml"));
+        assert!(p.is_none());
+        let rules: Vec<&str> = ds.iter().map(|d| d.rule.as_str()).collect();
+        assert_eq!(rules, vec![SCALE_UNORDERED.as_str()]);
     }
 }

@@ -5,22 +5,25 @@
 //! language either: each rule picks one [`Check`] from a closed list, with
 //! typed parameters, so that a typo is a located error when the programme is
 //! loaded rather than a surprise when a student's record is checked. A new
-//! kind of check is one new variant here and one arm in `check.rs`.
+//! kind of check is one new variant here (with its placeholders and the
+//! record parts it needs and reads, in the `impl Check` below) and one arm
+//! in `check.rs`.
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Position, RuleId, Severity, Text};
 use crate::lang::Lang;
-use crate::portfolio::{Hours, SupervisorRole};
+use crate::portfolio::{Country, Credits, Hours, Part, SupervisorRole};
 
 /// A sentence or label written in the programme file in both languages.
 ///
 /// Both are required: a student reading in English must never get an empty
 /// message because staff forgot one language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bilingual {
     pub fr: String,
@@ -43,10 +46,12 @@ impl Bilingual {
 
 /// A message template in both languages, each with its position, so that a
 /// mistake in the English message points at the English line.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Template {
+    #[schemars(with = "String")]
     pub fr: Spanned<String>,
+    #[schemars(with = "String")]
     pub en: Spanned<String>,
 }
 
@@ -60,7 +65,7 @@ impl Template {
 ///
 /// Mirrors [`Severity`], which is not deserialisable: the programme file's
 /// vocabulary is ours to keep stable, independently of the diagnostic type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,
@@ -77,7 +82,7 @@ impl From<Level> for Severity {
 }
 
 /// When a rule applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
     /// Something that is wrong at any time (hours before enrolment, a
@@ -89,7 +94,7 @@ pub enum Phase {
 }
 
 /// A signatory of the internship agreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Party {
     Student,
@@ -119,7 +124,7 @@ impl Party {
 }
 
 /// A document of the portfolio other than the productions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Document {
     /// The self-reflective analysis (`analysis:` in the record).
@@ -138,11 +143,100 @@ impl Document {
     }
 }
 
+/// A mandatory element of a micro-credential, after the Council
+/// Recommendation of 16 June 2022 on a European approach to
+/// micro-credentials; written as the record's key under `credential:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Element {
+    /// Identification of the learner.
+    Learner,
+    /// Title of the micro-credential.
+    Title,
+    /// Country or region of the issuer.
+    Country,
+    /// Awarding body.
+    AwardingBody,
+    /// Date of issue.
+    Issued,
+    /// Learning outcomes.
+    LearningOutcomes,
+    /// Notional workload needed to achieve the outcomes, in ECTS.
+    WorkloadEcts,
+    /// Level (EQF) of the learning experience, where applicable.
+    EqfLevel,
+    /// Type of assessment.
+    Assessment,
+    /// Form of participation (online, onsite, blended…).
+    Participation,
+    /// Type of quality assurance used to underpin the micro-credential.
+    QualityAssurance,
+}
+
+impl Element {
+    /// Every element, in the order of the recommendation.
+    pub const ALL: [Element; 11] = [
+        Element::Learner,
+        Element::Title,
+        Element::Country,
+        Element::AwardingBody,
+        Element::Issued,
+        Element::LearningOutcomes,
+        Element::WorkloadEcts,
+        Element::EqfLevel,
+        Element::Assessment,
+        Element::Participation,
+        Element::QualityAssurance,
+    ];
+    /// The key under `credential:` in records.
+    pub fn key(self) -> &'static str {
+        match self {
+            Element::Learner => "learner",
+            Element::Title => "title",
+            Element::Country => "country",
+            Element::AwardingBody => "awarding_body",
+            Element::Issued => "issued",
+            Element::LearningOutcomes => "learning_outcomes",
+            Element::WorkloadEcts => "workload_ects",
+            Element::EqfLevel => "eqf_level",
+            Element::Assessment => "assessment",
+            Element::Participation => "participation",
+            Element::QualityAssurance => "quality_assurance",
+        }
+    }
+    /// How messages name it, per language.
+    pub fn label(self) -> Text {
+        let (fr, en) = match self {
+            Element::Learner => (
+                "l’identification de l’apprenant·e",
+                "the learner’s identification",
+            ),
+            Element::Title => ("l’intitulé", "the title"),
+            Element::Country => ("le pays de l’émetteur", "the issuing country"),
+            Element::AwardingBody => ("l’organisme qui délivre", "the awarding body"),
+            Element::Issued => ("la date de délivrance", "the date of issue"),
+            Element::LearningOutcomes => ("les acquis d’apprentissage", "the learning outcomes"),
+            Element::WorkloadEcts => (
+                "la charge de travail en ECTS",
+                "the notional workload in ECTS",
+            ),
+            Element::EqfLevel => ("le niveau CEC", "the EQF level"),
+            Element::Assessment => ("le type d’évaluation", "the type of assessment"),
+            Element::Participation => ("la forme de participation", "the form of participation"),
+            Element::QualityAssurance => (
+                "le type d’assurance qualité",
+                "the type of quality assurance",
+            ),
+        };
+        Text::new(fr, en)
+    }
+}
+
 /// What a rule checks, with its parameters: the closed vocabulary of rules.
 ///
 /// Written in YAML as `check: not-after-today` for checks without parameters
 /// and `check: { minimum-hours: { hours: 150 } }` for the others.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Check {
     /// The record's intake (`2025-02`) starts in one of these months.
@@ -184,6 +278,34 @@ pub enum Check {
     Document { document: Document },
     /// At most this many records per intake (a rule across records).
     PlacesPerIntake { places: u32 },
+    /// Every action's academic year is listed in `years:` with the cycle
+    /// the action gives.
+    ActionInYears,
+    /// An action under the lowest band of the programme's credit scale
+    /// earns no credit (a warning, so that the student adds hours).
+    ActionCredits,
+    /// At least this many credits in each cycle the record lists.
+    CreditsPerCycle { credits: Credits },
+    /// A finished academic year without credit, in a cycle that has not
+    /// reached `credits`, puts the student at risk; academic years start on
+    /// the first of `starts_month`.
+    YearWithoutCredit { credits: Credits, starts_month: u8 },
+    /// The residence permit was issued less than `years` years before the
+    /// registration (and not after it).
+    PermitWithinYears { years: u8 },
+    /// No nationality of the record is one of these countries.
+    NationalityOutside { countries: Vec<Country> },
+    /// The record lists this language (ISO 639-1 code) among those spoken.
+    SpeaksLanguage { language: String },
+    /// An attendance certificate is recorded only for a module whose every
+    /// session was attended.
+    CertificateDue,
+    /// At least this many modules attended in full.
+    FullModules { count: u32 },
+    /// Each of these elements of the credential is given.
+    CredentialElements { elements: Vec<Element> },
+    /// The credential's workload is strictly below this many credits.
+    CreditsBelow { credits: Credits },
 }
 
 impl Check {
@@ -206,6 +328,77 @@ impl Check {
             Check::Productions { .. } => &["done", "required"],
             Check::Document { .. } => &[],
             Check::PlacesPerIntake { .. } => &["intake", "enrolled", "places"],
+            Check::ActionInYears => &["year", "cycle", "expected"],
+            Check::ActionCredits => &["hours", "minimum"],
+            Check::CreditsPerCycle { .. } => &["cycle", "done", "required"],
+            Check::YearWithoutCredit { .. } => {
+                &["year", "next_year", "cycle", "done", "needed", "required"]
+            }
+            Check::PermitWithinYears { .. } => &["permit", "registration", "years", "limit"],
+            Check::NationalityOutside { .. } => &["nationality"],
+            Check::SpeaksLanguage { .. } => &["language"],
+            Check::CertificateDue => &["module", "attended", "sessions"],
+            Check::FullModules { .. } => &["done", "required"],
+            Check::CredentialElements { .. } => &["element"],
+            Check::CreditsBelow { .. } => &["credits", "limit"],
+        }
+    }
+
+    /// The parts of a record this check cannot do without: a record of the
+    /// programme that lacks one is reported when it is loaded
+    /// (`record.part-missing`), so the check itself may skip it.
+    pub fn requires(&self) -> &'static [Part] {
+        match self {
+            Check::IntakeMonth { .. } | Check::PlacesPerIntake { .. } => {
+                &[Part::Enrolment, Part::Intake]
+            }
+            Check::NotBeforeEnrolment
+            | Check::WithinYears { .. }
+            | Check::DeadlineNotPassed { .. } => &[Part::Enrolment],
+            Check::OrganisationAccepted
+            | Check::SupervisorRole { .. }
+            | Check::AgreementSigned { .. }
+            | Check::AgreementBeforeHours
+            | Check::MinimumHours { .. } => &[Part::Internship],
+            Check::ActionInYears
+            | Check::CreditsPerCycle { .. }
+            | Check::YearWithoutCredit { .. } => &[Part::Years],
+            Check::PermitWithinYears { .. } => &[Part::Enrolment, Part::Eligibility],
+            Check::NationalityOutside { .. } | Check::SpeaksLanguage { .. } => &[Part::Eligibility],
+            Check::NotAfterToday
+            | Check::ModulesCompleted
+            | Check::Productions { .. }
+            | Check::Document { .. }
+            | Check::ActionCredits
+            | Check::CertificateDue
+            | Check::FullModules { .. }
+            | Check::CredentialElements { .. }
+            | Check::CreditsBelow { .. } => &[],
+        }
+    }
+
+    /// The parts of a record this check reads (those it requires, and
+    /// those that may still be missing while a record is in progress). A
+    /// part no rule of the programme reads is refused in its records
+    /// (`record.part-unexpected`): an `internship:` in an ESCOM record is a
+    /// mistake, not a detail. Date checks read whatever is there.
+    pub fn reads(&self) -> &'static [Part] {
+        match self {
+            Check::ModulesCompleted => &[Part::Modules],
+            Check::Productions { .. } => &[Part::Productions],
+            Check::Document {
+                document: Document::Analysis,
+            } => &[Part::Analysis],
+            Check::Document {
+                document: Document::Assessment,
+            } => &[Part::Assessment],
+            Check::ActionInYears
+            | Check::ActionCredits
+            | Check::CreditsPerCycle { .. }
+            | Check::YearWithoutCredit { .. } => &[Part::Years, Part::Actions],
+            Check::CertificateDue | Check::FullModules { .. } => &[Part::Attendance],
+            Check::CredentialElements { .. } | Check::CreditsBelow { .. } => &[Part::Credential],
+            other => other.requires(),
         }
     }
 
@@ -217,9 +410,10 @@ impl Check {
 }
 
 /// One rule of a programme, as written in its file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RuleDef {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub severity: Level,
     pub phase: Phase,

@@ -1,6 +1,8 @@
 //! Thin command handlers: call the library, print, choose the exit code.
 pub mod build;
 pub mod check;
+pub mod new;
+pub mod schema;
 
 use std::io::IsTerminal;
 

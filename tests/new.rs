@@ -1,0 +1,185 @@
+//! `engage new portfolio` and `engage schema`: templates for every
+//! programme check without error, and the schemas name what records and
+//! programme files require.
+
+mod common;
+
+use std::path::Path;
+
+use common::{engage, repo, stderr, write};
+
+const TODAY: &str = "2026-11-23";
+
+/// A root with the four programmes (CECi and the three examples).
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("data/programmes/ceci.yml", "ceci"),
+        ("examples/escom/data/programmes/escom.yml", "escom"),
+        ("examples/cire/data/programmes/cire.yml", "cire"),
+        (
+            "examples/micro-credential/data/programmes/micro-credential.yml",
+            "micro-credential",
+        ),
+    ];
+    for (from, id) in files {
+        write(
+            dir.path(),
+            &format!("data/programmes/{id}.yml"),
+            std::fs::read(repo().join(from)).unwrap(),
+        );
+    }
+    dir
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn schemas_are_json_naming_the_required_fields() {
+    let s = site();
+    let out = engage(s.path(), &["schema"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let record = json(&s.path().join("schemas/portfolio.schema.json"));
+    assert_eq!(record["title"], "engage portfolio record");
+    assert_eq!(
+        record["required"],
+        serde_json::json!(["programme", "handle", "status"])
+    );
+    for part in [
+        "enrolment",
+        "internship",
+        "productions",
+        "years",
+        "actions",
+        "eligibility",
+        "attendance",
+        "credential",
+    ] {
+        assert!(record["properties"][part].is_object(), "{part}");
+    }
+    assert_eq!(record["additionalProperties"], false);
+    // Editors offer the two statuses, with their meaning.
+    let status = record["$defs"]["Status"].to_string();
+    assert!(status.contains(r#""const":"in-progress""#), "{status}");
+    assert!(status.contains(r#""const":"submitted""#), "{status}");
+    let programme = json(&s.path().join("schemas/programme.schema.json"));
+    assert_eq!(
+        programme["required"],
+        serde_json::json!(["id", "facts", "rules"])
+    );
+    let checks = programme["$defs"]["Check"].to_string();
+    for kind in [
+        "credits-per-cycle",
+        "permit-within-years",
+        "credential-elements",
+    ] {
+        assert!(checks.contains(kind), "{kind}");
+    }
+
+    // Elsewhere with --output.
+    let other = tempfile::tempdir().unwrap();
+    let out_dir = other.path().join("x");
+    let out = engage(s.path(), &["schema", "--output", out_dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out_dir.join("programme.schema.json").is_file());
+}
+
+#[test]
+fn templates_check_with_progress_only_for_every_programme() {
+    let s = site();
+    let out = engage(s.path(), &["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let schema = json(&s.path().join("schemas/portfolio.schema.json"));
+    for id in ["ceci", "escom", "cire", "micro-credential"] {
+        let handle = format!("new-{id}");
+        let out = engage(
+            s.path(),
+            &[
+                "new",
+                "portfolio",
+                "--programme",
+                id,
+                "--handle",
+                &handle,
+                "--today",
+                TODAY,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{id}: {}", stderr(&out));
+        let file = s
+            .path()
+            .join(format!("data/portfolios/{handle}/portfolio.yml"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(
+            text.lines().next(),
+            Some("# yaml-language-server: $schema=../../../schemas/portfolio.schema.json")
+        );
+        // The schema the first line names exists from the record's folder.
+        assert!(file
+            .parent()
+            .unwrap()
+            .join("../../../schemas/portfolio.schema.json")
+            .is_file());
+        // Every key the template writes is one the schema knows.
+        let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        for key in value.as_object().unwrap().keys() {
+            assert!(schema["properties"][key].is_object(), "{id}: {key}");
+        }
+    }
+    let out = engage(s.path(), &["check", "--format", "json", "--today", TODAY]);
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        run["diagnostics"],
+        serde_json::json!([]),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let records = run["records"].as_array().unwrap();
+    assert_eq!(records.len(), 4);
+    for r in records {
+        assert_eq!(r["status"], "in-progress", "{r}");
+        assert_eq!(r["complete"], false, "{r}");
+    }
+}
+
+#[test]
+fn new_refuses_to_overwrite_and_bad_arguments() {
+    let s = site();
+    let args = |programme: &str, handle: &str| {
+        vec![
+            "new".to_string(),
+            "portfolio".into(),
+            "--programme".into(),
+            programme.into(),
+            "--handle".into(),
+            handle.into(),
+        ]
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        engage(s.path(), &a)
+    };
+    assert_eq!(run(args("ceci", "alice")).status.code(), Some(0));
+    let file = s.path().join("data/portfolios/alice/portfolio.yml");
+    std::fs::write(&file, "mine\n").unwrap();
+    let out = run(args("escom", "alice"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine\n");
+    let out = run(args("cecy", "bob"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean `ceci`?"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(run(args("ceci", "../bob")).status.code(), Some(2));
+    assert!(!s.path().join("data/bob").exists());
+    let out = engage(s.path(), &["new", "portfolio", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("engage new portfolio --programme ceci --handle alice"));
+}
