@@ -19,7 +19,7 @@ use crate::rule::{Check, Element};
 
 /// Where the template points editors for completion, relative to the
 /// record file (data/portfolios/<handle>/portfolio.yml).
-pub const SCHEMA_REF: &str = "../../../schemas/portfolio.schema.json";
+pub const SCHEMA_REF: &str = "../../schemas/portfolio.schema.json";
 
 /// The text of a new record of `programme` for `handle`, dated `today`,
 /// with comments in `lang`.

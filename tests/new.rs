@@ -41,7 +41,7 @@ fn schemas_are_json_naming_the_required_fields() {
     let s = site();
     let out = engage(s.path(), &["schema"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let record = json(&s.path().join("schemas/portfolio.schema.json"));
+    let record = json(&s.path().join("data/schemas/portfolio.schema.json"));
     assert_eq!(record["title"], "engage portfolio record");
     assert_eq!(
         record["required"],
@@ -64,7 +64,7 @@ fn schemas_are_json_naming_the_required_fields() {
     let status = record["$defs"]["Status"].to_string();
     assert!(status.contains(r#""const":"in-progress""#), "{status}");
     assert!(status.contains(r#""const":"submitted""#), "{status}");
-    let programme = json(&s.path().join("schemas/programme.schema.json"));
+    let programme = json(&s.path().join("data/schemas/programme.schema.json"));
     assert_eq!(
         programme["required"],
         serde_json::json!(["id", "facts", "rules"])
@@ -91,7 +91,7 @@ fn templates_check_with_progress_only_for_every_programme() {
     let s = site();
     let out = engage(s.path(), &["schema"]);
     assert_eq!(out.status.code(), Some(0));
-    let schema = json(&s.path().join("schemas/portfolio.schema.json"));
+    let schema = json(&s.path().join("data/schemas/portfolio.schema.json"));
     for id in ["ceci", "escom", "cire", "micro-credential"] {
         let handle = format!("new-{id}");
         let out = engage(
@@ -114,13 +114,13 @@ fn templates_check_with_progress_only_for_every_programme() {
         let text = std::fs::read_to_string(&file).unwrap();
         assert_eq!(
             text.lines().next(),
-            Some("# yaml-language-server: $schema=../../../schemas/portfolio.schema.json")
+            Some("# yaml-language-server: $schema=../../schemas/portfolio.schema.json")
         );
         // The schema the first line names exists from the record's folder.
         assert!(file
             .parent()
             .unwrap()
-            .join("../../../schemas/portfolio.schema.json")
+            .join("../../schemas/portfolio.schema.json")
             .is_file());
         // Every key the template writes is one the schema knows.
         let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
@@ -182,4 +182,26 @@ fn new_refuses_to_overwrite_and_bad_arguments() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout)
         .contains("engage new portfolio --programme ceci --handle alice"));
+}
+
+#[test]
+fn the_committed_schemas_are_up_to_date() {
+    // Editors read data/schemas/ from the repository: regenerate them with
+    // `engage schema` whenever the record or programme format changes.
+    let out = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_engage"))
+        .args(["--root", env!("CARGO_MANIFEST_DIR"), "schema", "--output"])
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for name in ["portfolio.schema.json", "programme.schema.json"] {
+        let fresh = std::fs::read_to_string(out.path().join(name)).unwrap();
+        let committed =
+            std::fs::read_to_string(common::repo().join("data/schemas").join(name)).unwrap();
+        assert_eq!(
+            fresh, committed,
+            "data/schemas/{name} is stale: run `engage schema`"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use crate::diagnostic::Text;
 use crate::lang::Lang;
 
 /// Where the schemas go by default, relative to the root.
-pub const DEFAULT_DIR: &str = "schemas";
+pub const DEFAULT_DIR: &str = "data/schemas";
 /// The schema of data/portfolios/<handle>/portfolio.yml.
 pub const RECORD_SCHEMA: &str = "portfolio.schema.json";
 /// The schema of data/programmes/<id>.yml.
@@ -18,7 +18,7 @@ pub const PROGRAMME_SCHEMA: &str = "programme.schema.json";
 /// Arguments of `engage schema`.
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
-    /// Write the schemas here instead of schemas/ under the root.
+    /// Write the schemas here instead of data/schemas/ under the root.
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
 }
