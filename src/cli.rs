@@ -45,7 +45,7 @@ pub enum Command {
     Build(BuildArgs),
     /// Check portfolio records against their programme's rules.
     #[command(
-        after_help = "Examples:\n  engage check\n  engage check data/portfolios/alice\n  engage check --today 2026-01-15 --format json"
+        after_help = "Examples:\n  engage check\n  engage check data/portfolios/alice\n  engage check --today 2026-01-15 --format json\n  engage check --pr --base origin/main --author alice"
     )]
     Check(crate::cmd::check::CheckArgs),
     /// Create a file from a template (a student's record).
@@ -56,6 +56,10 @@ pub enum Command {
     /// Write JSON Schemas of programme and record files, for editors.
     #[command(after_help = "Examples:\n  engage schema\n  engage schema --output /tmp/schemas")]
     Schema(crate::cmd::schema::SchemaArgs),
+    /// List every page and FAQ question with its translation status per
+    /// language (translated, missing, outdated according to git history).
+    #[command(after_help = "Examples:\n  engage translations\n  engage translations --json")]
+    Translations(crate::cmd::translations::TranslationsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -89,6 +93,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => crate::cmd::check::run(&cli.root, lang, args),
         Command::New(args) => crate::cmd::new::run(&cli.root, lang, args),
         Command::Schema(args) => crate::cmd::schema::run(&cli.root, lang, args),
+        Command::Translations(args) => crate::cmd::translations::run(&cli.root, lang, args),
     };
     ExitCode::from(code)
 }

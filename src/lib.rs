@@ -6,6 +6,7 @@
 //! rendered by pure functions ([`render`]) and written atomically
 //! ([`output`]). See ARCHITECTURE.md.
 
+pub mod annotate;
 pub mod calendar;
 pub mod check;
 pub mod cli;
@@ -14,6 +15,8 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod faq;
+pub mod freshness;
+pub mod git;
 pub mod ical;
 pub mod lang;
 pub mod link;
@@ -25,6 +28,7 @@ pub mod programme;
 pub mod render;
 pub mod rule;
 pub mod scaffold;
+pub mod scope;
 pub mod search;
 pub mod site;
 pub mod slug;

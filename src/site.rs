@@ -323,6 +323,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> BuildReport {
         return report;
     };
     ds.extend(site.validate());
+    // Translations older than their counterpart, from git history: the one
+    // part of the check that reads more than the files themselves.
+    ds.extend(
+        crate::freshness::check(&site.root, &site.library, &site.config.languages).diagnostics,
+    );
     report.pages = site.library.pages.len();
     if !ds.has_errors() {
         match write(&site, &output) {

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::check::{run as check, write_json, write_summary, Scope};
+use crate::annotate::{Emit, Github, Human, Json};
+use crate::check::{run as check, Scope};
 use crate::cli::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
-use crate::diagnostic::emit_human;
 use crate::lang::Lang;
 use crate::portfolio;
 
@@ -18,6 +18,10 @@ pub enum Format {
     Human,
     /// One JSON document on stdout (see `check::write_json`).
     Json,
+    /// GitHub Actions workflow commands (annotations on the PR's lines) and
+    /// a Markdown summary appended to $GITHUB_STEP_SUMMARY; the default
+    /// when GITHUB_ACTIONS=true.
+    Github,
 }
 
 /// Arguments of `engage check`.
@@ -31,9 +35,19 @@ pub struct CheckArgs {
     /// default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<Date>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format (default: github when GITHUB_ACTIONS=true, else human).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Check the pull request that HEAD is: the files changed since the
+    /// merge base with --base, and what the author may change.
+    #[arg(long, requires = "base", conflicts_with = "path")]
+    pub pr: bool,
+    /// The branch the PR goes into (e.g. origin/main), with --pr.
+    #[arg(long, value_name = "REV", requires = "pr")]
+    pub base: Option<String>,
+    /// The PR's author (a GitHub handle), with --pr; default: GITHUB_ACTOR.
+    #[arg(long, value_name = "HANDLE", requires = "pr")]
+    pub author: Option<String>,
 }
 
 /// Runs the check and returns the exit code.
@@ -46,12 +60,35 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
         }
     };
     let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
-    let report = check(root, &scope, today);
-    let written = match args.format {
-        Format::Human => emit_human(&mut super::stderr(), root, &report.diagnostics, lang)
-            .and_then(|()| write_summary(&mut std::io::stdout().lock(), &report, lang)),
-        Format::Json => write_json(&mut std::io::stdout().lock(), &report, lang),
+    let (report, notes) = match (args.pr, &args.base) {
+        (true, Some(base)) => {
+            let pr = crate::scope::author(args.author.as_deref())
+                .and_then(|author| crate::scope::run(root, base, &author, today));
+            match pr {
+                Ok(pr) => {
+                    let notes = crate::scope::notes(&pr, lang);
+                    (pr.report, notes)
+                }
+                Err(msg) => {
+                    eprintln!("{}", msg.get(lang));
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        _ => (check(root, &scope, today), Vec::new()),
     };
+    let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    let format = args.format.unwrap_or(if in_actions {
+        Format::Github
+    } else {
+        Format::Human
+    });
+    let mut emitter: Box<dyn Emit> = match format {
+        Format::Human => Box::new(Human),
+        Format::Json => Box::new(Json),
+        Format::Github => Box::new(Github::from_env()),
+    };
+    let written = emitter.emit(root, &report, &notes, lang);
     match written {
         Err(_) => EXIT_USAGE,
         Ok(()) if report.diagnostics.has_errors() => EXIT_PROBLEMS,

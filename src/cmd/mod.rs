@@ -3,6 +3,7 @@ pub mod build;
 pub mod check;
 pub mod new;
 pub mod schema;
+pub mod translations;
 
 use std::io::IsTerminal;
 

@@ -51,6 +51,8 @@ pub fn engage(root: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("LANG", "en_GB.UTF-8")
         .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
         .output()
         .unwrap()
 }

@@ -1,0 +1,419 @@
+//! Output formats of `engage check`, behind one small trait ([`Emit`]):
+//! human (rustc style), JSON, and GitHub Actions, whose workflow commands
+//! put each diagnostic on its line of the pull request and whose Markdown
+//! step summary shows each record's progress.
+//!
+//! The GitHub format is made of pure functions ([`workflow_command`],
+//! [`step_summary`]) so that tests compare strings; [`Github`] only writes
+//! them to stdout and to the file named by GITHUB_STEP_SUMMARY.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::check::{write_json, write_summary, Report, Summary};
+use crate::diagnostic::{emit_human, Diagnostic, Severity};
+use crate::lang::Lang;
+use crate::portfolio::Status;
+
+/// One output format of a finished check. `notes` are extra lines for
+/// people (what a PR changed, verdicts that change), already in `lang`.
+pub trait Emit {
+    fn emit(
+        &mut self,
+        root: &Path,
+        report: &Report,
+        notes: &[String],
+        lang: Lang,
+    ) -> std::io::Result<()>;
+}
+
+/// Diagnostics in the style of rustc on stderr; a line per record and the
+/// notes on stdout.
+pub struct Human;
+
+impl Emit for Human {
+    fn emit(
+        &mut self,
+        root: &Path,
+        report: &Report,
+        notes: &[String],
+        lang: Lang,
+    ) -> std::io::Result<()> {
+        emit_human(&mut crate::cmd::stderr(), root, &report.diagnostics, lang)?;
+        let mut out = std::io::stdout().lock();
+        write_summary(&mut out, report, lang)?;
+        for n in notes {
+            writeln!(out, "{n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One JSON document on stdout (see `check::write_json`); notes are left
+/// out, their content being in the diagnostics.
+pub struct Json;
+
+impl Emit for Json {
+    fn emit(&mut self, _: &Path, report: &Report, _: &[String], lang: Lang) -> std::io::Result<()> {
+        write_json(&mut std::io::stdout().lock(), report, lang)
+    }
+}
+
+/// GitHub Actions: workflow commands on stdout, and the Markdown summary
+/// appended to `summary` (GITHUB_STEP_SUMMARY) when set.
+pub struct Github {
+    pub summary: Option<PathBuf>,
+}
+
+impl Github {
+    /// The summary file GitHub Actions gives the step, if any.
+    pub fn from_env() -> Github {
+        Github {
+            summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+        }
+    }
+}
+
+impl Emit for Github {
+    fn emit(
+        &mut self,
+        _: &Path,
+        report: &Report,
+        notes: &[String],
+        lang: Lang,
+    ) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        for d in &report.diagnostics {
+            writeln!(out, "{}", workflow_command(d, lang))?;
+        }
+        for n in notes {
+            writeln!(out, "{n}")?;
+        }
+        if let Some(path) = &self.summary {
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?;
+            f.write_all(step_summary(report, notes, lang).as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// Escapes the message of a workflow command, as the runner decodes it:
+/// `%`, CR and LF.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value (`file=`, `title=`): as data, plus `:` and `,`
+/// which end a value.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `::error file=…,line=…,col=…,title=<rule>::<message>` for one diagnostic:
+/// the runner turns it into an annotation on that line of the PR's diff.
+/// The hint follows the message on a second line.
+pub fn workflow_command(d: &Diagnostic, lang: Lang) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let file = d.file.to_string_lossy().replace('\\', "/");
+    let mut props = vec![format!("file={}", escape_property(&file))];
+    if d.position.line > 0 {
+        props.push(format!("line={}", d.position.line));
+        if d.position.column > 0 {
+            props.push(format!("col={}", d.position.column));
+        }
+    }
+    props.push(format!("title={}", escape_property(d.rule.as_str())));
+    let mut message = d.message.get(lang).to_string();
+    if let Some(h) = &d.hint {
+        message.push('\n');
+        message.push_str(match lang {
+            Lang::Fr => "aide : ",
+            Lang::En => "help: ",
+        });
+        message.push_str(h.get(lang));
+    }
+    format!("::{level} {}::{}", props.join(","), escape_data(&message))
+}
+
+/// Text safe inside a Markdown table cell or list item.
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// The Markdown step summary: the notes, then per record a progress table,
+/// its errors and what is still missing before submission; then problems
+/// outside records.
+pub fn step_summary(report: &Report, notes: &[String], lang: Lang) -> String {
+    let t = |fr: &'static str, en: &'static str| match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    };
+    let mut s = String::new();
+    let (e, w) = (
+        report.diagnostics.error_count(),
+        report.diagnostics.warning_count(),
+    );
+    s.push_str("## engage check\n\n");
+    s.push_str(&format!(
+        "{} **{e}** {}, **{w}** {}\n\n",
+        if e > 0 { "❌" } else { "✅" },
+        t("erreur(s)", "error(s)"),
+        t("avertissement(s)", "warning(s)")
+    ));
+    for n in notes {
+        s.push_str(&format!("- {}\n", md(n)));
+    }
+    if !notes.is_empty() {
+        s.push('\n');
+    }
+    for r in &report.records {
+        record_section(&mut s, report, r, lang);
+    }
+    let dirs: Vec<PathBuf> = report
+        .records
+        .iter()
+        .map(|r| Path::new(crate::portfolio::DIR).join(&r.handle))
+        .collect();
+    let others: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| !dirs.iter().any(|dir| d.file.starts_with(dir)))
+        .collect();
+    if !others.is_empty() {
+        s.push_str(&format!(
+            "### {}\n\n",
+            t("Autres problèmes", "Other problems")
+        ));
+        for d in others {
+            diagnostic_item(&mut s, d, lang);
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn diagnostic_item(s: &mut String, d: &Diagnostic, lang: Lang) {
+    let icon = if d.is_error() { "❌" } else { "⚠️" };
+    s.push_str(&format!(
+        "- {icon} `{}:{}` `{}`: {}\n",
+        d.file.to_string_lossy().replace('\\', "/"),
+        d.position.line,
+        d.rule,
+        md(d.message.get(lang))
+    ));
+}
+
+fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
+    let t = |fr: &'static str, en: &'static str| match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    };
+    let status = match r.status {
+        Some(Status::Submitted) => t("remis", "submitted"),
+        Some(Status::InProgress) => t("en cours", "in progress"),
+        None => t("non vérifié", "not checked"),
+    };
+    s.push_str(&format!(
+        "### {} — {} ({status})\n\n",
+        md(&r.handle),
+        r.programme.as_deref().unwrap_or("?")
+    ));
+    if let Some(p) = &r.progress {
+        s.push_str(&format!(
+            "| | {} | {} |\n|---|---:|---:|\n",
+            t("fait", "done"),
+            t("requis", "required")
+        ));
+        let mut row = |label: &str, done: String, required: String| {
+            s.push_str(&format!("| {} | {done} | {required} |\n", md(label)));
+        };
+        if let Some(c) = p.hours {
+            row(
+                t("Heures", "Hours"),
+                c.done.to_string(),
+                c.required.to_string(),
+            );
+        }
+        if let Some(c) = p.productions {
+            row("Productions", c.done.to_string(), c.required.to_string());
+        }
+        if let Some(c) = p.modules {
+            row("Modules", c.done.to_string(), c.required.to_string());
+        }
+        if let Some(c) = p.agreement {
+            row(
+                t("Signatures de la convention", "Agreement signatures"),
+                c.done.to_string(),
+                c.required.to_string(),
+            );
+        }
+        for (cycle, c) in &p.credits {
+            let label = match lang {
+                Lang::Fr => format!("ECTS, cycle {cycle}"),
+                Lang::En => format!("ECTS, {cycle} cycle"),
+            };
+            row(&label, c.done.to_string(), c.required.to_string());
+        }
+        for (module, a) in &p.attendance {
+            let label = match lang {
+                Lang::Fr => format!("Séances, module {module}"),
+                Lang::En => format!("Sessions, module {module}"),
+            };
+            row(&label, a.done.to_string(), a.required.to_string());
+        }
+        if let Some(c) = p.full_modules {
+            row(
+                t("Modules suivis en entier", "Modules attended in full"),
+                c.done.to_string(),
+                c.required.to_string(),
+            );
+        }
+        if let Some(c) = p.elements {
+            row(
+                t("Éléments obligatoires", "Mandatory elements"),
+                c.done.to_string(),
+                c.required.to_string(),
+            );
+        }
+        let yes_no = |b: bool| if b { "✅" } else { "—" };
+        if let Some(b) = p.analysis {
+            row(
+                t("Analyse réflexive", "Self-reflective analysis"),
+                yes_no(b).into(),
+                "✅".into(),
+            );
+        }
+        if let Some(b) = p.assessment {
+            row(
+                t("Grille d’évaluation", "Assessment grid"),
+                yes_no(b).into(),
+                "✅".into(),
+            );
+        }
+        if p.shows_workshops {
+            row(
+                t("Ateliers", "Workshops"),
+                p.workshops.to_string(),
+                String::new(),
+            );
+        }
+        if let Some(d) = p.deadline {
+            row(t("Échéance", "Deadline"), d.to_string(), String::new());
+        }
+        s.push('\n');
+    }
+    let dir = Path::new(crate::portfolio::DIR).join(&r.handle);
+    let mine: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.starts_with(&dir))
+        .collect();
+    if !mine.is_empty() {
+        s.push_str(&format!("**{}**\n\n", t("Problèmes", "Problems")));
+        for d in mine {
+            diagnostic_item(s, d, lang);
+        }
+        s.push('\n');
+    }
+    if let Some(p) = &r.progress {
+        // The same list as the human summary's "missing:", one place.
+        let missing = crate::check::missing(p, lang);
+        if missing.is_empty() {
+            s.push_str(t(
+                "Rien ne manque avant la remise.\n\n",
+                "Nothing is missing before submission.\n\n",
+            ));
+        } else {
+            s.push_str(&format!(
+                "**{}**\n\n",
+                t(
+                    "Encore à faire avant la remise",
+                    "Still missing before submission"
+                )
+            ));
+            for m in missing {
+                s.push_str(&format!("- {}\n", md(&m)));
+            }
+            s.push('\n');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Position, RuleId, Text};
+
+    #[test]
+    fn the_summary_has_a_progress_table_and_what_is_missing() {
+        use crate::check::{Count, Progress};
+        use crate::portfolio::Hours;
+        let mut report = Report::default();
+        report.diagnostics.push(Diagnostic::error(
+            RuleId::new("ceci.future-date"),
+            "data/portfolios/zoe/portfolio.yml",
+            Position::new(12, 7),
+            Text::new("x", "a | date in the future"),
+        ));
+        report.records.push(Summary {
+            handle: "zoe".into(),
+            programme: Some("ceci".into()),
+            status: Some(Status::InProgress),
+            complete: false,
+            errors: 1,
+            warnings: 0,
+            progress: Some(Progress {
+                hours: Some(Count {
+                    done: Hours::from_minutes(120 * 60),
+                    required: Hours::from_minutes(150 * 60),
+                }),
+                productions: Some(Count {
+                    done: 5,
+                    required: 5,
+                }),
+                analysis: Some(false),
+                ..Progress::default()
+            }),
+        });
+        let s = step_summary(&report, &["PR by zoe".into()], Lang::En);
+        let want = "## engage check\n\n❌ **1** error(s), **0** warning(s)\n\n- PR by zoe\n\n\
+            ### zoe — ceci (in progress)\n\n| | done | required |\n|---|---:|---:|\n\
+            | Hours | 120 | 150 |\n| Productions | 5 | 5 |\n| Self-reflective analysis | — | ✅ |\n\
+            \n**Problems**\n\n\
+            - ❌ `data/portfolios/zoe/portfolio.yml:12` `ceci.future-date`: a \\| date in the future\n\n\
+            **Still missing before submission**\n\n- 30 h\n\
+            - the self-reflective analysis\n\n";
+        assert_eq!(s, want);
+    }
+
+    #[test]
+    fn properties_and_data_are_escaped() {
+        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+
+    #[test]
+    fn a_diagnostic_becomes_a_workflow_command() {
+        let d = Diagnostic::error(
+            RuleId::new("scope.outside-folder"),
+            "content/a,b.md",
+            Position::new(3, 7),
+            Text::new("x", "changes: 100%"),
+        )
+        .with_hint(Text::new("y", "ask"));
+        assert_eq!(
+            workflow_command(&d, Lang::En),
+            "::error file=content/a%2Cb.md,line=3,col=7,title=scope.outside-folder::changes: 100%25%0Ahelp: ask"
+        );
+    }
+}

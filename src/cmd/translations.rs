@@ -1,0 +1,98 @@
+//! `engage translations`: every page and FAQ question with its status per
+//! language (translated, missing, outdated), from git history.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::cli::{EXIT_OK, EXIT_USAGE};
+use crate::config::Config;
+use crate::content::Library;
+use crate::diagnostic::emit_human;
+use crate::freshness::{self, Freshness, LangStatus, State};
+use crate::lang::Lang;
+
+/// Arguments of `engage translations`.
+#[derive(Debug, clap::Args)]
+pub struct TranslationsArgs {
+    /// One JSON document on stdout instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Prints the statuses, then the outdated warnings; exit 0 unless the site
+/// cannot be loaded (warnings never fail: translating takes time).
+pub fn run(root: &Path, lang: Lang, args: &TranslationsArgs) -> u8 {
+    let config = match Config::load(root) {
+        Ok(c) => c,
+        Err(ds) => {
+            let _ = emit_human(&mut super::stderr(), root, &ds, lang);
+            return EXIT_USAGE;
+        }
+    };
+    let (library, _) = Library::load(root, &config.languages, true);
+    let report = freshness::check(root, &library, &config.languages);
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &report.pages)
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(out))
+    } else {
+        write_table(&mut out, &report, lang)
+            .and_then(|()| emit_human(&mut super::stderr(), root, &report.diagnostics, lang))
+    };
+    match written {
+        Ok(()) => EXIT_OK,
+        Err(_) => EXIT_USAGE,
+    }
+}
+
+fn cell(s: &LangStatus, lang: Lang) -> String {
+    let word = match (s.state, lang) {
+        (State::Translated, Lang::Fr) => "traduit",
+        (State::Translated, Lang::En) => "translated",
+        (State::Missing, Lang::Fr) => "manquant",
+        (State::Missing, Lang::En) => "missing",
+        (State::Outdated, Lang::Fr) => "dépassé",
+        (State::Outdated, Lang::En) => "outdated",
+    };
+    match s.changed {
+        Some(t) => format!(
+            "{}: {word} ({})",
+            s.lang.code(),
+            t.to_zoned(jiff::tz::TimeZone::UTC).date()
+        ),
+        None => format!("{}: {word}", s.lang.code()),
+    }
+}
+
+/// One line per page and per FAQ question (`faq#insurance`), aligned.
+pub fn write_table(out: &mut dyn Write, report: &Freshness, lang: Lang) -> std::io::Result<()> {
+    let mut rows: Vec<(String, &[LangStatus])> = Vec::new();
+    for p in &report.pages {
+        rows.push((p.key.clone(), &p.langs));
+        for q in &p.questions {
+            rows.push((format!("{}#{}", p.key, q.id), &q.langs));
+        }
+    }
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (key, langs) in rows {
+        let cells: Vec<String> = langs.iter().map(|s| cell(s, lang)).collect();
+        writeln!(out, "{key:width$}  {}", cells.join("  "))?;
+    }
+    if !report.history {
+        writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::Fr =>
+                    "(pas d’historique git : seules les traductions manquantes sont connues)",
+                Lang::En => "(no git history: only missing translations are known)",
+            }
+        )?;
+    }
+    Ok(())
+}

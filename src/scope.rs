@@ -1,0 +1,834 @@
+//! The pull-request check: what a PR may change, and what it changes.
+//!
+//! A student's PR may change only their own record folder,
+//! data/portfolios/<handle>/, and only with ordinary files of a reasonable
+//! size: [`guard`] turns every other changed path into one diagnostic. Staff
+//! (data/staff.yml) may change anything; when they change programme rules,
+//! [`verdict_changes`] says which existing records now pass or fail.
+//!
+//! [`guard`], [`classify`] and [`verdict_changes`] are pure; [`run`] is the
+//! edge that reads git (crate::git) and the files, then calls them and the
+//! ordinary check (crate::check).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::check::{self, check_cohorts, check_record, Scope};
+use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::git::{Change, ChangeKind, Mode, Repo, Side};
+use crate::lang::Lang;
+use crate::portfolio::{self, Handle, Record};
+use crate::programme::{self, Programme, Programmes};
+
+/// A student's PR changes a path outside their record folder.
+pub const OUTSIDE_FOLDER: RuleId = RuleId::new("scope.outside-folder");
+/// A student's PR changes, deletes or moves a file of another student's record.
+pub const OTHER_RECORD: RuleId = RuleId::new("scope.other-record");
+/// A student's PR adds a symbolic link (it could point anywhere: /etc/passwd).
+pub const SYMLINK: RuleId = RuleId::new("scope.symlink");
+/// A student's PR adds a submodule.
+pub const SUBMODULE: RuleId = RuleId::new("scope.submodule");
+/// A student's PR adds a file with the executable bit.
+pub const EXECUTABLE: RuleId = RuleId::new("scope.executable");
+/// A student's PR adds a file over [`MAX_FILE_BYTES`].
+pub const TOO_BIG: RuleId = RuleId::new("scope.too-big");
+/// A staff PR changes programme rules: records whose verdict changes (a warning).
+pub const VERDICT_CHANGED: RuleId = RuleId::new("scope.verdict-changed");
+/// data/staff.yml cannot be read.
+pub const STAFF_INVALID: RuleId = RuleId::new("scope.staff-invalid");
+
+/// Where staff handles are listed. Read from the merge base, never from the
+/// PR itself: a PR adding its author to the list gains nothing.
+pub const STAFF_FILE: &str = "data/staff.yml";
+/// Largest file a student may add: a scanned assessment grid or a PDF
+/// production is a few MiB; a video belongs on a video platform.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------
+// Staff
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StaffDef {
+    staff: Vec<StaffMemberDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StaffMemberDef {
+    handle: Spanned<String>,
+    // Required so that every entry says who it is, for people reading the
+    // file; engage itself needs only the handle.
+    #[allow(dead_code)]
+    name: String,
+    /// Free text for people reading the file (what they look after).
+    #[serde(default)]
+    #[allow(dead_code)]
+    role: Option<String>,
+}
+
+/// The staff: handles that may change anything in a PR.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Staff {
+    /// Lowercase: handles on GitHub are case-insensitive.
+    handles: BTreeSet<String>,
+}
+
+impl Staff {
+    /// Parses data/staff.yml; a bad handle is reported and left out.
+    pub fn parse(text: &str, file: &Path) -> (Staff, Diagnostics) {
+        let mut ds = Diagnostics::new();
+        let mut staff = Staff::default();
+        let def: StaffDef = match crate::yaml::parse(text, file, 1) {
+            Ok(d) => d,
+            Err(d) => {
+                ds.push(d);
+                return (staff, ds);
+            }
+        };
+        for m in def.staff {
+            match Handle::parse(&m.handle.value) {
+                Some(h) => {
+                    staff.handles.insert(h.as_str().to_ascii_lowercase());
+                }
+                None => ds.push(Diagnostic::error(
+                    STAFF_INVALID,
+                    file,
+                    crate::yaml::position(&m.handle.referenced, 1),
+                    Text::new(
+                        format!("`{}` n’est pas un pseudo GitHub valable", m.handle.value),
+                        format!("`{}` is not a valid GitHub handle", m.handle.value),
+                    ),
+                )),
+            }
+        }
+        (staff, ds)
+    }
+
+    /// `handle` is staff.
+    pub fn contains(&self, handle: &Handle) -> bool {
+        self.handles.contains(&handle.as_str().to_ascii_lowercase())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Areas of the repository
+
+/// What a path of the repository is, as far as the scope guard cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Area {
+    /// data/portfolios/<handle>/… of this handle (as written in the path).
+    Record(String),
+    /// data/programmes/: the rules.
+    Programmes,
+    /// content/: the site's pages.
+    Content,
+    /// themes/, templates/, static/: how the site looks.
+    Theme,
+    /// data/calendar/: the workshops.
+    Calendar,
+    /// data/staff.yml and data/site.yml: who is staff, the site's settings.
+    Settings,
+    /// .github/: workflows, templates, CODEOWNERS.
+    GitHub,
+    /// src/, Cargo files, .ci/, tests/, examples/: the engage program.
+    Code,
+    /// Anything else.
+    Other,
+}
+
+impl Area {
+    /// How a message names the area.
+    fn describe(&self) -> Text {
+        match self {
+            Area::Record(h) => {
+                Text::new(format!("le portfolio de {h}"), format!("the record of {h}"))
+            }
+            Area::Programmes => Text::new("les règles des programmes", "the programme rules"),
+            Area::Content => Text::new("le contenu du site", "the site content"),
+            Area::Theme => Text::new("le thème du site", "the site theme"),
+            Area::Calendar => Text::new("le calendrier des ateliers", "the workshop calendar"),
+            Area::Settings => Text::new("les réglages du site", "the site settings"),
+            Area::GitHub => Text::new(
+                "la configuration GitHub (workflows)",
+                "the GitHub configuration (workflows)",
+            ),
+            Area::Code => Text::new("le programme engage", "the engage program"),
+            Area::Other => Text::new(
+                "un fichier hors des dossiers de portfolio",
+                "a file outside the record folders",
+            ),
+        }
+    }
+}
+
+/// The area of `path` (relative to the site root).
+pub fn classify(path: &Path) -> Area {
+    let parts: Vec<&str> = path
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => s.to_str().unwrap_or("\u{fffd}"),
+            _ => "..",
+        })
+        .collect();
+    match parts.as_slice() {
+        ["data", "portfolios", h, _, ..] => Area::Record((*h).to_string()),
+        ["data", "programmes", ..] => Area::Programmes,
+        ["data", "calendar", ..] => Area::Calendar,
+        ["data", "staff.yml"] | ["data", "site.yml"] => Area::Settings,
+        ["content", ..] => Area::Content,
+        ["themes" | "templates" | "static", ..] => Area::Theme,
+        [".github", ..] => Area::GitHub,
+        ["src" | "tests" | "examples" | "benches" | ".ci", ..]
+        | ["Cargo.toml" | "Cargo.lock" | "build.rs" | "rust-toolchain.toml"] => Area::Code,
+        _ => Area::Other,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The guard
+
+fn slash(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+fn is_own(area: &Area, author: &Handle) -> bool {
+    matches!(area, Area::Record(h) if h.eq_ignore_ascii_case(author.as_str()))
+}
+
+/// The diagnostic for `path`, touched by `author`'s PR, when it lies outside
+/// their folder; `verb` says what the PR did to it.
+fn outside(author: &Handle, path: &Path, verb: (&str, &str)) -> Option<Diagnostic> {
+    let area = classify(path);
+    if is_own(&area, author) {
+        return None;
+    }
+    let own = format!("{}/{}/", portfolio::DIR, author);
+    let what = area.describe();
+    let rule = match area {
+        Area::Record(_) => OTHER_RECORD,
+        _ => OUTSIDE_FOLDER,
+    };
+    Some(
+        Diagnostic::error(
+            rule,
+            path,
+            Position::file(),
+            Text::new(
+                format!(
+                    "cette PR {} {} ({}) : une PR d’étudiant·e ne change que {own}",
+                    verb.0,
+                    slash(path),
+                    what.fr
+                ),
+                format!(
+                    "this PR {} {} ({}): a student PR changes only {own}",
+                    verb.1,
+                    slash(path),
+                    what.en
+                ),
+            ),
+        )
+        .with_hint(Text::new(
+            format!(
+                "retirez ce changement de la PR ; pour {}, demandez à l’équipe (issue ou courriel)",
+                what.fr
+            ),
+            format!(
+                "drop this change from the PR; for {}, ask the staff (an issue or an email)",
+                what.en
+            ),
+        )),
+    )
+}
+
+/// The problem with the content of `side`, added or changed in the author's
+/// own folder: a link, a submodule, an executable, a huge file.
+fn unsafe_content(side: &Side) -> Option<Diagnostic> {
+    let path = slash(&side.path);
+    let (rule, fr, en, hint_fr, hint_en) = match side.mode {
+        Mode::Symlink => (
+            SYMLINK,
+            format!("{path} est un lien symbolique"),
+            format!("{path} is a symbolic link"),
+            "remplacez le lien par une copie du fichier",
+            "replace the link with a copy of the file",
+        ),
+        Mode::Submodule => (
+            SUBMODULE,
+            format!("{path} est un sous-module git"),
+            format!("{path} is a git submodule"),
+            "ajoutez les fichiers eux-mêmes, pas un autre dépôt",
+            "add the files themselves, not another repository",
+        ),
+        Mode::Executable => (
+            EXECUTABLE,
+            format!("{path} est exécutable"),
+            format!("{path} is executable"),
+            "retirez le droit d’exécution : git update-index --chmod=-x <fichier>",
+            "remove the executable bit: git update-index --chmod=-x <file>",
+        ),
+        _ if side.size > MAX_FILE_BYTES => (
+            TOO_BIG,
+            format!(
+                "{path} fait {} Mio, la limite est {} Mio",
+                side.size.div_ceil(1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            format!(
+                "{path} has {} MiB, the limit is {} MiB",
+                side.size.div_ceil(1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            "réduisez-le (PDF compressé, images redimensionnées) ou déposez-le ailleurs avec un lien",
+            "make it smaller (compressed PDF, resized images) or host it elsewhere and link to it",
+        ),
+        _ => return None,
+    };
+    Some(
+        Diagnostic::error(rule, &side.path, Position::file(), Text::new(fr, en))
+            .with_hint(Text::new(hint_fr, hint_en)),
+    )
+}
+
+/// The scope guard for a PR by a student `author`: one diagnostic per
+/// offending path (both sides of a rename are looked at).
+pub fn guard(author: &Handle, changes: &[Change]) -> Diagnostics {
+    let mut ds = Diagnostics::new();
+    for c in changes {
+        match c.kind {
+            ChangeKind::Added | ChangeKind::Modified | ChangeKind::TypeChanged => {
+                let Some(new) = &c.new else { continue };
+                let verb = match c.kind {
+                    ChangeKind::Added => ("ajoute", "adds"),
+                    _ => ("modifie", "changes"),
+                };
+                match outside(author, &new.path, verb) {
+                    Some(d) => ds.push(d),
+                    None => ds.extend(unsafe_content(new)),
+                }
+            }
+            ChangeKind::Deleted => {
+                if let Some(old) = &c.old {
+                    ds.extend(outside(author, &old.path, ("supprime", "deletes")));
+                }
+            }
+            ChangeKind::Renamed => {
+                if let Some(old) = &c.old {
+                    ds.extend(outside(author, &old.path, ("déplace", "moves")));
+                }
+                if let Some(new) = &c.new {
+                    match outside(
+                        author,
+                        &new.path,
+                        ("crée par déplacement", "moves a file to"),
+                    ) {
+                        Some(d) => ds.push(d),
+                        None => ds.extend(unsafe_content(new)),
+                    }
+                }
+            }
+        }
+    }
+    ds.sort();
+    ds
+}
+
+// ---------------------------------------------------------------------------
+// Verdict changes
+
+/// Records that pass or fail one rule after a rules change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerdictChange {
+    pub rule: RuleId,
+    /// The programme file defining the rule (relative to the root).
+    pub file: PathBuf,
+    /// Records that passed the rule with the old rules and fail it now.
+    pub now_fail: Vec<Handle>,
+    /// Records that failed it and pass now.
+    pub now_pass: Vec<Handle>,
+}
+
+/// The errors each record gets under `programmes`, by rule id.
+fn errors_by_record(
+    records: &[Record],
+    programmes: &Programmes,
+    today: Date,
+) -> BTreeMap<Handle, BTreeSet<RuleId>> {
+    let mut out: BTreeMap<Handle, BTreeSet<RuleId>> = records
+        .iter()
+        .map(|r| (r.handle.clone(), BTreeSet::new()))
+        .collect();
+    let file_to_handle: BTreeMap<&Path, &Handle> = records
+        .iter()
+        .map(|r| (r.file.as_path(), &r.handle))
+        .collect();
+    let mut add = |d: &Diagnostic| {
+        if !d.is_error() {
+            return;
+        }
+        if let Some(h) = file_to_handle.get(d.file.as_path()) {
+            if let Some(set) = out.get_mut(*h) {
+                set.insert(d.rule.clone());
+            }
+        }
+    };
+    let outcomes: Vec<Diagnostics> = records
+        .par_iter()
+        .filter_map(|r| Some(check_record(r, programmes.get(&r.programme)?, today).diagnostics))
+        .collect();
+    outcomes.iter().flatten().for_each(&mut add);
+    check_cohorts(records, programmes).iter().for_each(&mut add);
+    out
+}
+
+/// Which records change verdict, rule by rule, when the programmes go from
+/// `before` to `after` (the records themselves unchanged). Sorted by rule.
+pub fn verdict_changes(
+    records: &[Record],
+    before: &Programmes,
+    after: &Programmes,
+    today: Date,
+) -> Vec<VerdictChange> {
+    let old = errors_by_record(records, before, today);
+    let new = errors_by_record(records, after, today);
+    let mut by_rule: BTreeMap<RuleId, VerdictChange> = BTreeMap::new();
+    let file_of = |rule: &RuleId| {
+        after
+            .iter()
+            .chain(before.iter())
+            .find(|p| p.rules.iter().any(|r| &r.id == rule))
+            .map(|p| p.file.clone())
+            .unwrap_or_default()
+    };
+    let empty = BTreeSet::new();
+    for (handle, now) in &new {
+        let was = old.get(handle).unwrap_or(&empty);
+        for rule in now.difference(was) {
+            by_rule
+                .entry(rule.clone())
+                .or_insert_with(|| VerdictChange {
+                    rule: rule.clone(),
+                    file: file_of(rule),
+                    now_fail: Vec::new(),
+                    now_pass: Vec::new(),
+                })
+                .now_fail
+                .push(handle.clone());
+        }
+        for rule in was.difference(now) {
+            by_rule
+                .entry(rule.clone())
+                .or_insert_with(|| VerdictChange {
+                    rule: rule.clone(),
+                    file: file_of(rule),
+                    now_fail: Vec::new(),
+                    now_pass: Vec::new(),
+                })
+                .now_pass
+                .push(handle.clone());
+        }
+    }
+    by_rule.into_values().collect()
+}
+
+/// The line of `id: <rule>` in a programme file's text, for annotations.
+fn rule_line(text: &str, rule: &RuleId) -> Position {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let t = l.trim_start().trim_start_matches("- ").trim_start();
+            let v = t.strip_prefix("id:")?.trim();
+            (v.trim_matches(|c| c == '"' || c == '\'') == rule.as_str()).then(|| {
+                let col = l.find("id:").unwrap_or(0) + 1;
+                Position::new(i as u32 + 1, col as u32).with_len(3 + 1 + rule.as_str().len() as u32)
+            })
+        })
+        .unwrap_or(Position::file())
+}
+
+/// At most this many handles are named in a verdict message; the rest are
+/// counted (a threshold change can concern every record).
+const NAMED: usize = 10;
+
+fn names(hs: &[Handle], lang: Lang) -> String {
+    let mut s = hs
+        .iter()
+        .take(NAMED)
+        .map(Handle::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if hs.len() > NAMED {
+        let more = hs.len() - NAMED;
+        s.push_str(&match lang {
+            Lang::Fr => format!(" et {more} autre(s)"),
+            Lang::En => format!(" and {more} more"),
+        });
+    }
+    s
+}
+
+/// Warnings that put verdict changes on the rule's line of its programme
+/// file (`text_of` gives the file's new text), so that the staff reviewing
+/// the PR see them where the rule changed.
+pub fn verdict_diagnostics(
+    changes: &[VerdictChange],
+    text_of: &dyn Fn(&Path) -> Option<String>,
+) -> Diagnostics {
+    let mut ds = Diagnostics::new();
+    for c in changes {
+        let at = text_of(&c.file)
+            .map(|t| rule_line(&t, &c.rule))
+            .unwrap_or(Position::file());
+        let mut fr = Vec::new();
+        let mut en = Vec::new();
+        if !c.now_fail.is_empty() {
+            let n = c.now_fail.len();
+            fr.push(format!(
+                "{n} portfolio(s) échouent désormais à {} : {}",
+                c.rule,
+                names(&c.now_fail, Lang::Fr)
+            ));
+            en.push(format!(
+                "{n} {} {}: {}",
+                if n == 1 {
+                    "record now fails"
+                } else {
+                    "records now fail"
+                },
+                c.rule,
+                names(&c.now_fail, Lang::En)
+            ));
+        }
+        if !c.now_pass.is_empty() {
+            let n = c.now_pass.len();
+            fr.push(format!(
+                "{n} portfolio(s) satisfont désormais {} : {}",
+                c.rule,
+                names(&c.now_pass, Lang::Fr)
+            ));
+            en.push(format!(
+                "{n} {} {}: {}",
+                if n == 1 {
+                    "record now passes"
+                } else {
+                    "records now pass"
+                },
+                c.rule,
+                names(&c.now_pass, Lang::En)
+            ));
+        }
+        ds.push(
+            Diagnostic::warning(
+                VERDICT_CHANGED,
+                &c.file,
+                at,
+                Text::new(fr.join(" ; "), en.join("; ")),
+            )
+            .with_hint(Text::new(
+                "prévenez les étudiant·es concerné·es avant de fusionner",
+                "tell the students concerned before merging",
+            )),
+        );
+    }
+    ds
+}
+
+// ---------------------------------------------------------------------------
+// The edge: `engage check --pr`
+
+/// Everything `engage check --pr` found.
+#[derive(Debug, Clone)]
+pub struct PrReport {
+    /// Scope, check and verdict diagnostics; summaries of the changed records.
+    pub report: check::Report,
+    pub author: Handle,
+    pub staff: bool,
+    /// The merge base, abbreviated.
+    pub base: String,
+    pub changes: Vec<Change>,
+    /// The whole site was checked (something outside the records changed).
+    pub whole: bool,
+    pub verdicts: Vec<VerdictChange>,
+}
+
+impl PrReport {
+    /// One line about the PR for people: who, what, how it was checked.
+    pub fn headline(&self) -> Text {
+        let n = self.changes.len();
+        let (role_fr, role_en) = if self.staff {
+            ("équipe", "staff")
+        } else {
+            ("étudiant·e", "student")
+        };
+        let (how_fr, how_en) = if self.whole {
+            ("tout le site vérifié", "whole site checked")
+        } else {
+            ("portfolios modifiés vérifiés", "changed records checked")
+        };
+        Text::new(
+            format!(
+                "PR de {} ({role_fr}) : {n} chemin(s) modifié(s) depuis {}, {how_fr}",
+                self.author, self.base
+            ),
+            format!(
+                "PR by {} ({role_en}): {n} path(s) changed since {}, {how_en}",
+                self.author, self.base
+            ),
+        )
+    }
+}
+
+/// The record folder a path lies in, if any.
+/// The record folder a path lies in (or is), if any; a stray file directly
+/// in data/portfolios counts as its own folder, as `engage check` reports
+/// it there.
+fn record_dir(path: &Path) -> Option<PathBuf> {
+    let rest = path.strip_prefix(portfolio::DIR).ok()?;
+    let first = rest.components().next()?;
+    Some(Path::new(portfolio::DIR).join(first))
+}
+
+/// Checks the PR that HEAD is, against `base`: the scope guard for
+/// `author`, then the changed records (or the whole site when anything else
+/// changed), then, for rule changes, the verdicts that change. `Err` when
+/// git cannot answer (not a repository, unknown base): a usage error.
+pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrReport, Text> {
+    let repo = Repo::open(root)?;
+    let merge_base = repo.merge_base(base)?;
+    let changes = repo.changes(merge_base)?;
+    let mut ds = Diagnostics::new();
+
+    // Staff as listed before the PR: the PR cannot promote its author.
+    let staff = match repo.read(merge_base, Path::new(STAFF_FILE)) {
+        Some(bytes) => {
+            let (s, sds) = Staff::parse(&String::from_utf8_lossy(&bytes), Path::new(STAFF_FILE));
+            // The base's list is staff's to fix, not this PR's: a warning.
+            // Handles it could not read are simply not staff.
+            ds.extend(sds.into_iter().map(|mut d| {
+                d.severity = crate::diagnostic::Severity::Warning;
+                d
+            }));
+            s
+        }
+        None => Staff::default(),
+    };
+    let is_staff = staff.contains(author);
+    if !is_staff {
+        ds.extend(guard(author, &changes));
+    }
+    let touched: Vec<&Path> = changes.iter().flat_map(Change::paths).collect();
+    // A new staff list must at least read well, whoever changes it.
+    if touched.iter().any(|p| *p == Path::new(STAFF_FILE)) {
+        if let Ok(text) = std::fs::read_to_string(root.join(STAFF_FILE)) {
+            ds.extend(Staff::parse(&text, Path::new(STAFF_FILE)).1);
+        }
+    }
+    let dirs: BTreeSet<PathBuf> = touched.iter().filter_map(|p| record_dir(p)).collect();
+    let whole = touched.iter().any(|p| record_dir(p).is_none());
+
+    let mut report = check::run(root, &Scope::All, today);
+    let in_changed = |p: &Path| dirs.iter().any(|d| p.starts_with(d));
+    // A PR answers for the records it changes, not for the state of the
+    // others: what a rules change does to them is told as verdict changes.
+    // Problems outside records count when the PR changed something there.
+    let kept: Diagnostics = std::mem::take(&mut report.diagnostics)
+        .into_iter()
+        .filter(|d| match record_dir(&d.file) {
+            Some(_) => in_changed(&d.file),
+            None => whole,
+        })
+        .collect();
+    report.diagnostics = kept;
+    if whole && root.join(crate::config::CONFIG_FILE).is_file() {
+        let options = crate::site::BuildOptions {
+            today: Some(today),
+            ..Default::default()
+        };
+        let (site, sds) = crate::site::Site::load(root, &options);
+        report.diagnostics.extend(sds);
+        if let Some(site) = site {
+            report.diagnostics.extend(site.validate());
+            let fresh = crate::freshness::check(root, &site.library, &site.config.languages);
+            report.diagnostics.extend(fresh.diagnostics);
+        }
+    }
+    report
+        .records
+        .retain(|s| in_changed(&Path::new(portfolio::DIR).join(&s.handle)));
+
+    let rules_changed = touched
+        .iter()
+        .any(|p| matches!(classify(p), Area::Programmes));
+    let mut verdicts = Vec::new();
+    if rules_changed {
+        let mut before = Programmes::default();
+        for (file, bytes) in repo.read_dir(merge_base, Path::new(programme::DIR)) {
+            let Ok(text) = String::from_utf8(bytes) else {
+                continue;
+            };
+            if let (Some(p), _) = Programme::parse(&text, &file) {
+                before.insert(p);
+            }
+        }
+        let (after, _) = Programmes::load(root);
+        let (dirs, _) = portfolio::discover(root);
+        let (records, _) = portfolio::load_all(root, &dirs, &after);
+        verdicts = verdict_changes(&records, &before, &after, today);
+        let text_of = |p: &Path| std::fs::read_to_string(root.join(p)).ok();
+        report
+            .diagnostics
+            .extend(verdict_diagnostics(&verdicts, &text_of));
+    }
+    report.diagnostics.extend(ds);
+    report.diagnostics.sort();
+    let base = merge_base.to_string().chars().take(7).collect();
+    Ok(PrReport {
+        report,
+        author: author.clone(),
+        staff: is_staff,
+        base,
+        changes,
+        whole,
+        verdicts,
+    })
+}
+
+/// The author of the PR: `--author`, else GITHUB_ACTOR (set by GitHub
+/// Actions), as a handle; `Err` says what to do.
+pub fn author(given: Option<&str>) -> Result<Handle, Text> {
+    let actor = std::env::var("GITHUB_ACTOR").ok();
+    let Some(raw) = given.or(actor.as_deref()).filter(|s| !s.is_empty()) else {
+        return Err(Text::new(
+            "auteur·rice de la PR inconnu·e : passez --author <pseudo> (GITHUB_ACTOR en CI)",
+            "unknown PR author: pass --author <handle> (GITHUB_ACTOR in CI)",
+        ));
+    };
+    Handle::parse(raw).ok_or_else(|| {
+        Text::new(
+            format!("`{raw}` n’est pas un pseudo GitHub valable"),
+            format!("`{raw}` is not a valid GitHub handle"),
+        )
+    })
+}
+
+/// Lines for the human output after the record summaries.
+pub fn notes(pr: &PrReport, lang: Lang) -> Vec<String> {
+    let mut out = vec![pr.headline().get(lang).to_string()];
+    let vds = verdict_diagnostics(&pr.verdicts, &|_| None);
+    out.extend(vds.iter().map(|d| d.message.get(lang).to_string()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(path: &str, mode: Mode, size: u64) -> Side {
+        Side {
+            path: PathBuf::from(path),
+            mode,
+            size,
+        }
+    }
+    fn added(path: &str, mode: Mode, size: u64) -> Change {
+        Change {
+            kind: ChangeKind::Added,
+            old: None,
+            new: Some(side(path, mode, size)),
+        }
+    }
+    fn rules(ds: &Diagnostics) -> Vec<(&str, String)> {
+        ds.iter()
+            .map(|d| (d.rule.as_str(), slash(&d.file)))
+            .collect()
+    }
+
+    #[test]
+    fn classify_names_areas() {
+        assert_eq!(
+            classify(Path::new("data/portfolios/alice/portfolio.yml")),
+            Area::Record("alice".into())
+        );
+        assert_eq!(classify(Path::new("data/portfolios/x.yml")), Area::Other);
+        assert_eq!(
+            classify(Path::new("data/programmes/ceci.yml")),
+            Area::Programmes
+        );
+        assert_eq!(
+            classify(Path::new(".github/workflows/pr.yml")),
+            Area::GitHub
+        );
+        assert_eq!(classify(Path::new("Cargo.toml")), Area::Code);
+        assert_eq!(classify(Path::new("README.md")), Area::Other);
+    }
+
+    #[test]
+    fn a_student_changes_only_their_folder_with_plain_files() {
+        let alice = Handle::parse("Alice").unwrap();
+        let changes = vec![
+            added("data/portfolios/alice/a.md", Mode::File, 10),
+            added(
+                "data/portfolios/alice/big.pdf",
+                Mode::File,
+                MAX_FILE_BYTES + 1,
+            ),
+            added("data/portfolios/alice/run.sh", Mode::Executable, 10),
+            added("data/portfolios/alice/sub", Mode::Submodule, 0),
+            added("data/portfolios/bob/a.md", Mode::File, 10),
+            Change {
+                kind: ChangeKind::Renamed,
+                old: Some(side("data/portfolios/bob/x.md", Mode::File, 1)),
+                new: Some(side("data/portfolios/alice/x.md", Mode::File, 1)),
+            },
+            Change {
+                kind: ChangeKind::Deleted,
+                old: Some(side("content/faq.fr.md", Mode::File, 1)),
+                new: None,
+            },
+        ];
+        let ds = guard(&alice, &changes);
+        assert_eq!(
+            rules(&ds),
+            vec![
+                ("scope.outside-folder", "content/faq.fr.md".into()),
+                ("scope.too-big", "data/portfolios/alice/big.pdf".into()),
+                ("scope.executable", "data/portfolios/alice/run.sh".into()),
+                ("scope.submodule", "data/portfolios/alice/sub".into()),
+                ("scope.other-record", "data/portfolios/bob/a.md".into()),
+                ("scope.other-record", "data/portfolios/bob/x.md".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn staff_handles_are_case_insensitive_and_validated() {
+        let (s, ds) = Staff::parse(
+            "staff:\n  - { handle: Prof-X, name: X }\n  - { handle: 'no good', name: Y }\n",
+            Path::new(STAFF_FILE),
+        );
+        assert!(s.contains(&Handle::parse("prof-x").unwrap()));
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds.iter().next().unwrap().rule, STAFF_INVALID);
+        assert_eq!(ds.iter().next().unwrap().line(), 3);
+    }
+
+    #[test]
+    fn the_repository_staff_list_reads_well() {
+        let (s, ds) = Staff::parse(include_str!("../data/staff.yml"), Path::new(STAFF_FILE));
+        assert!(ds.is_empty(), "{ds:?}");
+        assert!(s.contains(&Handle::parse("ulb-engagee").unwrap()));
+    }
+
+    #[test]
+    fn rule_line_finds_the_rule_id() {
+        let text = "rules:\n  - id: ceci.intake\n    x: 1\n  - id: ceci.internship-hours\n";
+        let at = rule_line(text, &RuleId::new("ceci.internship-hours"));
+        assert_eq!((at.line, at.column), (4, 5));
+    }
+}

@@ -1,0 +1,219 @@
+//! Translation freshness on a repository whose commits come in a known
+//! order (commit times set explicitly, a day apart), and without history.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{repo as crate_dir, write};
+use git2::{Repository, Signature, Time};
+
+/// 2026-01-01T12:00:00Z: the first commit; each next one is a day later.
+const START: i64 = 1_767_268_800;
+const DAY: i64 = 86_400;
+
+const FAQ_FR: &str = "---\ntitle: FAQ\ntemplate: faq\n---\n\
+## Dois-je prendre une assurance ? {#insurance}\n\nNon.\n\n\
+## Puis-je faire mon stage dans mon cercle ? {#circle}\n\nOui.\n";
+const FAQ_EN: &str = "---\ntitle: FAQ\ntemplate: faq\n---\n\
+## Do I need insurance? {#insurance}\n\nNo.\n\n\
+## Can I do my internship in my circle? {#circle}\n\nYes.\n";
+
+fn site(root: &Path) {
+    write(
+        root,
+        "data/site.yml",
+        std::fs::read(crate_dir().join("tests/fixtures/basic/data/site.yml")).unwrap(),
+    );
+    write(root, "content/faq.fr.md", FAQ_FR);
+    write(root, "content/faq.en.md", FAQ_EN);
+    write(
+        root,
+        "content/stage.fr.md",
+        "---\ntitle: Stage\n---\nLe stage.\n",
+    );
+    write(
+        root,
+        "content/stage.en.md",
+        "---\ntitle: Internship\n---\nThe internship.\n",
+    );
+    write(
+        root,
+        "content/seul.fr.md",
+        "---\ntitle: Seul\n---\nEn français.\n",
+    );
+}
+
+fn commit(git: &Repository, day: i64, message: &str) {
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = Signature::new("T", "t@example.org", &Time::new(START + day * DAY, 0)).unwrap();
+    let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    git.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap();
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches(from).count(), 1, "`{from}` in {rel}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn translations(root: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_engage"))
+        .arg("--root")
+        .arg(root)
+        .args(["--lang", "en", "translations"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn line_of(text: &str, needle: &str) -> u32 {
+    text.lines().position(|l| l.contains(needle)).unwrap() as u32 + 1
+}
+
+#[test]
+fn translations_older_than_their_counterpart_are_outdated() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let git = Repository::init(root).unwrap();
+    site(root);
+    commit(&git, 0, "all pages"); // 2026-01-01
+    edit(
+        root,
+        "content/faq.fr.md",
+        "Non.",
+        "Non, l’université vous couvre.",
+    );
+    commit(&git, 1, "fr: insurance answer"); // 2026-01-02
+    edit(
+        root,
+        "content/stage.en.md",
+        "The internship.",
+        "The internship, 150 hours.",
+    );
+    commit(&git, 2, "en: internship"); // 2026-01-03
+    edit(
+        root,
+        "content/faq.en.md",
+        "Yes.",
+        "Yes, if a committee member supervises you.",
+    );
+    commit(&git, 3, "en: circle answer"); // 2026-01-04
+
+    // The library function, as the build calls it.
+    let config = engage::config::Config::load(root).unwrap();
+    let (library, _) = engage::content::Library::load(root, &config.languages, false);
+    let report = engage::freshness::check(root, &library, &config.languages);
+    assert!(report.history);
+    let got: Vec<(String, String, u32, String)> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.rule.to_string(),
+                d.file.display().to_string(),
+                d.line(),
+                d.message.en.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "translation.question-outdated".into(),
+                "content/faq.en.md".into(),
+                line_of(FAQ_EN, "{#insurance}"),
+                "the question #insurance may be outdated: content/faq.fr.md#insurance changed on 2026-01-02, after it last changed here on 2026-01-01".into()
+            ),
+            (
+                "translation.question-outdated".into(),
+                "content/faq.fr.md".into(),
+                line_of(FAQ_FR, "{#circle}"),
+                "the question #circle may be outdated: content/faq.en.md#circle changed on 2026-01-04, after it last changed here on 2026-01-01".into()
+            ),
+            (
+                "translation.outdated".into(),
+                "content/stage.fr.md".into(),
+                1,
+                "this page may be outdated: content/stage.en.md changed on 2026-01-03, after it last changed here on 2026-01-01".into()
+            ),
+        ]
+    );
+
+    // The command: every page and question, per language.
+    let out = translations(root);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "faq            fr: outdated (2026-01-02)  en: outdated (2026-01-04)",
+            "faq#circle     fr: outdated (2026-01-01)  en: translated (2026-01-04)",
+            "faq#insurance  fr: translated (2026-01-02)  en: outdated (2026-01-01)",
+            "seul           fr: translated (2026-01-01)  en: missing",
+            "stage          fr: outdated (2026-01-01)  en: translated (2026-01-03)",
+        ],
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning[translation.outdated]"), "{stderr}");
+
+    // The build reports the same warnings, and still builds.
+    common::copy_dir(
+        &crate_dir().join("themes/default"),
+        &root.join("themes/default"),
+    );
+    write(
+        root,
+        "data/site.yml",
+        "organisation: X\nbase_url: https://example.org\nlanguages: [fr, en]\ntitle: { fr: A, en: B }\n",
+    );
+    let build = Command::new(env!("CARGO_BIN_EXE_engage"))
+        .arg("--root")
+        .arg(root)
+        .args(["--lang", "en", "build"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert_eq!(build.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning[translation.outdated]"), "{stderr}");
+    assert!(stderr.contains("content/stage.fr.md:1:1"), "{stderr}");
+    assert!(
+        stderr.contains("warning[translation.question-outdated]"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn without_history_only_missing_translations_are_known() {
+    let dir = tempfile::tempdir().unwrap();
+    site(dir.path());
+    let out = translations(dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        vec![
+            "faq            fr: translated  en: translated",
+            "faq#circle     fr: translated  en: translated",
+            "faq#insurance  fr: translated  en: translated",
+            "seul           fr: translated  en: missing",
+            "stage          fr: translated  en: translated",
+            "(no git history: only missing translations are known)",
+        ],
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty());
+}

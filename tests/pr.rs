@@ -1,0 +1,485 @@
+//! `engage check --pr` on real git repositories built in temporary folders:
+//! a main branch with the CECi programme, a staff list and two records
+//! (dana, submitted with exactly 150 hours; emile, in progress), and one PR
+//! branch per scenario. Each test asserts the exact diagnostics, the exit
+//! code and the GitHub annotations.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{copy_dir, repo as crate_dir, write};
+use git2::{Oid, Repository, Signature, Time};
+
+const TODAY: &str = "2026-06-01";
+const STAFF: &str =
+    "# Staff handles: may change anything in a PR.\nstaff:\n  - { handle: prof-x, name: Prof X }\n";
+
+/// A repository on `main` with the base site, HEAD on a new branch `pr`.
+struct Repo {
+    dir: tempfile::TempDir,
+    git: Repository,
+    /// Seconds since the epoch of the next commit: commits come in order.
+    clock: i64,
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        let git = Repository::init(dir.path()).unwrap();
+        let mut r = Repo {
+            dir,
+            git,
+            clock: 1_767_225_600, // 2026-01-01
+        };
+        let root = r.root().to_path_buf();
+        write(
+            &root,
+            "data/programmes/ceci.yml",
+            std::fs::read(crate_dir().join("data/programmes/ceci.yml")).unwrap(),
+        );
+        write(&root, "data/staff.yml", STAFF);
+        for h in ["dana", "emile"] {
+            copy_dir(
+                &crate_dir().join("tests/fixtures/portfolios/good").join(h),
+                &root.join("data/portfolios").join(h),
+            );
+        }
+        r.commit("refs/heads/main", "base");
+        r.git.set_head("refs/heads/main").unwrap();
+        // The PR branch starts here; main moves on afterwards.
+        let base = r.git.head().unwrap().target().unwrap();
+        r.git
+            .branch("pr", &r.git.find_commit(base).unwrap(), false)
+            .unwrap();
+        r.advance_main(base);
+        r.git.set_head("refs/heads/pr").unwrap();
+        r
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Commits the work tree (additions, changes, deletions, links, modes)
+    /// on `branch`.
+    fn commit(&mut self, branch: &str, message: &str) -> Oid {
+        let mut index = self.git.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+        let tree = self.git.find_tree(index.write_tree().unwrap()).unwrap();
+        self.clock += 3600;
+        let sig = Signature::new("T", "t@example.org", &Time::new(self.clock, 0)).unwrap();
+        let parent = self
+            .git
+            .find_reference(branch)
+            .ok()
+            .and_then(|r| r.target())
+            .map(|id| self.git.find_commit(id).unwrap());
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        self.git
+            .commit(Some(branch), &sig, &sig, message, &tree, &parents)
+            .unwrap()
+    }
+
+    /// A commit on main after the branch point, only in git: a PR is
+    /// compared with the merge base, so this must never show up as a change.
+    fn advance_main(&mut self, base: Oid) {
+        let blob = self.git.blob(b"News of main\n").unwrap();
+        let base_tree = self.git.find_commit(base).unwrap().tree().unwrap();
+        let mut tb = self.git.treebuilder(Some(&base_tree)).unwrap();
+        tb.insert("NEWS.md", blob, 0o100644).unwrap();
+        let tree = self.git.find_tree(tb.write().unwrap()).unwrap();
+        self.clock += 3600;
+        let sig = Signature::new("T", "t@example.org", &Time::new(self.clock, 0)).unwrap();
+        let parent = self.git.find_commit(base).unwrap();
+        self.git
+            .commit(
+                Some("refs/heads/main"),
+                &sig,
+                &sig,
+                "main moves on",
+                &tree,
+                &[&parent],
+            )
+            .unwrap();
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let path = self.root().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(from).count(), 1, "`{from}` in {rel}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn pr(&mut self) {
+        self.commit("refs/heads/pr", "the PR");
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    out: Output,
+    summary: String,
+}
+
+impl Run {
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+    /// The workflow commands printed, one per diagnostic.
+    fn annotations(&self) -> Vec<String> {
+        self.stdout()
+            .lines()
+            .filter(|l| l.starts_with("::"))
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// `engage check --pr --base main --author <author> --format github`, with
+/// a step summary file, outside of any real CI environment.
+fn check_pr(root: &Path, author: &str) -> Run {
+    let summary = tempfile::NamedTempFile::new().unwrap().into_temp_path();
+    let out = Command::new(env!("CARGO_BIN_EXE_engage"))
+        .arg("--root")
+        .arg(root)
+        .args([
+            "--lang", "en", "check", "--pr", "--base", "main", "--author", author, "--format",
+            "github", "--today", TODAY,
+        ])
+        .env("NO_COLOR", "1")
+        .env("GITHUB_STEP_SUMMARY", &*summary)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_ACTOR")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code(),
+        summary: std::fs::read_to_string(&*summary).unwrap_or_default(),
+        out,
+    }
+}
+
+/// The annotation of a whole-file scope problem.
+fn scope_error(rule: &str, file: &str) -> String {
+    format!("::error file={file},line=1,col=1,title={rule}::")
+}
+
+/// Asserts the annotations start as `expected` (messages are checked
+/// elsewhere), in order, and nothing else was reported.
+fn assert_annotations(run: &Run, expected: &[String]) {
+    let got = run.annotations();
+    assert_eq!(
+        got.len(),
+        expected.len(),
+        "{got:#?}\n{}",
+        String::from_utf8_lossy(&run.out.stderr)
+    );
+    for (g, e) in got.iter().zip(expected) {
+        assert!(g.starts_with(e), "{g}\n  does not start with\n{e}");
+    }
+}
+
+const EMILE: &str = "data/portfolios/emile/portfolio.yml";
+const DANA: &str = "data/portfolios/dana/portfolio.yml";
+
+/// A new day of hours in emile's record.
+fn log_hours(r: &Repo) {
+    r.edit(
+        EMILE,
+        "modules:",
+        "    - { date: 2026-05-20, hours: 3, activity: Accueil }\nmodules:",
+    );
+}
+
+#[test]
+fn a_good_student_pr_passes_with_its_progress() {
+    let mut r = Repo::new();
+    let emile = std::fs::read_to_string(r.root().join(EMILE)).unwrap();
+    assert!(emile.contains("\nmodules:"), "fixture changed: {emile}");
+    log_hours(&r);
+    write(r.root(), "data/portfolios/emile/notes.md", "Mes notes\n");
+    r.pr();
+    let run = check_pr(r.root(), "emile");
+    assert_annotations(&run, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout());
+    assert!(
+        run.stdout()
+            .contains("PR by emile (student): 2 path(s) changed since"),
+        "{}",
+        run.stdout()
+    );
+    // The summary: a progress table for emile only, and what is missing.
+    assert!(
+        run.summary.contains("### emile — ceci (in progress)"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary.contains("| Hours | 9.5 | 150 |"),
+        "{}",
+        run.summary
+    );
+    assert!(run.summary.contains("**Still missing before submission**"));
+    assert!(run.summary.contains("- 140.5 h\n"), "{}", run.summary);
+    assert!(!run.summary.contains("### dana"), "{}", run.summary);
+}
+
+#[test]
+fn touching_another_students_folder_fails_on_that_path() {
+    let mut r = Repo::new();
+    log_hours(&r);
+    r.edit(DANA, "status: submitted", "status: in-progress");
+    r.pr();
+    let run = check_pr(r.root(), "emile");
+    assert_annotations(&run, &[scope_error("scope.other-record", DANA)]);
+    assert!(
+        run.annotations()[0].contains(
+            "::this PR changes data/portfolios/dana/portfolio.yml (the record of dana): a student PR changes only data/portfolios/emile/%0Ahelp: drop this change"
+        ),
+        "{:?}",
+        run.annotations()
+    );
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn editing_the_rules_fails_for_a_student() {
+    let mut r = Repo::new();
+    r.edit(
+        "data/programmes/ceci.yml",
+        "min_hours: &min_hours 150",
+        "min_hours: &min_hours 10",
+    );
+    r.pr();
+    let run = check_pr(r.root(), "emile");
+    // Lowering the threshold changes no verdict: emile is in progress and
+    // dana passes either way; only the guard speaks.
+    assert_annotations(
+        &run,
+        &[scope_error(
+            "scope.outside-folder",
+            "data/programmes/ceci.yml",
+        )],
+    );
+    assert!(run.annotations()[0].contains("(the programme rules)"));
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn deleting_another_students_record_is_caught() {
+    let mut r = Repo::new();
+    std::fs::remove_file(r.root().join(DANA)).unwrap();
+    r.pr();
+    let run = check_pr(r.root(), "emile");
+    assert_annotations(
+        &run,
+        &[
+            // dana's folder has no record any more: the check says so too.
+            "::error file=data/portfolios/dana,line=1,col=1,title=record.not-found::".to_string(),
+            scope_error("scope.other-record", DANA),
+        ],
+    );
+    assert!(run.annotations()[1].contains("::this PR deletes data/portfolios/dana/portfolio.yml"));
+    assert_eq!(run.code, Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_in_the_own_folder_is_refused() {
+    let mut r = Repo::new();
+    std::os::unix::fs::symlink("/etc/passwd", r.root().join("data/portfolios/emile/passwd"))
+        .unwrap();
+    r.pr();
+    let run = check_pr(r.root(), "emile");
+    assert_annotations(
+        &run,
+        &[scope_error("scope.symlink", "data/portfolios/emile/passwd")],
+    );
+    assert_eq!(run.code, Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_executable_and_a_huge_file_are_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut r = Repo::new();
+    let run_sh = r.root().join("data/portfolios/emile/run.sh");
+    std::fs::write(&run_sh, "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(&run_sh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let big = vec![b'x'; (engage::scope::MAX_FILE_BYTES + 1) as usize];
+    std::fs::write(r.root().join("data/portfolios/emile/video.mp4"), big).unwrap();
+    r.pr();
+    let run = check_pr(r.root(), "emile");
+    assert_annotations(
+        &run,
+        &[
+            scope_error("scope.executable", "data/portfolios/emile/run.sh"),
+            scope_error("scope.too-big", "data/portfolios/emile/video.mp4"),
+        ],
+    );
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn moving_a_file_across_folders_is_caught_on_both_sides() {
+    let mut r = Repo::new();
+    // emile takes dana's production, and moves his own note into content/.
+    std::fs::rename(
+        r.root().join("data/portfolios/dana/productions/bilan.md"),
+        r.root().join("data/portfolios/emile/bilan.md"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(r.root().join("content")).unwrap();
+    std::fs::rename(
+        r.root().join("data/portfolios/emile/pv.md"),
+        r.root().join("content/pv.md"),
+    )
+    .unwrap();
+    r.pr();
+    let run = check_pr(r.root(), "emile");
+    // dana's record (submitted) loses a production: the check of the
+    // records the PR touched says so, beside the guard.
+    let productions = line_of(r.root(), DANA, "title: Rétroplanning");
+    let bilan = line_of(r.root(), DANA, "productions/bilan.md");
+    let pv = line_of(r.root(), EMILE, "file: pv.md");
+    assert_annotations(
+        &run,
+        &[
+            scope_error("scope.outside-folder", "content/pv.md"),
+            format!("::error file={DANA},line={productions},col=3,title=ceci.productions::4 of 5 productions"),
+            format!("::error file={DANA},line={bilan},col=54,title=record.file-missing::the file `productions/bilan.md` does not exist"),
+            scope_error("scope.other-record", "data/portfolios/dana/productions/bilan.md"),
+            format!("::error file={EMILE},line={pv},col=57,title=record.file-missing::the file `pv.md` does not exist"),
+        ],
+    );
+    assert!(
+        run.annotations()[0].contains("::this PR moves a file to content/pv.md (the site content)")
+    );
+    assert!(
+        run.annotations()[3].contains("::this PR moves data/portfolios/dana/productions/bilan.md")
+    );
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn a_staff_pr_raising_a_threshold_passes_and_lists_changed_verdicts() {
+    let mut r = Repo::new();
+    r.edit(
+        "data/programmes/ceci.yml",
+        "min_hours: &min_hours 150",
+        "min_hours: &min_hours 160",
+    );
+    r.pr();
+    let run = check_pr(r.root(), "Prof-X");
+    let line = rule_line("ceci.internship-hours");
+    assert_annotations(
+        &run,
+        &[format!(
+            "::warning file=data/programmes/ceci.yml,line={line},col=5,title=scope.verdict-changed::1 record now fails ceci.internship-hours: dana%0Ahelp: tell the students concerned before merging"
+        )],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("PR by Prof-X (staff)"),
+        "{}",
+        run.stdout()
+    );
+    assert!(run
+        .stdout()
+        .contains("1 record now fails ceci.internship-hours: dana"));
+    assert!(run
+        .summary
+        .contains("1 record now fails ceci.internship-hours: dana"));
+}
+
+#[test]
+fn a_student_cannot_make_themself_staff() {
+    let mut r = Repo::new();
+    r.edit(
+        "data/staff.yml",
+        "name: Prof X }",
+        "name: Prof X }\n  - { handle: emile, name: E }",
+    );
+    r.pr();
+    let run = check_pr(r.root(), "emile");
+    assert_annotations(
+        &run,
+        &[scope_error("scope.outside-folder", "data/staff.yml")],
+    );
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn in_github_actions_the_actor_and_the_format_come_from_the_environment() {
+    let mut r = Repo::new();
+    r.edit(DANA, "status: submitted", "status: in-progress");
+    r.pr();
+    let summary = tempfile::NamedTempFile::new().unwrap().into_temp_path();
+    let out = Command::new(env!("CARGO_BIN_EXE_engage"))
+        .arg("--root")
+        .arg(r.root())
+        .args([
+            "--lang", "en", "check", "--pr", "--base", "main", "--today", TODAY,
+        ])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_ACTOR", "emile")
+        .env("GITHUB_STEP_SUMMARY", &*summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(&scope_error("scope.other-record", DANA)),
+        "{stdout}"
+    );
+    let summary = std::fs::read_to_string(&*summary).unwrap();
+    assert!(
+        summary.starts_with("## engage check\n\n❌ **1** error(s), **0** warning(s)\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("### dana — ceci (in progress)"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "- ❌ `data/portfolios/dana/portfolio.yml:1` `scope.other-record`: this PR changes"
+        ),
+        "{summary}"
+    );
+}
+
+#[test]
+fn an_unknown_base_is_a_usage_error() {
+    let r = Repo::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_engage"))
+        .arg("--root")
+        .arg(r.root())
+        .args([
+            "--lang", "en", "check", "--pr", "--base", "nope", "--author", "emile",
+        ])
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown revision `nope`"));
+}
+
+fn rule_line(rule: &str) -> usize {
+    let text = std::fs::read_to_string(crate_dir().join("data/programmes/ceci.yml")).unwrap();
+    text.lines()
+        .position(|l| l.trim() == format!("- id: {rule}"))
+        .unwrap()
+        + 1
+}
+
+fn line_of(root: &Path, rel: &str, needle: &str) -> usize {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
