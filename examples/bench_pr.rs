@@ -77,7 +77,8 @@ fn record(i: usize) -> Vec<(String, String)> {
     }
     let _ = writeln!(
         y,
-        "workshops:\n  - {{ date: {module_day}, title: Atelier participatif }}"
+        "workshops:\n  - {{ event: {} }}",
+        workshop_id(year, month)
     );
     y.push_str("productions:\n");
     let mut files = Vec::new();
@@ -91,6 +92,32 @@ fn record(i: usize) -> Vec<(String, String)> {
     files.push((format!("{dir}/grille.md"), "# Grille\n".into()));
     files.push((format!("{dir}/portfolio.yml"), y));
     files
+}
+
+/// The id of the workshop the students of an intake attend.
+fn workshop_id(year: usize, month: usize) -> String {
+    format!("atelier-{year}-{month:02}")
+}
+
+/// One workshop per intake, a month after its enrolment day, so that every
+/// record's `workshops:` names a real event of the calendar.
+fn calendar(records: usize) -> String {
+    let mut y = String::from("events:\n");
+    for intake in 0..records.div_ceil(25) {
+        let year = 2000 + intake / 2;
+        let month = if intake % 2 == 0 { 2 } else { 10 };
+        let day = jiff::civil::date(year as i16, month as i8, 1)
+            .checked_add(jiff::Span::new().days(30))
+            .expect("date");
+        let _ = writeln!(
+            y,
+            "  - id: {}\n    kind: workshop\n    programme: ceci\n    \
+             title: {{ fr: Atelier participatif }}\n    start: {day}T18:00\n    \
+             end: {day}T20:00\n    location: {{ campus: Solbosch }}",
+            workshop_id(year, month)
+        );
+    }
+    y
 }
 
 fn news(k: usize, version: usize) -> (String, String) {
@@ -184,9 +211,12 @@ fn main() {
         // 2016-01-01: hourly commits end before the records' dates matter.
         time: 1_451_606_400,
     };
-    let mut disk: Vec<(String, String)> = vec![("data/programmes/ceci.yml".into(), CECI.into())];
+    let mut disk: Vec<(String, String)> = vec![
+        ("data/programmes/ceci.yml".into(), CECI.into()),
+        ("data/calendar/workshops.yml".into(), calendar(records)),
+    ];
     w.add(&disk);
-    w.commit("Programme CECi");
+    w.commit("Programme CECi et ateliers");
     // Record commits spread evenly among staff commits, all before the fork.
     let before_fork = commits - 1 - AFTER_FORK - 1;
     let mut next_record = 0;

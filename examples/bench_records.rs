@@ -30,6 +30,32 @@ const PRODUCTIONS: &[(&str, &str)] = &[
     ("interview-report", "Compte rendu d’entretien"),
 ];
 
+/// The id of the workshop the students of an intake attend.
+fn workshop_id(year: usize, month: i8) -> String {
+    format!("atelier-{year}-{month:02}")
+}
+
+/// One workshop per intake, a month after its enrolment day, so that every
+/// record's `workshops:` names a real event of the calendar.
+fn calendar(records: usize) -> String {
+    let mut y = String::from("events:\n");
+    for intake in 0..records.div_ceil(25) {
+        let year = 2000 + intake / 2;
+        let month = if intake % 2 == 0 { 2 } else { 10 };
+        let day = jiff::civil::date(year as i16, month, 1)
+            .checked_add(jiff::Span::new().days(30))
+            .expect("date");
+        let _ = writeln!(
+            y,
+            "  - id: {}\n    kind: workshop\n    programme: ceci\n    \
+             title: {{ fr: Atelier participatif }}\n    start: {day}T18:00\n    \
+             end: {day}T20:00\n    location: {{ campus: Solbosch }}",
+            workshop_id(year, month)
+        );
+    }
+    y
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().unwrap_or_else(|| "target/bench-records".into()));
@@ -46,6 +72,7 @@ fn main() {
         std::fs::write(p, text).expect("write");
     };
     write("data/programmes/ceci.yml", CECI);
+    write("data/calendar/workshops.yml", &calendar(records));
     // Enough hours per entry for 150 h in total, in quarter hours.
     let quarters = (150u32 * 4).div_ceil(entries).max(1);
     let hours = f64::from(quarters) / 4.0;
@@ -106,7 +133,8 @@ fn main() {
         }
         let _ = writeln!(
             y,
-            "workshops:\n  - {{ date: {module_day}, title: Atelier participatif }}"
+            "workshops:\n  - {{ event: {} }}",
+            workshop_id(year, month)
         );
         y.push_str("productions:\n");
         for (n, (kind, title)) in PRODUCTIONS.iter().enumerate() {

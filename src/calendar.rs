@@ -358,6 +358,13 @@ impl Calendar {
         (Calendar { events }, ds)
     }
 
+    /// The event with this id: portfolio records name the workshops they
+    /// attended by it. A duplicate id is reported when loading; the
+    /// earliest event with it is the one returned.
+    pub fn event(&self, id: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.id == id)
+    }
+
     /// Events not yet over on `today`, soonest first.
     pub fn upcoming(&self, today: Date) -> impl Iterator<Item = &Event> {
         self.events

@@ -1,8 +1,9 @@
 //! Checking portfolio records against their programme's rules.
 //!
 //! [`check_record`] and [`check_cohorts`] are pure: a record (or all
-//! records), the programme and today's date in, diagnostics and progress out.
-//! [`run`] is the edge that loads programmes and records from disk and calls
+//! records), the programme, the calendar and today's date in, diagnostics
+//! and progress out. [`run`] is the edge that loads programmes, calendar and
+//! records from disk (and, for the whole repository, the site) and calls
 //! them; `engage check` prints its [`Report`].
 
 use std::collections::BTreeMap;
@@ -14,7 +15,8 @@ use jiff::Span;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Severity, Text};
+use crate::calendar::{self, Calendar};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Severity, Text};
 use crate::lang::Lang;
 use crate::portfolio::{self, Credits, Hours, Located, Part, Record, Status};
 use crate::programme::{Programme, Programmes};
@@ -54,6 +56,8 @@ pub struct Progress {
     /// Signatures of the internship agreement.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement: Option<Count<u32>>,
+    /// Workshops attended that count (all those listed, when the
+    /// programme does not check them against the calendar).
     pub workshops: u32,
     /// Workshops attended are part of the programme (the summary shows
     /// their count only then).
@@ -149,8 +153,79 @@ fn has_part(record: &Record, part: Part) -> bool {
     }
 }
 
-/// Checks one record against its programme on `today`.
-pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outcome {
+/// Why a workshop attended does not count, if it does not: the reason, and
+/// for an unknown id the id of a workshop of the programme close to it.
+fn workshop_problem<'c>(
+    id: &str,
+    record: &Record,
+    calendar: &'c Calendar,
+    today: Date,
+) -> Option<(Text, Option<&'c str>)> {
+    let Some(event) = calendar.event(id) else {
+        let workshops = calendar
+            .events
+            .iter()
+            .filter(|e| e.kind == calendar::Kind::Workshop && e.programme == record.programme)
+            .map(|e| e.id.as_str());
+        return Some((
+            Text::new(
+                "aucun évènement du calendrier n’a cet identifiant",
+                "no event of the calendar has this id",
+            ),
+            did_you_mean(id, workshops),
+        ));
+    };
+    let date = event.when.first_day();
+    let reason = if event.programme != record.programme {
+        Text::new(
+            format!("c’est un évènement du programme `{}`", event.programme),
+            format!("it is an event of the programme `{}`", event.programme),
+        )
+    } else if event.kind != calendar::Kind::Workshop {
+        Text::new(
+            format!(
+                "c’est un évènement de type `{}`, pas un atelier",
+                event.kind.as_str()
+            ),
+            format!(
+                "it is an event of kind `{}`, not a workshop",
+                event.kind.as_str()
+            ),
+        )
+    } else if event.status == calendar::Status::Cancelled {
+        Text::new(
+            format!("l’atelier du {date} a été annulé"),
+            format!("the workshop on {date} was cancelled"),
+        )
+    } else if date > today {
+        Text::new(
+            format!("l’atelier du {date} n’a pas encore eu lieu (aujourd’hui : {today})"),
+            format!("the workshop on {date} has not taken place yet (today: {today})"),
+        )
+    } else if let Some(enrolment) = record.enrolment.as_ref().filter(|e| date < e.value) {
+        Text::new(
+            format!(
+                "l’atelier du {date} précède votre inscription ({}) : un engagement passé n’est pas reconnu",
+                enrolment.value
+            ),
+            format!(
+                "the workshop on {date} is before your enrolment ({}): past engagement is not recognised",
+                enrolment.value
+            ),
+        )
+    } else {
+        return None;
+    };
+    Some((reason, None))
+}
+
+/// Checks one record against its programme and the calendar on `today`.
+pub fn check_record(
+    record: &Record,
+    programme: &Programme,
+    calendar: &Calendar,
+    today: Date,
+) -> Outcome {
     let mut out = Outcome {
         complete: true,
         ..Outcome::default()
@@ -163,6 +238,30 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
     out.progress.workshops = record.workshops.len() as u32;
     out.progress.shows_workshops = programme.facts.workshops.is_some();
     hours_per_day(record, &mut out.diagnostics);
+    // Workshop dates come from the calendar, at the line naming the event.
+    let workshop_dates: Vec<Located<Date>> = record
+        .workshops
+        .iter()
+        .filter_map(|w| {
+            calendar.event(&w.event.value).map(|e| Located {
+                value: e.when.first_day(),
+                at: w.event.at,
+            })
+        })
+        .collect();
+    // A programme that checks workshops against the calendar reports one
+    // after today or before enrolment there, with the event's name: the
+    // generic date rules then leave workshops out (one mistake, one
+    // diagnostic). The two-year limit counts them either way.
+    let checks_workshops = programme
+        .rules
+        .iter()
+        .any(|r| r.check == Check::WorkshopInCalendar);
+    let dated_workshops: Vec<&Located<Date>> = if checks_workshops {
+        Vec::new()
+    } else {
+        workshop_dates.iter().collect()
+    };
     // Activity dates: what "no activity before enrolment" and "within two
     // years" are about. Signatures are not activity: an agreement is often
     // signed before enrolment, as the application requires an internship.
@@ -171,7 +270,6 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
         .iter()
         .map(|e| &e.date)
         .chain(record.modules.iter().map(|m| &m.completed))
-        .chain(record.workshops.iter().map(|w| &w.date))
         .chain(
             record
                 .attendance
@@ -235,8 +333,12 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
                 }
             }
             Check::NotAfterToday => {
-                let mut dates: Vec<&Located<Date>> =
-                    other_dates.iter().chain(&activities).copied().collect();
+                let mut dates: Vec<&Located<Date>> = other_dates
+                    .iter()
+                    .chain(&activities)
+                    .chain(&dated_workshops)
+                    .copied()
+                    .collect();
                 // In file order, as a student reads them.
                 dates.sort_by_key(|d| d.at);
                 for d in dates {
@@ -252,7 +354,7 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
                 let Some(enrolment) = &record.enrolment else {
                     continue;
                 };
-                for d in &activities {
+                for d in activities.iter().chain(&dated_workshops) {
                     if d.value < enrolment.value {
                         report(
                             d.at,
@@ -273,7 +375,12 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
                 };
                 out.progress.deadline = Some(deadline);
                 let signatures = ship.agreement.iter().map(|(_, d)| d);
-                for d in activities.iter().copied().chain(signatures) {
+                for d in activities
+                    .iter()
+                    .copied()
+                    .chain(&workshop_dates)
+                    .chain(signatures)
+                {
                     if d.value > deadline {
                         report(
                             d.at,
@@ -421,6 +528,35 @@ pub fn check_record(record: &Record, programme: &Programme, today: Date) -> Outc
                         ],
                     );
                 }
+            }
+            Check::WorkshopInCalendar => {
+                let mut counted = 0;
+                for w in &record.workshops {
+                    let Some((reason, close)) =
+                        workshop_problem(&w.event.value, record, calendar, today)
+                    else {
+                        counted += 1;
+                        continue;
+                    };
+                    let Some(sev) = sev else { continue };
+                    let d = rule.diagnostic(
+                        sev,
+                        file,
+                        w.event.at,
+                        &[
+                            Arg::same("event", &w.event.value),
+                            Arg::text("reason", reason),
+                        ],
+                    );
+                    out.diagnostics.push(match close {
+                        Some(k) => d.with_hint(Text::new(
+                            format!("vouliez-vous dire `{k}` ?"),
+                            format!("did you mean `{k}`?"),
+                        )),
+                        None => d,
+                    });
+                }
+                out.progress.workshops = counted;
             }
             Check::Productions { count } => {
                 let c = Count {
@@ -791,8 +927,12 @@ pub fn check_cohorts(records: &[Record], programmes: &Programmes) -> Diagnostics
 /// What to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
-    /// Every programme and record.
+    /// The whole repository: the site (content, calendar and programme
+    /// pages, when there is a data/site.yml), every programme and record.
     All,
+    /// Every programme and record, not the site (`engage check
+    /// data/portfolios`, and a pull request that changes only records).
+    Records,
     /// One record folder (relative to the root), and the cohort rules it
     /// takes part in.
     Record(PathBuf),
@@ -821,16 +961,50 @@ pub struct Report {
     pub records: Vec<Summary>,
 }
 
-/// Loads the programmes and records under `root` and checks them on `today`.
+/// The site's diagnostics (see [`crate::site::load_and_check`]), or none
+/// when `root` has no data/site.yml (a repository of records only).
+fn check_site(root: &Path, today: Date) -> Diagnostics {
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        return Diagnostics::new();
+    }
+    let options = crate::site::BuildOptions {
+        today: Some(today),
+        ..Default::default()
+    };
+    crate::site::load_and_check(root, &options).1
+}
+
+/// Loads what `scope` covers under `root` (the programmes, the calendar and
+/// the records always; the site for [`Scope::All`]) and checks it on `today`.
 pub fn run(root: &Path, scope: &Scope, today: Date) -> Report {
+    // The site loads its own programmes and calendar: their problems are
+    // found twice and reported once (`Diagnostics::sort` drops duplicates).
+    let (site_ds, mut report) = rayon::join(
+        || match scope {
+            Scope::All => check_site(root, today),
+            Scope::Records | Scope::Record(_) => Diagnostics::new(),
+        },
+        || run_records(root, scope, today),
+    );
+    report.diagnostics.extend(site_ds);
+    report.diagnostics.sort();
+    report
+}
+
+/// The records part of [`run`].
+fn run_records(root: &Path, scope: &Scope, today: Date) -> Report {
     let (programmes, mut ds) = Programmes::load(root);
+    // Problems of the calendar are reported like those of the programmes:
+    // a broken event would otherwise only show as an unknown workshop.
+    let (calendar, cal_ds) = Calendar::load(root, &crate::site::programme_ids(root));
+    ds.extend(cal_ds);
     // Cohort rules need every record, even to check one.
     let (dirs, dds) = portfolio::discover(root);
     let (records, rds) = portfolio::load_all(root, &dirs, &programmes);
     let outcomes: Vec<Outcome> = records
         .par_iter()
         .map(|r| match programmes.get(&r.programme) {
-            Some(p) => check_record(r, p, today),
+            Some(p) => check_record(r, p, &calendar, today),
             None => Outcome::default(),
         })
         .collect();
@@ -850,10 +1024,10 @@ pub fn run(root: &Path, scope: &Scope, today: Date) -> Report {
     }
     by_record.sort_by(|a, b| a.1.cmp(b.1));
     let in_scope = |p: &Path| match scope {
-        Scope::All => true,
+        Scope::All | Scope::Records => true,
         Scope::Record(dir) => p.starts_with(dir),
     };
-    if matches!(scope, Scope::All) {
+    if !matches!(scope, Scope::Record(_)) {
         ds.extend(dds);
     }
     ds.extend(record_ds.into_iter().filter(|d| in_scope(&d.file)));
@@ -1204,14 +1378,24 @@ mod tests {
     fn completeness_is_progress_in_progress_and_errors_once_submitted() {
         let hours = "    - { date: 2025-03-01, hours: 4, activity: x }\n";
         let (r, p) = record("in-progress", hours);
-        let o = check_record(&r, p.get("ceci").unwrap(), date("2025-06-01"));
+        let o = check_record(
+            &r,
+            p.get("ceci").unwrap(),
+            &Calendar::default(),
+            date("2025-06-01"),
+        );
         assert_eq!(rules(&o), vec![]);
         assert!(!o.complete);
         assert_eq!(o.progress.hours.unwrap().done, Hours::from_minutes(240));
         assert_eq!(o.progress.deadline, Some(date("2027-02-02")));
 
         let (r, p) = record("submitted", hours);
-        let o = check_record(&r, p.get("ceci").unwrap(), date("2025-06-01"));
+        let o = check_record(
+            &r,
+            p.get("ceci").unwrap(),
+            &Calendar::default(),
+            date("2025-06-01"),
+        );
         assert_eq!(
             rules(&o),
             vec![
@@ -1230,7 +1414,12 @@ mod tests {
                      \x20   - { date: 2025-03-01, hours: 5, activity: y }\n\
                      \x20   - { date: 2025-03-01, hours: 1, activity: z }\n";
         let (r, p) = record("in-progress", hours);
-        let o = check_record(&r, p.get("ceci").unwrap(), date("2025-06-01"));
+        let o = check_record(
+            &r,
+            p.get("ceci").unwrap(),
+            &Calendar::default(),
+            date("2025-06-01"),
+        );
         assert_eq!(rules(&o), vec![("record.hours-per-day", 11)]);
     }
 
@@ -1239,10 +1428,126 @@ mod tests {
         let hours = "    - { date: 2027-02-02, hours: 1, activity: x }\n\
                      \x20   - { date: 2027-02-03, hours: 1, activity: y }\n";
         let (r, p) = record("in-progress", hours);
-        let o = check_record(&r, p.get("ceci").unwrap(), date("2027-03-01"));
+        let o = check_record(
+            &r,
+            p.get("ceci").unwrap(),
+            &Calendar::default(),
+            date("2027-03-01"),
+        );
         assert_eq!(
             rules(&o),
             vec![("ceci.two-year-limit", 11), ("ceci.deadline-passed", 4)]
+        );
+    }
+
+    /// A calendar of CECi events (and one of another programme) loaded
+    /// from a temporary folder.
+    fn calendar() -> Calendar {
+        let dir = tempfile::tempdir().unwrap();
+        let event = |id: &str, kind: &str, programme: &str, day: &str, status: &str| {
+            format!(
+                "  - {{ id: {id}, kind: {kind}, programme: {programme}, title: {{ fr: X }}, \
+                 start: {day}, online: https://x.org, status: {status} }}\n"
+            )
+        };
+        let text = [
+            "events:\n".to_string(),
+            event("atelier-2025-03", "workshop", "ceci", "2025-03-12", "open"),
+            event("atelier-2025-01", "workshop", "ceci", "2025-01-15", "open"),
+            event(
+                "atelier-2025-04",
+                "workshop",
+                "ceci",
+                "2025-04-16",
+                "cancelled",
+            ),
+            event("atelier-2025-09", "workshop", "ceci", "2025-09-10", "full"),
+            event("info-2025-03", "info-session", "ceci", "2025-03-20", "open"),
+            event("cire-2025-03", "workshop", "cire", "2025-03-21", "open"),
+        ]
+        .concat();
+        std::fs::create_dir_all(dir.path().join("data/calendar")).unwrap();
+        std::fs::write(dir.path().join("data/calendar/x.yml"), text).unwrap();
+        let (c, ds) = Calendar::load(dir.path(), &["ceci".into(), "cire".into()]);
+        assert!(ds.is_empty(), "{ds:?}");
+        c
+    }
+
+    #[test]
+    fn workshops_must_be_past_workshops_of_the_programme_after_enrolment() {
+        // Line 12 on: one workshop a line.
+        let hours = "    - { date: 2025-03-01, hours: 4, activity: x }\n\
+                     workshops:\n\
+                     \x20 - { event: atelier-2025-03 }\n\
+                     \x20 - { event: atelier-2025-3 }\n\
+                     \x20 - { event: cire-2025-03 }\n\
+                     \x20 - { event: info-2025-03 }\n\
+                     \x20 - { event: atelier-2025-04 }\n\
+                     \x20 - { event: atelier-2025-09 }\n\
+                     \x20 - { event: atelier-2025-01 }\n";
+        let (r, p) = record("in-progress", hours);
+        let o = check_record(&r, p.get("ceci").unwrap(), &calendar(), date("2025-06-01"));
+        assert_eq!(
+            rules(&o),
+            vec![
+                ("ceci.workshop-unknown", 13),
+                ("ceci.workshop-unknown", 14),
+                ("ceci.workshop-unknown", 15),
+                ("ceci.workshop-unknown", 16),
+                ("ceci.workshop-unknown", 17),
+                ("ceci.workshop-unknown", 18),
+            ]
+        );
+        let en: Vec<&str> = o
+            .diagnostics
+            .iter()
+            .map(|d| d.message.en.as_str())
+            .collect();
+        assert_eq!(
+            en,
+            vec![
+                "the workshop `atelier-2025-3` does not count: no event of the calendar has this id",
+                "the workshop `cire-2025-03` does not count: it is an event of the programme `cire`",
+                "the workshop `info-2025-03` does not count: it is an event of kind `info-session`, not a workshop",
+                "the workshop `atelier-2025-04` does not count: the workshop on 2025-04-16 was cancelled",
+                "the workshop `atelier-2025-09` does not count: the workshop on 2025-09-10 has not taken place yet (today: 2025-06-01)",
+                "the workshop `atelier-2025-01` does not count: the workshop on 2025-01-15 is before your enrolment (2025-02-03): past engagement is not recognised",
+            ]
+        );
+        // The unknown id gets a did-you-mean among the programme's workshops.
+        let hint = o
+            .diagnostics
+            .iter()
+            .next()
+            .unwrap()
+            .hint
+            .as_deref()
+            .unwrap();
+        assert_eq!(hint.en, "did you mean `atelier-2025-03`?");
+        // Only the valid one counts; the date rules leave workshops to the
+        // workshop rule (no ceci.future-date nor ceci.before-enrolment).
+        assert_eq!(o.progress.workshops, 1);
+    }
+
+    #[test]
+    fn workshops_count_towards_the_two_year_limit() {
+        let hours = "    - { date: 2025-03-01, hours: 4, activity: x }\n\
+                     workshops:\n\
+                     \x20 - { event: atelier-2027-03 }\n";
+        let (r, p) = record("in-progress", hours);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("data/calendar")).unwrap();
+        std::fs::write(
+            dir.path().join("data/calendar/x.yml"),
+            "events:\n  - { id: atelier-2027-03, kind: workshop, programme: ceci, \
+             title: { fr: X }, start: 2027-03-10, online: https://x.org }\n",
+        )
+        .unwrap();
+        let (c, _) = Calendar::load(dir.path(), &["ceci".into()]);
+        let o = check_record(&r, p.get("ceci").unwrap(), &c, date("2027-04-01"));
+        assert_eq!(
+            rules(&o),
+            vec![("ceci.two-year-limit", 12), ("ceci.deadline-passed", 4)]
         );
     }
 

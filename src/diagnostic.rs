@@ -180,12 +180,32 @@ impl Diagnostics {
         self.0.len()
     }
     /// Sorts by file then position then rule, and drops exact duplicates
-    /// (a problem found by two passes is reported once).
+    /// (a problem found by two passes is reported once). Ties are broken by
+    /// the texts, so that duplicates always end up side by side.
     pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| {
-            (&a.file, a.position, &a.rule, a.severity)
-                .cmp(&(&b.file, b.position, &b.rule, b.severity))
-        });
+        /// File, position, rule, severity, then the texts (English,
+        /// French, hint).
+        type Key<'a> = (
+            &'a PathBuf,
+            Position,
+            &'a RuleId,
+            Severity,
+            &'a str,
+            &'a str,
+            Option<(&'a str, &'a str)>,
+        );
+        fn key(d: &Diagnostic) -> Key<'_> {
+            (
+                &d.file,
+                d.position,
+                &d.rule,
+                d.severity,
+                &d.message.en,
+                &d.message.fr,
+                d.hint.as_deref().map(|h| (h.en.as_str(), h.fr.as_str())),
+            )
+        }
+        self.0.sort_by(|a, b| key(a).cmp(&key(b)));
         self.0.dedup();
     }
     pub fn into_vec(self) -> Vec<Diagnostic> {
@@ -324,6 +344,24 @@ pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sort_drops_duplicates_found_by_two_passes() {
+        let d = |msg: &str| {
+            Diagnostic::error(
+                RuleId::new("calendar.date-invalid"),
+                "data/calendar/a.yml",
+                Position::file(),
+                Text::new(msg, msg),
+            )
+        };
+        // Same file, position and rule, different messages: the copies of
+        // each must still meet.
+        let mut ds: Diagnostics = [d("b"), d("a"), d("b"), d("a")].into_iter().collect();
+        ds.sort();
+        let messages: Vec<&str> = ds.iter().map(|d| d.message.en.as_str()).collect();
+        assert_eq!(messages, vec!["a", "b"]);
+    }
 
     #[test]
     fn byte_offset_counts_characters_not_bytes() {

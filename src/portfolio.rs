@@ -573,11 +573,13 @@ pub struct ModuleDone {
     pub completed: Located<Date>,
 }
 
-/// A workshop attended.
+/// A workshop attended: the id of its event in the calendar
+/// (data/calendar/), which gives its date and title. Whether that event
+/// exists and counts is for the check, which has the calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Workshop {
-    pub date: Located<Date>,
-    pub title: String,
+    /// Not empty; listed once in the record.
+    pub event: Located<String>,
 }
 
 /// A production of the portfolio.
@@ -962,13 +964,13 @@ struct ModuleDef {
     completed: S<String>,
 }
 
+/// A workshop attended, named by its event id in data/calendar/
+/// (`{ event: atelier-2025-10 }`); its date and title come from there.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct WorkshopDef {
     #[schemars(with = "String")]
-    date: S<String>,
-    #[schemars(with = "String")]
-    title: S<String>,
+    event: S<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -1264,16 +1266,7 @@ impl Cx {
             Some(m) => (self.modules(m.value, programme), Some(pos(&m.referenced))),
             None => (Vec::new(), None),
         };
-        let workshops = def
-            .workshops
-            .map(|w| w.value)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|w| {
-                let title = self.text(&w.title);
-                self.date(&w.date).map(|date| Workshop { date, title })
-            })
-            .collect();
+        let workshops = self.workshops(def.workshops.map(|w| w.value).unwrap_or_default());
         let (productions, productions_at) = match def.productions {
             Some(p) => (
                 self.productions(p.value, programme),
@@ -2145,6 +2138,40 @@ impl Cx {
             }
         }
         done
+    }
+
+    /// Workshops attended, each event once. Whether the events exist is
+    /// checked against the calendar by the programme's rules.
+    fn workshops(&mut self, defs: Vec<WorkshopDef>) -> Vec<Workshop> {
+        let mut out: Vec<Workshop> = Vec::new();
+        for w in defs {
+            let id = self.text(&w.event);
+            if id.is_empty() {
+                continue;
+            }
+            if out.iter().any(|x| x.event.value == id) {
+                self.error(
+                    DUPLICATE,
+                    pos_of(&w.event),
+                    Text::new(
+                        format!("l’atelier `{id}` est inscrit deux fois"),
+                        format!("the workshop `{id}` is listed twice"),
+                    ),
+                    Some(Text::new(
+                        "gardez une seule ligne par atelier",
+                        "keep one entry per workshop",
+                    )),
+                );
+                continue;
+            }
+            out.push(Workshop {
+                event: Located {
+                    value: id,
+                    at: pos_of(&w.event),
+                },
+            });
+        }
+        out
     }
 
     fn productions(

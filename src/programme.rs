@@ -441,7 +441,7 @@ impl Programme {
                 }
             }
         }
-        if self.facts.workshops.is_some() {
+        if self.facts.workshops.is_some() && !parts.contains(&crate::portfolio::Part::Workshops) {
             parts.push(crate::portfolio::Part::Workshops);
         }
         parts

@@ -243,9 +243,12 @@ pub enum Check {
     IntakeMonth { months: Vec<u8> },
     /// No date of the record (enrolment, hours, modules, workshops,
     /// signatures) lies after today: the record logs the past only.
+    /// Workshops are left to `workshop-in-calendar` when the programme has
+    /// it, so that one mistake gives one diagnostic.
     NotAfterToday,
     /// No activity (hours, modules, workshops) before the enrolment date:
-    /// past engagement is not recognised.
+    /// past engagement is not recognised. Workshops are left to
+    /// `workshop-in-calendar` when the programme has it.
     NotBeforeEnrolment,
     /// Every activity lies within `years` of enrolment; the last allowed day
     /// is the day before the `years`-th anniversary.
@@ -272,6 +275,12 @@ pub enum Check {
     MinimumHours { hours: Hours },
     /// Every module of the programme is completed.
     ModulesCompleted,
+    /// Every workshop attended names (`event:`) a workshop of the
+    /// programme in the calendar (data/calendar/), not cancelled, that took
+    /// place between enrolment and today. The message says which of these
+    /// fails in `{reason}`; an unknown id close to a known workshop gets a
+    /// did-you-mean as its hint instead of the rule's.
+    WorkshopInCalendar,
     /// At least this many productions, each with a title, kind and file.
     Productions { count: u32 },
     /// This document is provided.
@@ -325,6 +334,7 @@ impl Check {
             Check::AgreementBeforeHours => &["party", "signed", "first_hour"],
             Check::MinimumHours { .. } => &["logged", "required"],
             Check::ModulesCompleted => &["done", "required", "missing"],
+            Check::WorkshopInCalendar => &["event", "reason"],
             Check::Productions { .. } => &["done", "required"],
             Check::Document { .. } => &[],
             Check::PlacesPerIntake { .. } => &["intake", "enrolled", "places"],
@@ -367,6 +377,7 @@ impl Check {
             Check::NationalityOutside { .. } | Check::SpeaksLanguage { .. } => &[Part::Eligibility],
             Check::NotAfterToday
             | Check::ModulesCompleted
+            | Check::WorkshopInCalendar
             | Check::Productions { .. }
             | Check::Document { .. }
             | Check::ActionCredits
@@ -385,6 +396,7 @@ impl Check {
     pub fn reads(&self) -> &'static [Part] {
         match self {
             Check::ModulesCompleted => &[Part::Modules],
+            Check::WorkshopInCalendar => &[Part::Workshops],
             Check::Productions { .. } => &[Part::Productions],
             Check::Document {
                 document: Document::Analysis,
@@ -596,6 +608,8 @@ mod tests {
         );
         let c: Check = serde_saphyr::from_str("not-after-today\n").unwrap();
         assert_eq!(c, Check::NotAfterToday);
+        let c: Check = serde_saphyr::from_str("workshop-in-calendar\n").unwrap();
+        assert_eq!(c, Check::WorkshopInCalendar);
         let e = serde_saphyr::from_str::<Check>("minimum-hours: { hour: 150 }\n");
         assert!(e.is_err());
     }

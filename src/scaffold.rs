@@ -135,8 +135,11 @@ pub fn record_template(programme: &Programme, handle: &Handle, today: Date, lang
         line("modules: []");
     }
     if has(Part::Workshops) {
-        line(t("# Ateliers suivis :", "# Workshops attended:"));
-        line(&format!("#   - {{ date: {today}, title: ... }}"));
+        line(t(
+            "# Ateliers suivis, par leur identifiant dans le calendrier (data/calendar/) :",
+            "# Workshops attended, by their id in the calendar (data/calendar/):",
+        ));
+        line("#   - { event: atelier-2025-10 }");
         line("workshops: []");
     }
     if has(Part::Productions) {

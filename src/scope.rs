@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::calendar::Calendar;
 use crate::check::{self, check_cohorts, check_record, Scope};
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::git::{Change, ChangeKind, Mode, Repo, Side};
@@ -358,6 +359,7 @@ pub struct VerdictChange {
 fn errors_by_record(
     records: &[Record],
     programmes: &Programmes,
+    calendar: &Calendar,
     today: Date,
 ) -> BTreeMap<Handle, BTreeSet<RuleId>> {
     let mut out: BTreeMap<Handle, BTreeSet<RuleId>> = records
@@ -380,7 +382,10 @@ fn errors_by_record(
     };
     let outcomes: Vec<Diagnostics> = records
         .par_iter()
-        .filter_map(|r| Some(check_record(r, programmes.get(&r.programme)?, today).diagnostics))
+        .filter_map(|r| {
+            let programme = programmes.get(&r.programme)?;
+            Some(check_record(r, programme, calendar, today).diagnostics)
+        })
         .collect();
     outcomes.iter().flatten().for_each(&mut add);
     check_cohorts(records, programmes).iter().for_each(&mut add);
@@ -388,15 +393,17 @@ fn errors_by_record(
 }
 
 /// Which records change verdict, rule by rule, when the programmes go from
-/// `before` to `after` (the records themselves unchanged). Sorted by rule.
+/// `before` to `after` (the records and the calendar unchanged). Sorted by
+/// rule.
 pub fn verdict_changes(
     records: &[Record],
     before: &Programmes,
     after: &Programmes,
+    calendar: &Calendar,
     today: Date,
 ) -> Vec<VerdictChange> {
-    let old = errors_by_record(records, before, today);
-    let new = errors_by_record(records, after, today);
+    let old = errors_by_record(records, before, calendar, today);
+    let new = errors_by_record(records, after, calendar, today);
     let mut by_rule: BTreeMap<RuleId, VerdictChange> = BTreeMap::new();
     let file_of = |rule: &RuleId| {
         after
@@ -632,7 +639,9 @@ pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrRe
     let dirs: BTreeSet<PathBuf> = touched.iter().filter_map(|p| record_dir(p)).collect();
     let whole = touched.iter().any(|p| record_dir(p).is_none());
 
-    let mut report = check::run(root, &Scope::All, today);
+    // The site too when something outside the records changed.
+    let scope = if whole { Scope::All } else { Scope::Records };
+    let mut report = check::run(root, &scope, today);
     let in_changed = |p: &Path| dirs.iter().any(|d| p.starts_with(d));
     // A PR answers for the records it changes, not for the state of the
     // others: what a rules change does to them is told as verdict changes.
@@ -645,19 +654,6 @@ pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrRe
         })
         .collect();
     report.diagnostics = kept;
-    if whole && root.join(crate::config::CONFIG_FILE).is_file() {
-        let options = crate::site::BuildOptions {
-            today: Some(today),
-            ..Default::default()
-        };
-        let (site, sds) = crate::site::Site::load(root, &options);
-        report.diagnostics.extend(sds);
-        if let Some(site) = site {
-            report.diagnostics.extend(site.validate());
-            let fresh = crate::freshness::check(root, &site.library, &site.config.languages);
-            report.diagnostics.extend(fresh.diagnostics);
-        }
-    }
     report
         .records
         .retain(|s| in_changed(&Path::new(portfolio::DIR).join(&s.handle)));
@@ -677,9 +673,10 @@ pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrRe
             }
         }
         let (after, _) = Programmes::load(root);
+        let (calendar, _) = Calendar::load(root, &crate::site::programme_ids(root));
         let (dirs, _) = portfolio::discover(root);
         let (records, _) = portfolio::load_all(root, &dirs, &after);
-        verdicts = verdict_changes(&records, &before, &after, today);
+        verdicts = verdict_changes(&records, &before, &after, &calendar, today);
         let text_of = |p: &Path| std::fs::read_to_string(root.join(p)).ok();
         report
             .diagnostics

@@ -299,6 +299,25 @@ pub fn programme_ids(root: &Path) -> Vec<String> {
     ids
 }
 
+/// Loads the site under `root` and finds everything wrong with it short of
+/// rendering: loading problems, cross-file validation ([`Site::validate`])
+/// and translation freshness from git history. The one place both
+/// `engage build` (which then renders the site) and `engage check` (which
+/// only reports) get the site's diagnostics from. The site is `None` when
+/// it could not be loaded (configuration or theme unreadable).
+pub fn load_and_check(root: &Path, options: &BuildOptions) -> (Option<Site>, Diagnostics) {
+    let (site, mut ds) = Site::load(root, options);
+    if let Some(site) = &site {
+        ds.extend(site.validate());
+        // Translations older than their counterpart, from git history: the
+        // one part of the check that reads more than the files themselves.
+        ds.extend(
+            crate::freshness::check(&site.root, &site.library, &site.config.languages).diagnostics,
+        );
+    }
+    (site, ds)
+}
+
 /// Builds the site under `root`: load, validate, render everything in
 /// parallel into a staging folder, then swap it in. On any error the previous
 /// output is left untouched.
@@ -315,19 +334,13 @@ pub fn build(root: &Path, options: &BuildOptions) -> BuildReport {
         elapsed: Duration::ZERO,
         output: output.clone(),
     };
-    let (site, mut ds) = Site::load(root, options);
+    let (site, mut ds) = load_and_check(root, options);
     let Some(site) = site else {
         ds.sort();
         report.diagnostics = ds;
         report.elapsed = start.elapsed();
         return report;
     };
-    ds.extend(site.validate());
-    // Translations older than their counterpart, from git history: the one
-    // part of the check that reads more than the files themselves.
-    ds.extend(
-        crate::freshness::check(&site.root, &site.library, &site.config.languages).diagnostics,
-    );
     report.pages = site.library.pages.len();
     if !ds.has_errors() {
         match write(&site, &output) {

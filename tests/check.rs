@@ -1,6 +1,8 @@
 //! `engage check` on fixture records (tests/fixtures/portfolios) checked
-//! against the repository's real CECi programme: good records pass, and each
-//! rule and each kind of bad input gives its rule id on its line.
+//! against the repository's real CECi programme and a fixture calendar: good
+//! records pass, and each rule and each kind of bad input gives its rule id
+//! on its line. Plain `engage check` on a copy of the repository checks its
+//! site as well.
 
 mod common;
 
@@ -12,13 +14,18 @@ use common::{copy_dir, engage, repo, stderr, write};
 /// The date the tests check against, unless a test says otherwise.
 const TODAY: &str = "2026-06-01";
 
-/// A temporary root with the real programme and the given good fixtures.
+/// A temporary root with the real programme, the fixture calendar and the
+/// given good fixtures.
 fn site(handles: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         "data/programmes/ceci.yml",
         std::fs::read(repo().join("data/programmes/ceci.yml")).unwrap(),
+    );
+    copy_dir(
+        &repo().join("tests/fixtures/portfolios/calendar"),
+        &dir.path().join("data/calendar"),
     );
     for h in handles {
         copy_dir(
@@ -151,15 +158,37 @@ fn good_records_pass_with_their_progress() {
     assert_eq!(emile["analysis"], false);
 }
 
+/// A copy of the repository's site: data, content and themes.
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["data", "content", "themes"] {
+        // Canonical: the repository's folders may be reached through a link.
+        let from = repo().join(part).canonicalize().unwrap();
+        copy_dir(&from, &dir.path().join(part));
+    }
+    dir
+}
+
+/// The one warning of the repository's site: a French-only page, on
+/// purpose (it shows the notice of a missing translation).
+fn untranslated() -> (String, String, u32) {
+    (
+        "content.not-translated".into(),
+        "content/ceci/ateliers-2023-2024.fr.md".into(),
+        1,
+    )
+}
+
 #[test]
 fn the_repository_records_give_the_expected_verdicts() {
-    let dir = tempfile::tempdir().unwrap();
-    // Canonical: the repository's data/ may be reached through a link.
-    let data = repo().join("data").canonicalize().unwrap();
-    copy_dir(&data, &dir.path().join("data"));
+    let dir = repository();
     let run = check_on(dir.path(), "2026-11-23", &[]);
-    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.located(), vec![untranslated()], "{}", stderr(&run.out));
     assert_eq!(run.code, Some(0));
+    // Every workshop the records name is a real event of the calendar.
+    assert_eq!(run.record("alice")["workshops"], 3);
+    assert_eq!(run.record("bob")["workshops"], 2);
+    assert_eq!(run.record("chloe")["workshops"], 1);
     assert_eq!(run.record("alice")["complete"], true);
     assert_eq!(run.record("alice")["status"], "submitted");
     assert_eq!(run.record("bob")["hours"]["done"], 120.0);
@@ -238,8 +267,8 @@ fn dates_after_today_are_refused() {
     edit(
         s.path(),
         "dana",
-        "date: 2025-03-12, title",
-        "date: 2026-06-02, title",
+        "completed: 2025-09-15",
+        "completed: 2026-06-02",
     );
     one_error(
         "dana",
@@ -254,8 +283,8 @@ fn activity_before_enrolment_is_not_recognised() {
     edit(
         s.path(),
         "dana",
-        "date: 2025-03-12, title",
-        "date: 2025-02-02, title",
+        "completed: 2025-04-22",
+        "completed: 2025-02-02",
     );
     edit(
         s.path(),
@@ -287,8 +316,8 @@ fn the_two_year_limit_has_no_off_by_one() {
     edit(
         s.path(),
         "dana",
-        "date: 2025-03-12, title",
-        "date: 2027-02-02, title",
+        "completed: 2025-09-15",
+        "completed: 2027-02-02",
     );
     let run = check_on(s.path(), "2027-03-01", &[]);
     assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
@@ -297,14 +326,242 @@ fn the_two_year_limit_has_no_off_by_one() {
     edit(
         s.path(),
         "dana",
-        "date: 2027-02-02, title",
-        "date: 2027-02-03, title",
+        "completed: 2027-02-02",
+        "completed: 2027-02-03",
     );
     one_error(
         "dana",
         "ceci.two-year-limit",
         line_of(s.path(), "dana", "2027-02-03"),
     )(&check_on(s.path(), "2027-03-01", &[]));
+}
+
+// ---------------------------------------------------------------------------
+// Workshops attended: events of the calendar
+
+/// Dana's one workshop names `event` instead: the check gives one
+/// ceci.workshop-unknown on that line, with `reason` in its message.
+fn bad_workshop(event: &str, reason: &str) {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "event: atelier-2025-03",
+        &format!("event: {event}"),
+    );
+    let run = check(s.path());
+    let line = line_of(s.path(), "dana", &format!("event: {event}"));
+    assert_errors(&run, "dana", &[("ceci.workshop-unknown", line)]);
+    let d = &run.json["diagnostics"][0];
+    assert_eq!(
+        d["message"],
+        format!("the workshop `{event}` does not count: {reason}")
+    );
+    assert_eq!(d["column"], 14, "{d}");
+}
+
+#[test]
+fn a_workshop_names_an_event_of_the_calendar() {
+    bad_workshop("atelier-2025-3", "no event of the calendar has this id");
+    // With a did-you-mean among the programme's workshops.
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "atelier-2025-03", "atelier-2025-3");
+    let run = check(s.path());
+    assert_eq!(
+        run.json["diagnostics"][0]["hint"],
+        "did you mean `atelier-2025-03`?"
+    );
+    // Far from every workshop: the rule's own hint.
+    edit(s.path(), "dana", "atelier-2025-3", "soiree-jeux");
+    let run = check(s.path());
+    assert_eq!(
+        run.json["diagnostics"][0]["hint"],
+        "give the id (`id:`) of a CECi workshop of data/calendar/ that you attended between your enrolment and today"
+    );
+}
+
+#[test]
+fn a_workshop_is_not_another_kind_of_event() {
+    bad_workshop(
+        "info-2025-03",
+        "it is an event of kind `info-session`, not a workshop",
+    );
+}
+
+#[test]
+fn a_cancelled_workshop_does_not_count() {
+    bad_workshop(
+        "atelier-2025-04",
+        "the workshop on 2025-04-16 was cancelled",
+    );
+}
+
+#[test]
+fn a_workshop_after_today_does_not_count() {
+    // Reported once, by the workshop rule (not also as ceci.future-date).
+    bad_workshop(
+        "atelier-2026-06",
+        "the workshop on 2026-06-10 has not taken place yet (today: 2026-06-01)",
+    );
+}
+
+#[test]
+fn a_workshop_on_today_counts() {
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "atelier-2025-03", "atelier-2026-06");
+    let run = check_on(s.path(), "2026-06-10", &[]);
+    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.record("dana")["workshops"], 1);
+}
+
+#[test]
+fn a_workshop_before_enrolment_does_not_count() {
+    // Reported once, by the workshop rule (not also as ceci.before-enrolment).
+    bad_workshop(
+        "atelier-2025-01",
+        "the workshop on 2025-01-15 is before your enrolment (2025-02-03): past engagement is not recognised",
+    );
+}
+
+#[test]
+fn a_workshop_of_another_programme_does_not_count() {
+    let s = site(&["dana"]);
+    write(
+        s.path(),
+        "data/programmes/cire.yml",
+        std::fs::read(repo().join("examples/cire/data/programmes/cire.yml")).unwrap(),
+    );
+    write(
+        s.path(),
+        "data/calendar/cire.yml",
+        "events:\n  - { id: cire-2025-03, kind: workshop, programme: cire, \
+         title: { fr: Histoire de la Belgique }, start: 2025-03-18, online: https://x.org }\n",
+    );
+    edit(s.path(), "dana", "atelier-2025-03", "cire-2025-03");
+    let run = check(s.path());
+    let line = line_of(s.path(), "dana", "cire-2025-03");
+    assert_errors(&run, "dana", &[("ceci.workshop-unknown", line)]);
+    assert_eq!(
+        run.json["diagnostics"][0]["message"],
+        "the workshop `cire-2025-03` does not count: it is an event of the programme `cire`"
+    );
+}
+
+#[test]
+fn workshops_are_listed_once_by_their_event() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "  - { event: atelier-2025-03 }\n",
+        "  - { event: atelier-2025-03 }\n  - { event: ' atelier-2025-03' }\n  - { event: '' }\n",
+    );
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            (
+                "record.duplicate",
+                line_of(s.path(), "dana", "' atelier-2025-03'"),
+            ),
+            ("record.empty-text", line_of(s.path(), "dana", "event: ''")),
+        ],
+    );
+}
+
+#[test]
+fn the_old_workshop_format_gets_a_located_error() {
+    // Before workshops named their event: `{ date, title }`.
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "{ event: atelier-2025-03 }",
+        "{ date: 2025-03-12, title: Atelier de mars }",
+    );
+    let run = check(s.path());
+    let line = line_of(s.path(), "dana", "title: Atelier de mars");
+    assert_errors(&run, "dana", &[("yaml.unknown-key", line)]);
+}
+
+#[test]
+fn a_broken_calendar_is_reported_with_the_record_check() {
+    let s = site(&["dana"]);
+    let path = s.path().join("data/calendar/ateliers.yml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("start: 2025-03-12T18:00", "start: 2025-03-32T18:00");
+    std::fs::write(&path, text).unwrap();
+    let run = check_on(s.path(), TODAY, &["data/portfolios/dana"]);
+    let located = run.located();
+    assert!(
+        located.contains(&(
+            "calendar.date-invalid".into(),
+            "data/calendar/ateliers.yml".into(),
+            15
+        )),
+        "{located:?}"
+    );
+    // The event is gone from the calendar: dana's workshop is unknown.
+    assert!(located.contains(&(
+        "ceci.workshop-unknown".into(),
+        record_path("dana"),
+        line_of(s.path(), "dana", "atelier-2025-03")
+    )));
+    assert_eq!(run.code, Some(1));
+}
+
+// ---------------------------------------------------------------------------
+// The whole repository
+
+#[test]
+fn plain_check_covers_the_site_and_a_record_path_only_the_record() {
+    let dir = repository();
+    let page = "content/ceci/stage.fr.md";
+    let mut text = std::fs::read_to_string(dir.path().join(page)).unwrap();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("\nVoir [la page disparue](@/ceci/disparue.md).\n");
+    std::fs::write(dir.path().join(page), &text).unwrap();
+    let line = text.lines().count() as u32;
+
+    let run = check_on(dir.path(), "2026-11-23", &[]);
+    assert_eq!(
+        run.located(),
+        vec![
+            untranslated(),
+            ("content.link-missing-page".into(), page.into(), line),
+        ],
+        "{}",
+        stderr(&run.out)
+    );
+    assert_eq!(run.code, Some(1));
+    // Same verdicts for the records.
+    assert_eq!(run.record("alice")["complete"], true);
+    assert_eq!(run.record("alice")["errors"], 0);
+
+    // One record: the site is not its business.
+    let one = check_on(dir.path(), "2026-11-23", &["data/portfolios/alice"]);
+    assert_eq!(one.located(), vec![], "{}", stderr(&one.out));
+    assert_eq!(one.code, Some(0));
+    // Every record, still not the site.
+    let all = check_on(dir.path(), "2026-11-23", &["data/portfolios"]);
+    assert_eq!(all.located(), vec![], "{}", stderr(&all.out));
+    assert_eq!(all.code, Some(0));
+    assert_eq!(all.json["records"].as_array().unwrap().len(), 3);
+    // The root itself is the whole repository.
+    let root = dir.path().to_str().unwrap().to_string();
+    let whole = check_on(dir.path(), "2026-11-23", &[&root]);
+    assert_eq!(whole.code, Some(1));
+
+    // Human output: the caret under the link, in the same report.
+    let out = engage(dir.path(), &["check", "--today", "2026-11-23"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("error[content.link-missing-page]"), "{err}");
+    assert!(err.contains(&format!("{page}:{line}:")), "{err}");
 }
 
 #[test]

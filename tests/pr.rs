@@ -1,7 +1,7 @@
 //! `engage check --pr` on real git repositories built in temporary folders:
-//! a main branch with the CECi programme, a staff list and two records
-//! (dana, submitted with exactly 150 hours; emile, in progress), and one PR
-//! branch per scenario. Each test asserts the exact diagnostics, the exit
+//! a main branch with the CECi programme, a staff list, the fixture calendar
+//! and two records (dana, submitted with exactly 150 hours; emile, in
+//! progress), and one PR branch per scenario. Each test asserts the exact diagnostics, the exit
 //! code and the GitHub annotations.
 
 mod common;
@@ -26,6 +26,30 @@ struct Repo {
 
 impl Repo {
     fn new() -> Repo {
+        Repo::with(|_| {})
+    }
+
+    /// Also a site (the basic fixture's content and settings, the default
+    /// theme) on main, after `prepare` has changed the work tree.
+    fn with_site(prepare: impl Fn(&Path)) -> Repo {
+        Repo::with(|root| {
+            let basic = crate_dir().join("tests/fixtures/basic");
+            copy_dir(&basic.join("content"), &root.join("content"));
+            write(
+                root,
+                "data/site.yml",
+                std::fs::read(basic.join("data/site.yml")).unwrap(),
+            );
+            copy_dir(
+                &crate_dir().join("themes/default"),
+                &root.join("themes/default"),
+            );
+            prepare(root);
+        })
+    }
+
+    /// The base site, with `more` added before the first commit.
+    fn with(more: impl Fn(&Path)) -> Repo {
         let dir = tempfile::tempdir().unwrap();
         let git = Repository::init(dir.path()).unwrap();
         let mut r = Repo {
@@ -40,12 +64,17 @@ impl Repo {
             std::fs::read(crate_dir().join("data/programmes/ceci.yml")).unwrap(),
         );
         write(&root, "data/staff.yml", STAFF);
+        copy_dir(
+            &crate_dir().join("tests/fixtures/portfolios/calendar"),
+            &root.join("data/calendar"),
+        );
         for h in ["dana", "emile"] {
             copy_dir(
                 &crate_dir().join("tests/fixtures/portfolios/good").join(h),
                 &root.join("data/portfolios").join(h),
             );
         }
+        more(&root);
         r.commit("refs/heads/main", "base");
         r.git.set_head("refs/heads/main").unwrap();
         // The PR branch starts here; main moves on afterwards.
@@ -228,6 +257,61 @@ fn a_good_student_pr_passes_with_its_progress() {
     assert!(run.summary.contains("**Still missing before submission**"));
     assert!(run.summary.contains("- 140.5 h\n"), "{}", run.summary);
     assert!(!run.summary.contains("### dana"), "{}", run.summary);
+}
+
+const PAGE: &str = "content/ceci/stage.en.md";
+
+/// Adds a link to a missing page at the end of `PAGE`; returns its line.
+fn break_a_link(root: &Path) -> u32 {
+    let path = root.join(PAGE);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\nSee [the lost page](@/ceci/lost.md).\n");
+    std::fs::write(&path, &text).unwrap();
+    text.lines().count() as u32
+}
+
+#[test]
+fn a_pr_changing_the_content_checks_the_whole_site() {
+    let mut r = Repo::with_site(|_| {});
+    let line = break_a_link(r.root());
+    r.pr();
+    let run = check_pr(r.root(), "prof-x");
+    // The fixture's intended warnings come along: it is the whole site,
+    // down to the French page the PR left behind its English version.
+    assert_annotations(
+        &run,
+        &[
+            "::warning file=content/ceci/ateliers.fr.md,line=1,col=1,title=content.not-translated::".into(),
+            "::warning file=content/ceci/ateliers.fr.md,line=5,col=33,title=content.image-alt::".into(),
+            format!("::warning file={PAGE},line=8,col=88,title=content.link-other-language::"),
+            format!("::error file={PAGE},line={line},col=21,title=content.link-missing-page::"),
+            "::warning file=content/ceci/stage.fr.md,line=1,col=1,title=translation.outdated::".into(),
+        ],
+    );
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stdout().contains("whole site checked"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn a_student_pr_answers_for_its_record_not_for_the_site() {
+    // The link was broken before the PR: not the student's doing.
+    let mut r = Repo::with_site(|root| {
+        break_a_link(root);
+    });
+    log_hours(&r);
+    r.pr();
+    let run = check_pr(r.root(), "emile");
+    assert_annotations(&run, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("changed records checked"),
+        "{}",
+        run.stdout()
+    );
 }
 
 #[test]

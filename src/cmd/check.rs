@@ -1,4 +1,5 @@
-//! `engage check [PATH]`: programme rules over portfolio records.
+//! `engage check [PATH]`: the whole repository (site content, calendar,
+//! programme pages, programme rules over every record), or one record.
 
 use std::path::{Path, PathBuf};
 
@@ -28,7 +29,9 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// A record folder (data/portfolios/<handle>) or its portfolio.yml, relative
-    /// to the root; every record when omitted.
+    /// to the root, or data/portfolios for every record; when omitted, the
+    /// whole repository: site content, calendar, programme pages and every
+    /// record.
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
     /// The date to check against (YYYY-MM-DD), for reproducible runs;
@@ -96,8 +99,9 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
     }
 }
 
-/// Which records PATH designates: the root or data/portfolios for all, a
-/// record folder (or its record file) for one.
+/// What PATH designates: the root (or no PATH) for the whole repository,
+/// data/portfolios for every record, a record folder (or its record file)
+/// for one.
 fn scope(root: &Path, path: Option<&Path>) -> Result<Scope, crate::diagnostic::Text> {
     let Some(path) = path else {
         return Ok(Scope::All);
@@ -131,8 +135,11 @@ fn scope(root: &Path, path: Option<&Path>) -> Result<Scope, crate::diagnostic::T
         abs
     };
     let rel = abs.strip_prefix(&abs_root).map_err(|_| not_found())?;
-    if rel.as_os_str().is_empty() || rel == Path::new(portfolio::DIR) {
+    if rel.as_os_str().is_empty() {
         return Ok(Scope::All);
+    }
+    if rel == Path::new(portfolio::DIR) {
+        return Ok(Scope::Records);
     }
     match rel.parent() {
         Some(parent) if parent == Path::new(portfolio::DIR) && abs.is_dir() => {
