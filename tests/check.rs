@@ -7,9 +7,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
 
-use common::{copy_dir, engage, repo, stderr, write};
+use common::{check_json, copy_dir, edit, engage, line_of, record_path, repo, stderr, write, Run};
 
 /// The date the tests check against, unless a test says otherwise.
 const TODAY: &str = "2026-06-01";
@@ -36,80 +35,8 @@ fn site(handles: &[&str]) -> tempfile::TempDir {
     dir
 }
 
-fn record_path(handle: &str) -> String {
-    format!("data/portfolios/{handle}/portfolio.yml")
-}
-
-/// Replaces the one occurrence of `from` in `handle`'s record.
-fn edit(root: &Path, handle: &str, from: &str, to: &str) {
-    let path = root.join(record_path(handle));
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(text.matches(from).count(), 1, "`{from}` in {handle}");
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
-/// The 1-based line of the one line containing `needle` in `handle`'s record.
-fn line_of(root: &Path, handle: &str, needle: &str) -> u32 {
-    let text = std::fs::read_to_string(root.join(record_path(handle))).unwrap();
-    let lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(needle))
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert_eq!(lines.len(), 1, "`{needle}` in {handle}: {lines:?}");
-    lines[0] as u32
-}
-
-struct Run {
-    code: Option<i32>,
-    json: serde_json::Value,
-    out: Output,
-}
-
-impl Run {
-    /// (rule, file, line) of every diagnostic.
-    fn located(&self) -> Vec<(String, String, u32)> {
-        self.json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                (
-                    d["rule"].as_str().unwrap().to_string(),
-                    d["file"].as_str().unwrap().to_string(),
-                    d["line"].as_u64().unwrap() as u32,
-                )
-            })
-            .collect()
-    }
-    fn record(&self, handle: &str) -> &serde_json::Value {
-        self.json["records"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["handle"] == handle)
-            .unwrap_or_else(|| panic!("no record {handle}: {}", self.json))
-    }
-}
-
-/// `engage check --format json --today <today> [args]`.
 fn check_on(root: &Path, today: &str, args: &[&str]) -> Run {
-    let mut all = vec!["check", "--format", "json", "--today", today];
-    all.extend_from_slice(args);
-    let out = engage(root, &all);
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            stderr(&out)
-        )
-    });
-    Run {
-        code: out.status.code(),
-        json,
-        out,
-    }
+    check_json(root, today, args)
 }
 
 fn check(root: &Path) -> Run {

@@ -5,9 +5,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
 
-use common::{copy_dir, engage, repo, stderr, write};
+use common::{check_json, copy_dir, edit, engage, line_of, record_path, repo, stderr, write, Run};
 
 /// The date the examples are checked against.
 const TODAY: &str = "2026-11-23";
@@ -17,67 +16,6 @@ fn example(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("examples").join(name), dir.path());
     dir
-}
-
-fn record_path(handle: &str) -> String {
-    format!("data/portfolios/{handle}/portfolio.yml")
-}
-
-/// Replaces the one occurrence of `from` in `handle`'s record.
-fn edit(root: &Path, handle: &str, from: &str, to: &str) {
-    let path = root.join(record_path(handle));
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(text.matches(from).count(), 1, "`{from}` in {handle}");
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
-/// The 1-based line of the one line containing `needle` in `handle`'s record.
-fn line_of(root: &Path, handle: &str, needle: &str) -> u32 {
-    let text = std::fs::read_to_string(root.join(record_path(handle))).unwrap();
-    let lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(needle))
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert_eq!(lines.len(), 1, "`{needle}` in {handle}: {lines:?}");
-    lines[0] as u32
-}
-
-struct Run {
-    code: Option<i32>,
-    json: serde_json::Value,
-    out: Output,
-}
-
-impl Run {
-    /// (rule, severity, file, line) of every diagnostic.
-    fn located(&self) -> Vec<(String, String, String, u32)> {
-        self.json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                (
-                    d["rule"].as_str().unwrap().to_string(),
-                    d["severity"].as_str().unwrap().to_string(),
-                    d["file"].as_str().unwrap().to_string(),
-                    d["line"].as_u64().unwrap() as u32,
-                )
-            })
-            .collect()
-    }
-    fn record(&self, handle: &str) -> &serde_json::Value {
-        self.json["records"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["handle"] == handle)
-            .unwrap_or_else(|| panic!("no record {handle}: {}", self.json))
-    }
-    fn message(&self, i: usize) -> &str {
-        self.json["diagnostics"][i]["message"].as_str().unwrap()
-    }
 }
 
 /// Every record (`check data/portfolios`): the example copies have no
@@ -93,21 +31,7 @@ fn check_one(root: &Path, handle: &str) -> Run {
 }
 
 fn check_args(root: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["check", "--format", "json", "--today", TODAY];
-    all.extend_from_slice(args);
-    let out = engage(root, &all);
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            stderr(&out)
-        )
-    });
-    Run {
-        code: out.status.code(),
-        json,
-        out,
-    }
+    check_json(root, TODAY, args)
 }
 
 /// Asserts exactly these (rule, severity, line) diagnostics, all in
@@ -118,7 +42,7 @@ fn assert_found(run: &Run, handle: &str, expected: &[(&str, &str, u32)]) {
         .iter()
         .map(|(r, s, l)| (r.to_string(), s.to_string(), file.clone(), *l))
         .collect();
-    assert_eq!(run.located(), want, "{}", stderr(&run.out));
+    assert_eq!(run.located_with_severity(), want, "{}", stderr(&run.out));
     let errors = expected.iter().any(|(_, s, _)| *s == "error");
     assert_eq!(run.code, Some(if errors { 1 } else { 0 }));
 }
@@ -164,7 +88,7 @@ fn escom_example_gives_the_expected_verdicts() {
 fn cire_example_gives_the_expected_verdicts() {
     let s = example("cire");
     let run = check(s.path());
-    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.located_with_severity(), vec![], "{}", stderr(&run.out));
     assert_eq!(run.code, Some(0));
     let amina = run.record("amina");
     assert_eq!(amina["complete"], true);
@@ -181,7 +105,7 @@ fn cire_example_gives_the_expected_verdicts() {
 fn micro_credential_example_gives_the_expected_verdicts() {
     let s = example("micro-credential");
     let run = check(s.path());
-    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.located_with_severity(), vec![], "{}", stderr(&run.out));
     assert_eq!(run.code, Some(0));
     assert_eq!(run.record("ines")["complete"], true);
     assert_eq!(run.record("ines")["elements"]["done"], 10);
@@ -401,7 +325,7 @@ fn escom_no_warning_once_the_cycle_is_complete() {
          \x20 - { kind: tutoring, title: Cordées, year: 2024-2025, cycle: preparatory, presence_hours: 40 }\n",
     );
     let run = check_one(s.path(), "hugo");
-    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.located_with_severity(), vec![], "{}", stderr(&run.out));
 }
 
 #[test]
@@ -521,7 +445,7 @@ fn cire_the_permit_must_be_less_than_five_years_old_at_registration() {
         "residence_permit: 2021-03-03",
     );
     let run = check(s.path());
-    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.located_with_severity(), vec![], "{}", stderr(&run.out));
     edit(
         s.path(),
         "karim",
@@ -741,7 +665,7 @@ fn micro_credential_credits_are_strictly_below_10() {
     let s = example("micro-credential");
     edit(s.path(), "ines", "workload_ects: 3", "workload_ects: 9.99");
     let run = check(s.path());
-    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.located_with_severity(), vec![], "{}", stderr(&run.out));
     edit(s.path(), "ines", "workload_ects: 9.99", "workload_ects: 10");
     let run = check(s.path());
     errors(

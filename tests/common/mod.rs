@@ -60,3 +60,92 @@ pub fn engage(root: &Path, args: &[&str]) -> Output {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// Where `handle`'s record lives, relative to the root.
+pub fn record_path(handle: &str) -> String {
+    format!("data/portfolios/{handle}/portfolio.yml")
+}
+
+/// Replaces the one occurrence of `from` in `handle`'s record.
+pub fn edit(root: &Path, handle: &str, from: &str, to: &str) {
+    let path = root.join(record_path(handle));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches(from).count(), 1, "`{from}` in {handle}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The 1-based line of the one line containing `needle` in `handle`'s record.
+pub fn line_of(root: &Path, handle: &str, needle: &str) -> u32 {
+    let text = std::fs::read_to_string(root.join(record_path(handle))).unwrap();
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(lines.len(), 1, "`{needle}` in {handle}: {lines:?}");
+    lines[0] as u32
+}
+
+/// A run of `engage check --format json`.
+pub struct Run {
+    pub code: Option<i32>,
+    pub json: serde_json::Value,
+    pub out: Output,
+}
+
+impl Run {
+    /// (rule, file, line) of every diagnostic.
+    pub fn located(&self) -> Vec<(String, String, u32)> {
+        self.located_with_severity()
+            .into_iter()
+            .map(|(r, _, f, l)| (r, f, l))
+            .collect()
+    }
+    /// (rule, severity, file, line) of every diagnostic.
+    pub fn located_with_severity(&self) -> Vec<(String, String, String, u32)> {
+        self.json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["severity"].as_str().unwrap().to_string(),
+                    d["file"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap() as u32,
+                )
+            })
+            .collect()
+    }
+    pub fn record(&self, handle: &str) -> &serde_json::Value {
+        self.json["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["handle"] == handle)
+            .unwrap_or_else(|| panic!("no record {handle}: {}", self.json))
+    }
+    pub fn message(&self, i: usize) -> &str {
+        self.json["diagnostics"][i]["message"].as_str().unwrap()
+    }
+}
+
+/// `engage check --format json --today <today> [args]` in `root`.
+pub fn check_json(root: &Path, today: &str, args: &[&str]) -> Run {
+    let mut all = vec!["check", "--format", "json", "--today", today];
+    all.extend_from_slice(args);
+    let out = engage(root, &all);
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(&out)
+        )
+    });
+    Run {
+        code: out.status.code(),
+        json,
+        out,
+    }
+}
