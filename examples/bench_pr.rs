@@ -17,108 +17,19 @@
 //! and checks the changed record with the cohort rules over all records.
 //! Everything is deterministic (contents and commit times).
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository, Signature, Time};
 
-/// The real programme, so that the check runs every CECi rule.
-const CECI: &str = include_str!("../data/programmes/ceci.yml");
+#[path = "support/records.rs"]
+mod records;
+use records::{calendar, record, CECI};
+
 /// News pages that staff commits edit in turn.
 const NEWS: usize = 20;
 /// Commits on main after the PR's fork point.
 const AFTER_FORK: usize = 10;
 const ENTRIES: u32 = 100;
-
-const PRODUCTIONS: &[(&str, &str)] = &[
-    ("retro-planning", "Rétroplanning"),
-    ("meeting-minutes", "Procès-verbal de réunion"),
-    ("communication-plan", "Plan de communication"),
-    ("financial-statement", "Bilan comptable"),
-    ("interview-report", "Compte rendu d’entretien"),
-];
-
-/// The files of record `i`: (path relative to the root, content).
-fn record(i: usize) -> Vec<(String, String)> {
-    // 25 records per intake, intakes in February and October from 2000.
-    let intake = i / 25;
-    let year = 2000 + intake / 2;
-    let month = if intake % 2 == 0 { 2 } else { 10 };
-    let enrolment = jiff::civil::date(year as i16, month as i8, 1);
-    let handle = format!("student-{i:04}");
-    let dir = format!("data/portfolios/{handle}");
-    let mut y = format!(
-        "programme: ceci\nhandle: {handle}\nstatus: submitted\nenrolment:\n  date: {enrolment}\n  \
-         intake: {year}-{month:02}\ninternship:\n  organisation:\n    name: Association {i}\n    \
-         kind: association\n  mission: Coordonner les bénévoles\n  supervisor:\n    \
-         name: Superviseur {i}\n    role: staff\n  agreement:\n    student: {enrolment}\n    \
-         organisation: {enrolment}\n    university: {enrolment}\n  hours:\n"
-    );
-    for e in 0..ENTRIES {
-        let day = enrolment
-            .checked_add(jiff::Span::new().days(i64::from(e) * 6 + 1))
-            .expect("date");
-        let _ = writeln!(
-            y,
-            "    - {{ date: {day}, hours: 1.5, activity: Permanence }}"
-        );
-    }
-    let module_day = enrolment
-        .checked_add(jiff::Span::new().days(30))
-        .expect("date");
-    y.push_str("modules:\n");
-    for id in [
-        "communication",
-        "project-management",
-        "civic-engagement",
-        "association",
-    ] {
-        let _ = writeln!(y, "  - {{ id: {id}, completed: {module_day} }}");
-    }
-    let _ = writeln!(
-        y,
-        "workshops:\n  - {{ event: {} }}",
-        workshop_id(year, month)
-    );
-    y.push_str("productions:\n");
-    let mut files = Vec::new();
-    for (n, (kind, title)) in PRODUCTIONS.iter().enumerate() {
-        let file = format!("productions/p{n}.md");
-        let _ = writeln!(y, "  - {{ title: {title}, kind: {kind}, file: {file} }}");
-        files.push((format!("{dir}/{file}"), format!("# {title}\n")));
-    }
-    y.push_str("analysis: analyse.md\nassessment: grille.md\n");
-    files.push((format!("{dir}/analyse.md"), "# Analyse\n".into()));
-    files.push((format!("{dir}/grille.md"), "# Grille\n".into()));
-    files.push((format!("{dir}/portfolio.yml"), y));
-    files
-}
-
-/// The id of the workshop the students of an intake attend.
-fn workshop_id(year: usize, month: usize) -> String {
-    format!("atelier-{year}-{month:02}")
-}
-
-/// One workshop per intake, a month after its enrolment day, so that every
-/// record's `workshops:` names a real event of the calendar.
-fn calendar(records: usize) -> String {
-    let mut y = String::from("events:\n");
-    for intake in 0..records.div_ceil(25) {
-        let year = 2000 + intake / 2;
-        let month = if intake % 2 == 0 { 2 } else { 10 };
-        let day = jiff::civil::date(year as i16, month as i8, 1)
-            .checked_add(jiff::Span::new().days(30))
-            .expect("date");
-        let _ = writeln!(
-            y,
-            "  - id: {}\n    kind: workshop\n    programme: ceci\n    \
-             title: {{ fr: Atelier participatif }}\n    start: {day}T18:00\n    \
-             end: {day}T20:00\n    location: {{ campus: Solbosch }}",
-            workshop_id(year, month)
-        );
-    }
-    y
-}
 
 fn news(k: usize, version: usize) -> (String, String) {
     (
@@ -224,7 +135,7 @@ fn main() {
     for c in 0..before_fork {
         let due = (c + 1) * records / before_fork;
         if next_record < due {
-            let files = record(next_record);
+            let files = record(next_record, ENTRIES, 1.5);
             w.add(&files);
             disk.extend(files);
             w.commit(&format!("Portfolio of student-{next_record:04}"));
