@@ -417,7 +417,7 @@ pub fn check_record(
                 };
                 if let Some(k) = programme.organisation_kind(&kind.value) {
                     if !k.accepted {
-                        report(kind.at, &[Arg::text("kind", k.label.text())]);
+                        report(kind.at, &[Arg::text("kind", k.label.clone())]);
                     }
                 }
             }
@@ -597,7 +597,7 @@ pub fn check_record(
                     let cycle_label = |id: &str| {
                         programme
                             .cycle(id)
-                            .map_or_else(|| Text::new(id, id), |c| c.label.text())
+                            .map_or_else(|| Text::new(id, id), |c| c.label.clone())
                     };
                     match record.years.iter().find(|y| y.year.value == a.year.value) {
                         None => report(
@@ -667,7 +667,7 @@ pub fn check_record(
                         report(
                             first.year.at,
                             &[
-                                Arg::text("cycle", cycle.label.text()),
+                                Arg::text("cycle", cycle.label.clone()),
                                 Arg::same("done", done),
                                 Arg::same("required", credits),
                             ],
@@ -705,7 +705,7 @@ pub fn check_record(
                     }
                     let cycle = programme
                         .cycle(&y.cycle)
-                        .map_or_else(|| Text::new(&y.cycle, &y.cycle), |c| c.label.text());
+                        .map_or_else(|| Text::new(&y.cycle, &y.cycle), |c| c.label.clone());
                     report(
                         y.year.at,
                         &[
@@ -779,7 +779,7 @@ pub fn check_record(
                             report(
                                 c.at,
                                 &[
-                                    Arg::text("module", module.label.text()),
+                                    Arg::text("module", module.label.clone()),
                                     Arg::same("attended", done),
                                     Arg::same("sessions", total),
                                 ],
@@ -996,7 +996,7 @@ fn run_records(root: &Path, scope: &Scope, today: Date) -> Report {
     let (programmes, mut ds) = Programmes::load(root);
     // Problems of the calendar are reported like those of the programmes:
     // a broken event would otherwise only show as an unknown workshop.
-    let (calendar, cal_ds) = Calendar::load(root, &crate::site::programme_ids(root));
+    let (calendar, cal_ds) = Calendar::load(root, &programmes.known_ids());
     ds.extend(cal_ds);
     // Cohort rules need every record, even to check one.
     let (dirs, dds) = portfolio::discover(root);

@@ -46,7 +46,12 @@ impl fmt::Display for RuleId {
 }
 
 /// A sentence in both languages of the project; the reader chooses one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Also how programme files write labels and messages: both languages are
+/// required, so that a student reading in English never gets an empty
+/// message because staff forgot one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Text {
     pub fr: String,
     pub en: String,

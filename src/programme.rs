@@ -17,7 +17,7 @@ use serde_saphyr::Spanned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::lang::Lang;
 use crate::portfolio::{Credits, Hours};
-use crate::rule::{placeholders_of, valid_rule_id, Bilingual, Rule, RuleDef};
+use crate::rule::{placeholders_of, valid_rule_id, Rule, RuleDef};
 use crate::yaml;
 
 /// Where programme files live, relative to the root.
@@ -63,7 +63,7 @@ pub enum ProgrammeKind {
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
-    pub label: Bilingual,
+    pub label: Text,
 }
 
 /// A module of the programme: an online module (CECi) or a module of
@@ -72,7 +72,7 @@ pub struct Item {
 #[serde(deny_unknown_fields)]
 pub struct Module {
     pub id: String,
-    pub label: Bilingual,
+    pub label: Text,
     /// Sessions in the module, numbered from 1, when attendance is
     /// recorded per session.
     #[serde(default)]
@@ -117,7 +117,7 @@ impl ActionFacts {
 #[serde(deny_unknown_fields)]
 pub struct OrganisationKind {
     pub id: String,
-    pub label: Bilingual,
+    pub label: Text,
     /// Refused kinds (a company) are listed too, so that a record naming one
     /// gets "refused" rather than "unknown".
     pub accepted: bool,
@@ -136,7 +136,7 @@ pub struct Cost {
     pub per_place_eur: Option<u32>,
     /// What the participant pays, in euros.
     pub participant_eur: u32,
-    pub note: Option<Bilingual>,
+    pub note: Option<Text>,
 }
 
 /// The internship, for visitors and for records.
@@ -155,7 +155,7 @@ pub struct Workshops {
     pub per_year_max: u32,
     #[schemars(with = "LangCode")]
     pub language: Lang,
-    pub format: Bilingual,
+    pub format: Text,
 }
 
 /// The portfolio a record must contain, for visitors.
@@ -176,7 +176,7 @@ pub struct PortfolioFacts {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Facts {
-    pub name: Bilingual,
+    pub name: Text,
     pub short_name: String,
     pub kind: ProgrammeKind,
     pub organiser: String,
@@ -360,7 +360,7 @@ impl Programme {
                 id: RuleId(r.id.value.into()),
                 severity: r.severity.into(),
                 phase: r.phase,
-                label: r.label.text(),
+                label: r.label,
                 message: r.message.text(),
                 hint: r.hint.map(|h| h.text()),
                 check: r.check,
@@ -690,6 +690,14 @@ impl Programmes {
     /// A programme file with this id exists but has errors.
     pub fn is_broken(&self, id: &str) -> bool {
         self.broken.contains(id)
+    }
+    /// Ids of every programme file, those that failed to load included:
+    /// what other files may name (a calendar event's `programme:`) without
+    /// being told the programme is unknown when its file is merely broken.
+    pub fn known_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.by_id.keys().chain(&self.broken).cloned().collect();
+        ids.sort();
+        ids
     }
     /// Ids of the programmes that loaded, sorted.
     pub fn ids(&self) -> impl Iterator<Item = &str> {

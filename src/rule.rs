@@ -19,31 +19,6 @@ use crate::diagnostic::{Diagnostic, Position, RuleId, Severity, Text};
 use crate::lang::Lang;
 use crate::portfolio::{Country, Credits, Hours, Part, SupervisorRole};
 
-/// A sentence or label written in the programme file in both languages.
-///
-/// Both are required: a student reading in English must never get an empty
-/// message because staff forgot one language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Bilingual {
-    pub fr: String,
-    pub en: String,
-}
-
-impl Bilingual {
-    /// The text in `lang`.
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Fr => &self.fr,
-            Lang::En => &self.en,
-        }
-    }
-    /// As a diagnostic [`Text`].
-    pub fn text(&self) -> Text {
-        Text::new(self.fr.clone(), self.en.clone())
-    }
-}
-
 /// A message template in both languages, each with its position, so that a
 /// mistake in the English message points at the English line.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -429,7 +404,7 @@ pub(crate) struct RuleDef {
     pub id: Spanned<String>,
     pub severity: Level,
     pub phase: Phase,
-    pub label: Bilingual,
+    pub label: Text,
     pub message: Template,
     #[serde(default)]
     pub hint: Option<Template>,

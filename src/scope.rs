@@ -673,7 +673,7 @@ pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrRe
             }
         }
         let (after, _) = Programmes::load(root);
-        let (calendar, _) = Calendar::load(root, &crate::site::programme_ids(root));
+        let (calendar, _) = Calendar::load(root, &after.known_ids());
         let (dirs, _) = portfolio::discover(root);
         let (records, _) = portfolio::load_all(root, &dirs, &after);
         verdicts = verdict_changes(&records, &before, &after, &calendar, today);

@@ -89,9 +89,9 @@ impl Site {
                 ));
             }
         }
-        let ids = programme_ids(root);
         let (programmes, prog_ds) = Programmes::load(root);
         ds.extend(prog_ds);
+        let ids = programmes.known_ids();
         let ((theme, library), (calendar, cal_ds)) = rayon::join(
             || {
                 rayon::join(
@@ -280,23 +280,6 @@ impl Site {
         }
         ds
     }
-}
-
-/// Ids of the programmes whose rules live in data/programmes/<id>.yml.
-pub fn programme_ids(root: &Path) -> Vec<String> {
-    let mut ids: Vec<String> = std::fs::read_dir(root.join("data/programmes"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".yml")
-                .or_else(|| name.strip_suffix(".yaml"))
-                .map(str::to_string)
-        })
-        .collect();
-    ids.sort();
-    ids
 }
 
 /// Loads the site under `root` and finds everything wrong with it short of
