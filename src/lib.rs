@@ -2,36 +2,25 @@
 //! university civic-engagement programmes.
 //!
 //! Data flows one way: files are loaded into a typed model that keeps source
-//! positions ([`site::Site`]), validated into [`diagnostic::Diagnostic`]s,
-//! rendered by pure functions ([`render`]) and written atomically
-//! ([`output`]). See ARCHITECTURE.md.
+//! positions, validated into [`core::diagnostic::Diagnostic`]s, rendered or
+//! checked by pure functions and written atomically. The folders are layers,
+//! each importing only those listed before it (see ARCHITECTURE.md):
+//!
+//! - [`core`]: diagnostics, languages, YAML, shared value types, the
+//!   repository layout, where files are read from, git reads;
+//! - [`calendar`]: the workshop calendar and its iCalendar feeds;
+//! - [`records`]: programmes and their rules, students' records, their
+//!   evaluation;
+//! - [`site`]: the public website: pages, Markdown, FAQ, theme, rendering,
+//!   output;
+//! - [`review`]: the review of a pull request;
+//! - [`formats`]: how findings are presented (human, JSON, GitHub);
+//! - [`cmd`]: the command line.
 
-pub mod annotate;
 pub mod calendar;
-pub mod check;
-pub mod cli;
 pub mod cmd;
-pub mod config;
-pub mod content;
-pub mod diagnostic;
-pub mod faq;
-pub mod freshness;
-pub mod git;
-pub mod ical;
-pub mod lang;
-pub mod link;
-pub mod markdown;
-pub mod output;
-pub mod page;
-pub mod portfolio;
-pub mod programme;
-pub mod render;
-pub mod rule;
-pub mod scaffold;
-pub mod scope;
-pub mod search;
+pub mod core;
+pub mod formats;
+pub mod records;
+pub mod review;
 pub mod site;
-pub mod slug;
-pub mod theme;
-pub mod typography;
-pub mod yaml;

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    engage::cli::main()
+    engage::cmd::main()
 }

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::{engage, fixture, read, stderr, write};
-use engage::diagnostic::Diagnostics;
+use engage::core::diagnostic::Diagnostics;
 use engage::site::{build, BuildOptions};
 
 fn diagnostics(root: &Path) -> Diagnostics {

@@ -110,9 +110,9 @@ fn translations_older_than_their_counterpart_are_outdated() {
     commit(&git, 3, "en: circle answer"); // 2026-01-04
 
     // The library function, as the build calls it.
-    let config = engage::config::Config::load(root).unwrap();
-    let (library, _) = engage::content::Library::load(root, &config.languages, false);
-    let report = engage::freshness::check(root, &library, &config.languages);
+    let config = engage::site::config::Config::load(root).unwrap();
+    let (library, _) = engage::site::content::Library::load(root, &config.languages, false);
+    let report = engage::site::freshness::check(root, &library, &config.languages);
     assert!(report.history);
     let got: Vec<(String, String, u32, String)> = report
         .diagnostics

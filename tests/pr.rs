@@ -396,7 +396,7 @@ fn an_executable_and_a_huge_file_are_refused() {
     let run_sh = r.root().join("data/portfolios/emile/run.sh");
     std::fs::write(&run_sh, "#!/bin/sh\n").unwrap();
     std::fs::set_permissions(&run_sh, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let big = vec![b'x'; (engage::scope::MAX_FILE_BYTES + 1) as usize];
+    let big = vec![b'x'; (engage::review::MAX_FILE_BYTES + 1) as usize];
     std::fs::write(r.root().join("data/portfolios/emile/video.mp4"), big).unwrap();
     r.pr();
     let run = check_pr(r.root(), "emile");

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{engage, fixture, read, stderr, write};
-use engage::lang::Lang;
+use engage::core::lang::Lang;
 use engage::site::{BuildOptions, Site};
 
 fn urls(site: &Site, lang: Lang, q: &str) -> Vec<String> {

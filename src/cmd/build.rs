@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use crate::cli::{BuildArgs, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
-use crate::diagnostic::emit_human;
-use crate::lang::Lang;
+use crate::cmd::{BuildArgs, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::core::diagnostic::emit_human;
+use crate::core::lang::Lang;
 use crate::site::{build, BuildOptions};
 
 pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
@@ -47,7 +47,7 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
     let internal = report
         .diagnostics
         .iter()
-        .any(|d| d.rule == crate::config::MISSING || d.rule == crate::site::WRITE);
+        .any(|d| d.rule == crate::site::config::MISSING || d.rule == crate::site::WRITE);
     match report.written {
         Some(_) => EXIT_OK,
         None if internal => EXIT_USAGE,

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::annotate::{Emit, Github, Human, Json};
-use crate::check::{run as check, Scope};
-use crate::cli::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
-use crate::lang::Lang;
-use crate::portfolio;
+use crate::cmd::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::core::lang::Lang;
+use crate::formats::{Emit, Github, Human, Json};
+use crate::records::check::{run as check, Scope};
+use crate::records::portfolio;
 
 /// How `engage check` prints its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -65,11 +65,11 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
     let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
     let (report, notes) = match (args.pr, &args.base) {
         (true, Some(base)) => {
-            let pr = crate::scope::author(args.author.as_deref())
-                .and_then(|author| crate::scope::run(root, base, &author, today));
+            let pr = crate::review::author(args.author.as_deref())
+                .and_then(|author| crate::review::run(root, base, &author, today));
             match pr {
                 Ok(pr) => {
-                    let notes = crate::scope::notes(&pr, lang);
+                    let notes = crate::review::notes(&pr, lang);
                     (pr.report, notes)
                 }
                 Err(msg) => {
@@ -102,12 +102,12 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
 /// What PATH designates: the root (or no PATH) for the whole repository,
 /// data/portfolios for every record, a record folder (or its record file)
 /// for one.
-fn scope(root: &Path, path: Option<&Path>) -> Result<Scope, crate::diagnostic::Text> {
+fn scope(root: &Path, path: Option<&Path>) -> Result<Scope, crate::core::diagnostic::Text> {
     let Some(path) = path else {
         return Ok(Scope::All);
     };
     let not_found = || {
-        crate::diagnostic::Text::new(
+        crate::core::diagnostic::Text::new(
             format!(
                 "`{}` n’est ni la racine, ni {}, ni un dossier de portfolio {}/<pseudo>",
                 path.display(),

@@ -1,4 +1,7 @@
-//! Thin command handlers: call the library, print, choose the exit code.
+//! The command line: argument parsing (clap derive) and thin command
+//! handlers, one per file, that call the library, print, and turn the
+//! result into an exit code. Exit codes are decided here and nowhere else.
+
 pub mod build;
 pub mod check;
 pub mod new;
@@ -6,8 +9,103 @@ pub mod schema;
 pub mod translations;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use crate::core::lang::Lang;
+
+/// Exit code: the run found no error (warnings allowed).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the content (pages, data, records) has errors.
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code: bad usage or an internal failure.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "engage",
+    version,
+    about = "Bilingual site and portfolio checks for civic-engagement programmes",
+    long_about = "engage turns the Markdown and YAML of a programme's repository into its \
+public French/English website, and checks what staff and students write.\n\n\
+Exit codes: 0 no error (warnings allowed), 1 problems in the content, 2 usage or internal error.",
+    after_help = "Examples:\n  engage build\n  engage --root path/to/site build --drafts\n  engage --lang en build --base-url https://preview.example.org"
+)]
+pub struct Cli {
+    /// The site's folder (holding content/, data/ and themes/).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Language of messages: fr or en (default: from LANG, else French).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<Lang>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the public website into public/.
+    #[command(
+        after_help = "Examples:\n  engage build\n  engage build --drafts --base-url http://localhost:8000\n  engage build --output /tmp/site"
+    )]
+    Build(BuildArgs),
+    /// Check portfolio records against their programme's rules.
+    #[command(
+        after_help = "Examples:\n  engage check\n  engage check data/portfolios/alice\n  engage check --today 2026-01-15 --format json\n  engage check --pr --base origin/main --author alice"
+    )]
+    Check(crate::cmd::check::CheckArgs),
+    /// Create a file from a template (a student's record).
+    #[command(
+        after_help = "Examples:\n  engage new portfolio --programme ceci --handle alice\n  engage --lang en new portfolio --programme escom --handle hugo"
+    )]
+    New(crate::cmd::new::NewArgs),
+    /// Write JSON Schemas of programme and record files, for editors.
+    #[command(after_help = "Examples:\n  engage schema\n  engage schema --output /tmp/schemas")]
+    Schema(crate::cmd::schema::SchemaArgs),
+    /// List every page and FAQ question with its translation status per
+    /// language (translated, missing, outdated according to git history).
+    #[command(after_help = "Examples:\n  engage translations\n  engage translations --json")]
+    Translations(crate::cmd::translations::TranslationsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Use this address instead of base_url of data/site.yml (previews).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Write the site here instead of public/ under the root.
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Show the calendar as on this day (YYYY-MM-DD), for reproducible builds.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<jiff::civil::Date>,
+}
+
+/// Parses the arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let code = match &cli.command {
+        Command::Build(args) => crate::cmd::build::run(&cli.root, lang, args),
+        Command::Check(args) => crate::cmd::check::run(&cli.root, lang, args),
+        Command::New(args) => crate::cmd::new::run(&cli.root, lang, args),
+        Command::Schema(args) => crate::cmd::schema::run(&cli.root, lang, args),
+        Command::Translations(args) => crate::cmd::translations::run(&cli.root, lang, args),
+    };
+    ExitCode::from(code)
+}
 
 /// Standard error with colours only on a terminal, and never with NO_COLOR.
 pub fn stderr() -> StandardStream {

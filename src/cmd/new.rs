@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
-use crate::cli::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
-use crate::diagnostic::{did_you_mean, emit_human, Text};
-use crate::lang::Lang;
-use crate::portfolio::Handle;
-use crate::programme::Programmes;
-use crate::scaffold::{record_file, record_template};
+use crate::cmd::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::core::diagnostic::{did_you_mean, emit_human, Text};
+use crate::core::lang::Lang;
+use crate::core::values::Handle;
+use crate::records::programme::Programmes;
+use crate::records::scaffold::{record_file, record_template};
 
 /// Arguments of `engage new`.
 #[derive(Debug, clap::Args)]

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{EXIT_OK, EXIT_USAGE};
-use crate::diagnostic::Text;
-use crate::lang::Lang;
+use crate::cmd::{EXIT_OK, EXIT_USAGE};
+use crate::core::diagnostic::Text;
+use crate::core::lang::Lang;
 
 /// Where the schemas go by default, relative to the root.
 pub const DEFAULT_DIR: &str = "data/schemas";
@@ -30,8 +30,11 @@ pub fn run(root: &Path, lang: Lang, args: &SchemaArgs) -> u8 {
         .clone()
         .unwrap_or_else(|| root.join(DEFAULT_DIR));
     let files = [
-        (RECORD_SCHEMA, crate::portfolio::record_schema()),
-        (PROGRAMME_SCHEMA, crate::programme::programme_schema()),
+        (RECORD_SCHEMA, crate::records::portfolio::record_schema()),
+        (
+            PROGRAMME_SCHEMA,
+            crate::records::programme::programme_schema(),
+        ),
     ];
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!(

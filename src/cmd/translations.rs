@@ -4,12 +4,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::{EXIT_OK, EXIT_USAGE};
-use crate::config::Config;
-use crate::content::Library;
-use crate::diagnostic::emit_human;
-use crate::freshness::{self, Freshness, LangStatus, State};
-use crate::lang::Lang;
+use crate::cmd::{EXIT_OK, EXIT_USAGE};
+use crate::core::diagnostic::emit_human;
+use crate::core::lang::Lang;
+use crate::site::config::Config;
+use crate::site::content::Library;
+use crate::site::freshness::{self, Freshness, LangStatus, State};
 
 /// Arguments of `engage translations`.
 #[derive(Debug, clap::Args)]

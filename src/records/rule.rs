@@ -15,9 +15,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::diagnostic::{Diagnostic, Position, RuleId, Severity, Text};
-use crate::lang::Lang;
-use crate::portfolio::{Country, Credits, Hours, Part, SupervisorRole};
+use crate::core::diagnostic::{Diagnostic, Position, RuleId, Severity, Text};
+use crate::core::lang::Lang;
+use crate::core::values::{Country, Credits, Hours};
+use crate::records::vocabulary::{Part, SupervisorRole};
 
 /// A message template in both languages, each with its position, so that a
 /// mistake in the English message points at the English line.

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
-use crate::lang::Lang;
-use crate::page::{self, Page, PageKind};
+use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::core::lang::Lang;
+use crate::site::page::{self, Page, PageKind};
 
 pub const CONTENT_DIR: &str = "content";
 pub const URL_CONFLICT: RuleId = RuleId::new("content.url-conflict");
@@ -235,7 +235,7 @@ impl Library {
         let pick = |l: Lang| self.get(&key, l).map(|id| self.pages[id].slug.clone());
         pick(lang)
             .or_else(|| Lang::ALL.into_iter().find_map(pick))
-            .unwrap_or_else(|| crate::slug::slugify(dir.rsplit('/').next().unwrap_or(dir)))
+            .unwrap_or_else(|| crate::site::slug::slugify(dir.rsplit('/').next().unwrap_or(dir)))
     }
 
     fn url_for(&self, key: &str, kind: PageKind, slug: &str, lang: Lang) -> String {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Repository, Tree};
 use jiff::Timestamp;
 
-use crate::diagnostic::Text;
+use crate::core::diagnostic::Text;
 
 /// The kind of a tree entry, from its git mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

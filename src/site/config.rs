@@ -7,9 +7,9 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
-use crate::lang::{Lang, PerLang};
-use crate::yaml;
+use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::core::lang::{Lang, PerLang};
+use crate::core::yaml;
 
 pub const CONFIG_FILE: &str = "data/site.yml";
 
@@ -116,7 +116,7 @@ impl Config {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(e) => {
-                    return Err(Diagnostics::from_iter([crate::page::invalid_utf8(
+                    return Err(Diagnostics::from_iter([crate::site::page::invalid_utf8(
                         file,
                         e.as_bytes(),
                         e.utf8_error().valid_up_to(),

@@ -14,19 +14,20 @@
 //! a credential for micro-credentials): which ones follows from the rules of
 //! the record's programme, and a part it does not use is refused.
 
-use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
-use crate::programme::{Programme, Programmes};
-use crate::rule::Party;
-use crate::yaml;
+use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::core::values::{AcademicYear, Country, Credits, Handle, Hours, Intake, Located};
+use crate::core::yaml;
+use crate::records::programme::{Programme, Programmes};
+use crate::records::rule::Party;
+use crate::records::vocabulary::{Part, Status, SupervisorRole};
 
 /// Where records live, relative to the root: one folder per student.
 pub const DIR: &str = "data/portfolios";
@@ -85,439 +86,7 @@ pub const LEVEL_INVALID: RuleId = RuleId::new("record.level-invalid");
 pub const CREDITS_INVALID: RuleId = RuleId::new("record.credits-invalid");
 
 /// Far above any real action (a year of weekly tutoring is about 60 h).
-const MAX_ACTION_HOURS: Hours = Hours(1000 * 60);
-
-// ---------------------------------------------------------------------------
-// Domain values
-
-/// A duration of activity, counted in whole minutes so that sums are exact
-/// (0.1 + 0.2 hours adds up to what a student expects).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Hours(u32);
-
-impl Hours {
-    /// The most one calendar day can hold.
-    pub const DAY: Hours = Hours(24 * 60);
-
-    pub const fn from_minutes(minutes: u32) -> Hours {
-        Hours(minutes)
-    }
-    /// Whole minutes.
-    pub const fn minutes(self) -> u32 {
-        self.0
-    }
-    /// Hours as written in YAML (`3`, `2.5`), rounded to the minute; `None`
-    /// for negative, non-finite or absurdly large values.
-    pub fn from_hours(h: f64) -> Option<Hours> {
-        if !(0.0..=1_000_000.0).contains(&h) {
-            return None;
-        }
-        Some(Hours((h * 60.0).round() as u32))
-    }
-    /// Sum that cannot overflow (a bad record must not panic).
-    pub fn saturating_add(self, other: Hours) -> Hours {
-        Hours(self.0.saturating_add(other.0))
-    }
-}
-
-impl std::iter::Sum for Hours {
-    fn sum<I: Iterator<Item = Hours>>(iter: I) -> Hours {
-        iter.fold(Hours(0), Hours::saturating_add)
-    }
-}
-
-impl fmt::Display for Hours {
-    /// `120`, `2.5`, `0.25`: hours with at most two decimals, no trailing zero.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let whole = self.0 / 60;
-        let rest = self.0 % 60;
-        if rest == 0 {
-            return write!(f, "{whole}");
-        }
-        let hundredths = (rest * 100 + 30) / 60;
-        if hundredths >= 100 {
-            return write!(f, "{}", whole + 1);
-        }
-        let s = format!("{whole}.{hundredths:02}");
-        f.write_str(s.trim_end_matches('0'))
-    }
-}
-
-impl Serialize for Hours {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(f64::from(self.0) / 60.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Hours {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Hours, D::Error> {
-        let h = f64::deserialize(d)?;
-        Hours::from_hours(h).ok_or_else(|| {
-            serde::de::Error::custom(format!("invalid hours {h}: expected a positive number"))
-        })
-    }
-}
-
-impl JsonSchema for Hours {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Hours".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "Hours, as a number (`3`, `2.5`)",
-            "type": "number",
-            "minimum": 0
-        })
-    }
-}
-
-/// A student's handle on the git hosting service, which names their folder.
-///
-/// Same alphabet as GitHub's: letters, digits and single hyphens, not at
-/// either end, at most 39 characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct Handle(String);
-
-impl Handle {
-    pub fn parse(s: &str) -> Option<Handle> {
-        let ok = !s.is_empty()
-            && s.len() <= 39
-            && !s.starts_with('-')
-            && !s.ends_with('-')
-            && !s.contains("--")
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        ok.then(|| Handle(s.to_string()))
-    }
-    /// The handle as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Handle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Where a record stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Completeness rules show as progress.
-    InProgress,
-    /// Completeness rules are errors.
-    Submitted,
-}
-
-impl Status {
-    /// The word used in YAML files.
-    pub fn key(self) -> &'static str {
-        match self {
-            Status::InProgress => "in-progress",
-            Status::Submitted => "submitted",
-        }
-    }
-    fn parse(s: &str) -> Option<Status> {
-        match s {
-            "in-progress" => Some(Status::InProgress),
-            "submitted" => Some(Status::Submitted),
-            _ => None,
-        }
-    }
-}
-
-/// Who supervises the internship.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum SupervisorRole {
-    /// A member of the organisation's staff or board (an association).
-    Staff,
-    /// A member of the outgoing committee or bureau of a student circle or
-    /// office: the supervisor of a student who is on the committee.
-    OutgoingCommitteeMember,
-    /// The committee or bureau as a whole: the collective supervisor of a
-    /// student who is not on it.
-    Committee,
-}
-
-impl SupervisorRole {
-    pub const ALL: [SupervisorRole; 3] = [
-        SupervisorRole::Staff,
-        SupervisorRole::OutgoingCommitteeMember,
-        SupervisorRole::Committee,
-    ];
-    /// The word used in YAML files.
-    pub fn key(self) -> &'static str {
-        match self {
-            SupervisorRole::Staff => "staff",
-            SupervisorRole::OutgoingCommitteeMember => "outgoing-committee-member",
-            SupervisorRole::Committee => "committee",
-        }
-    }
-    /// How messages name it, per language.
-    pub fn label(self) -> Text {
-        match self {
-            SupervisorRole::Staff => Text::new(
-                "un·e membre du personnel de l’organisation",
-                "a member of the organisation’s staff",
-            ),
-            SupervisorRole::OutgoingCommitteeMember => Text::new(
-                "un·e membre du comité sortant",
-                "an outgoing committee member",
-            ),
-            SupervisorRole::Committee => Text::new(
-                "le comité ou bureau dans son ensemble",
-                "the committee as a whole",
-            ),
-        }
-    }
-}
-
-/// An intake: the year and month in which a cohort starts (`2025-02`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Intake {
-    pub year: i16,
-    pub month: u8,
-}
-
-impl Intake {
-    pub fn parse(s: &str) -> Option<Intake> {
-        let (y, m) = s.split_once('-')?;
-        if y.len() != 4 || m.len() != 2 {
-            return None;
-        }
-        let year: i16 = y.parse().ok()?;
-        let month: u8 = m.parse().ok()?;
-        ((1..=12).contains(&month) && year > 0).then_some(Intake { year, month })
-    }
-}
-
-impl fmt::Display for Intake {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
-impl Serialize for Intake {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-/// ECTS credits, counted in hundredths so that sums and comparisons are
-/// exact (0.5 + 1.5 reaches 2, and 9.99 stays below 10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Credits(u32);
-
-impl Credits {
-    /// No credit.
-    pub const ZERO: Credits = Credits(0);
-
-    /// Credits from hundredths of a credit (`50` is 0.5).
-    pub const fn from_hundredths(h: u32) -> Credits {
-        Credits(h)
-    }
-    /// Credits as written in YAML (`2`, `0.5`), rounded to the hundredth;
-    /// `None` for negative, non-finite or absurdly large values.
-    pub fn from_ects(c: f64) -> Option<Credits> {
-        if !(0.0..=10_000.0).contains(&c) {
-            return None;
-        }
-        Some(Credits((c * 100.0).round() as u32))
-    }
-    /// Sum that cannot overflow.
-    pub fn saturating_add(self, other: Credits) -> Credits {
-        Credits(self.0.saturating_add(other.0))
-    }
-    /// What is left to reach `target` (zero once reached).
-    pub fn until(self, target: Credits) -> Credits {
-        Credits(target.0.saturating_sub(self.0))
-    }
-}
-
-impl std::iter::Sum for Credits {
-    fn sum<I: Iterator<Item = Credits>>(iter: I) -> Credits {
-        iter.fold(Credits(0), Credits::saturating_add)
-    }
-}
-
-impl fmt::Display for Credits {
-    /// `2`, `0.5`, `1.25`: at most two decimals, no trailing zero.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (whole, rest) = (self.0 / 100, self.0 % 100);
-        if rest == 0 {
-            return write!(f, "{whole}");
-        }
-        let s = format!("{whole}.{rest:02}");
-        f.write_str(s.trim_end_matches('0'))
-    }
-}
-
-impl Serialize for Credits {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(f64::from(self.0) / 100.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Credits {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Credits, D::Error> {
-        let c = f64::deserialize(d)?;
-        Credits::from_ects(c).ok_or_else(|| {
-            serde::de::Error::custom(format!("invalid credits {c}: expected a positive number"))
-        })
-    }
-}
-
-impl JsonSchema for Credits {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Credits".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "ECTS credits, as a number (`2`, `0.5`)",
-            "type": "number",
-            "minimum": 0
-        })
-    }
-}
-
-/// An academic year, written `2024-2025`: it starts in the first year (in
-/// September in the programmes we know) and ends in the second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AcademicYear {
-    /// The calendar year in which it starts.
-    pub start: i16,
-}
-
-impl AcademicYear {
-    /// `2024-2025`; the second year must follow the first.
-    pub fn parse(s: &str) -> Option<AcademicYear> {
-        let (a, b) = s.split_once('-')?;
-        if a.len() != 4 || b.len() != 4 {
-            return None;
-        }
-        let start: i16 = a.parse().ok()?;
-        let end: i16 = b.parse().ok()?;
-        (start > 0 && start < 9999 && end == start + 1).then_some(AcademicYear { start })
-    }
-    /// The year after this one.
-    pub fn next(self) -> AcademicYear {
-        AcademicYear {
-            start: self.start.saturating_add(1),
-        }
-    }
-    /// Its first day, when years start on the first of `month`.
-    pub fn first_day(self, month: u8) -> Option<Date> {
-        Date::new(self.start, month as i8, 1).ok()
-    }
-    /// Its last day, when years start on the first of `month`.
-    pub fn last_day(self, month: u8) -> Option<Date> {
-        self.next().first_day(month)?.yesterday().ok()
-    }
-}
-
-impl fmt::Display for AcademicYear {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:04}", self.start, self.start + 1)
-    }
-}
-
-impl Serialize for AcademicYear {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-/// A country, as its ISO 3166-1 alpha-2 code (`BE`, `MA`): the code is what
-/// lists of countries in programme files are written with.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Country(String);
-
-impl JsonSchema for Country {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Country".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "ISO 3166-1 alpha-2 country code (`BE`, `MA`)",
-            "type": "string",
-            "pattern": "^[A-Z]{2}$"
-        })
-    }
-}
-
-impl Country {
-    /// Two ASCII capital letters.
-    pub fn parse(s: &str) -> Option<Country> {
-        (s.len() == 2 && s.chars().all(|c| c.is_ascii_uppercase())).then(|| Country(s.into()))
-    }
-    /// The code as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Country {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A top-level part of a record. Which parts a programme's records have
-/// follows from its rules ([`crate::rule::Check::requires`] and `reads`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Part {
-    Enrolment,
-    /// `intake:` inside `enrolment:`.
-    Intake,
-    Internship,
-    Modules,
-    Workshops,
-    Productions,
-    Analysis,
-    Assessment,
-    /// The academic years followed, with their cycle (ESCOM).
-    Years,
-    /// Credit-bearing actions (ESCOM).
-    Actions,
-    /// Eligibility at registration (CIRÉ).
-    Eligibility,
-    /// Sessions attended per module (CIRÉ).
-    Attendance,
-    /// The elements of a micro-credential.
-    Credential,
-}
-
-impl Part {
-    /// The key as written in records.
-    pub fn key(self) -> &'static str {
-        match self {
-            Part::Enrolment => "enrolment",
-            Part::Intake => "enrolment.intake",
-            Part::Internship => "internship",
-            Part::Modules => "modules",
-            Part::Workshops => "workshops",
-            Part::Productions => "productions",
-            Part::Analysis => "analysis",
-            Part::Assessment => "assessment",
-            Part::Years => "years",
-            Part::Actions => "actions",
-            Part::Eligibility => "eligibility",
-            Part::Attendance => "attendance",
-            Part::Credential => "credential",
-        }
-    }
-}
-
-/// A value with the position it was read from, for diagnostics.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Located<T> {
-    pub value: T,
-    pub at: Position,
-}
+const MAX_ACTION_HOURS: Hours = Hours::from_minutes(1000 * 60);
 
 /// A file of the portfolio: it exists, and lies inside the record folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -683,8 +252,8 @@ pub struct Credential {
 
 impl Credential {
     /// The element is given (and well formed).
-    pub fn has(&self, e: crate::rule::Element) -> bool {
-        use crate::rule::Element as E;
+    pub fn has(&self, e: crate::records::rule::Element) -> bool {
+        use crate::records::rule::Element as E;
         match e {
             E::Learner => self.learner.is_some(),
             E::Title => self.title.is_some(),
@@ -1099,7 +668,7 @@ pub fn load(root: &Path, dir: &Path, programmes: &Programmes) -> (Option<Record>
             Ok(t) => t,
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
-                ds.push(crate::page::invalid_utf8(&file, e.as_bytes(), valid));
+                ds.push(crate::site::page::invalid_utf8(&file, e.as_bytes(), valid));
                 return (None, ds);
             }
         },
@@ -1619,11 +1188,11 @@ impl Cx {
         let presence = self.action_hours(&a.presence_hours);
         let preparation = match &a.preparation_hours {
             Some(h) => self.action_hours(h),
-            None => Some(Hours(0)),
+            None => Some(Hours::ZERO),
         };
         let hours_at = pos(&a.presence_hours.referenced);
         let (presence, preparation) = (presence?, preparation?);
-        if presence.saturating_add(preparation) == Hours(0) {
+        if presence.saturating_add(preparation) == Hours::ZERO {
             self.error(
                 HOURS_INVALID,
                 hours_at,
@@ -2079,7 +1648,7 @@ impl Cx {
         let date = self.date(&e.date);
         let at = pos(&e.hours.referenced);
         let hours = match Hours::from_hours(e.hours.value) {
-            Some(h) if h > Hours(0) && h <= Hours::DAY => Some(Located { value: h, at }),
+            Some(h) if h > Hours::ZERO && h <= Hours::DAY => Some(Located { value: h, at }),
             _ => {
                 self.error(
                     HOURS_INVALID,

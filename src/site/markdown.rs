@@ -9,10 +9,10 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::diagnostic::Position;
-use crate::lang::Lang;
-use crate::slug::{slugify, AnchorSet};
-use crate::typography;
+use crate::core::diagnostic::Position;
+use crate::core::lang::Lang;
+use crate::site::slug::{slugify, AnchorSet};
+use crate::site::typography;
 
 fn options() -> Options {
     Options::ENABLE_TABLES

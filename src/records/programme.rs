@@ -14,11 +14,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
-use crate::lang::Lang;
-use crate::portfolio::{Credits, Hours};
-use crate::rule::{placeholders_of, valid_rule_id, Rule, RuleDef};
-use crate::yaml;
+use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::core::lang::Lang;
+use crate::core::values::{Credits, Hours};
+use crate::core::yaml;
+use crate::records::rule::{placeholders_of, valid_rule_id, Rule, RuleDef};
 
 /// Where programme files live, relative to the root.
 pub const DIR: &str = "data/programmes";
@@ -432,8 +432,8 @@ impl Programme {
     /// The parts of a record some rule of this programme reads: the others
     /// are refused in its records. Workshops attended are kept by
     /// programmes that organise workshops, even before a rule reads them.
-    pub fn record_parts(&self) -> Vec<crate::portfolio::Part> {
-        let mut parts: Vec<crate::portfolio::Part> = Vec::new();
+    pub fn record_parts(&self) -> Vec<crate::records::vocabulary::Part> {
+        let mut parts: Vec<crate::records::vocabulary::Part> = Vec::new();
         for r in &self.rules {
             for p in r.check.reads() {
                 if !parts.contains(p) {
@@ -441,8 +441,10 @@ impl Programme {
                 }
             }
         }
-        if self.facts.workshops.is_some() && !parts.contains(&crate::portfolio::Part::Workshops) {
-            parts.push(crate::portfolio::Part::Workshops);
+        if self.facts.workshops.is_some()
+            && !parts.contains(&crate::records::vocabulary::Part::Workshops)
+        {
+            parts.push(crate::records::vocabulary::Part::Workshops);
         }
         parts
     }
@@ -578,7 +580,7 @@ impl Programme {
                 serde_json::json!({
                     "id": r.id.as_str(),
                     "label": r.label.get(lang),
-                    "completeness": r.phase == crate::rule::Phase::Completeness,
+                    "completeness": r.phase == crate::records::rule::Phase::Completeness,
                 })
             })
             .collect();
@@ -652,7 +654,7 @@ impl Programmes {
                     Ok(t) => t,
                     Err(e) => {
                         let valid = e.utf8_error().valid_up_to();
-                        ds.push(crate::page::invalid_utf8(&rel, e.as_bytes(), valid));
+                        ds.push(crate::site::page::invalid_utf8(&rel, e.as_bytes(), valid));
                         all.broken.insert(stem);
                         continue;
                     }
@@ -716,7 +718,7 @@ impl Programmes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rule::Check;
+    use crate::records::rule::Check;
 
     fn repo_ceci() -> String {
         std::fs::read_to_string(concat!(
@@ -741,7 +743,7 @@ mod tests {
         // Anchored facts and rule parameters agree.
         assert!(p.rules.iter().any(|r| matches!(
             r.check,
-            Check::MinimumHours { hours } if hours == crate::portfolio::Hours::from_minutes(150 * 60)
+            Check::MinimumHours { hours } if hours == crate::core::values::Hours::from_minutes(150 * 60)
         )));
         assert!(p
             .rules
@@ -811,7 +813,7 @@ mod tests {
 #[cfg(test)]
 mod example_tests {
     use super::*;
-    use crate::portfolio::{Credits, Hours};
+    use crate::core::values::{Credits, Hours};
 
     fn example(name: &str, id: &str) -> Programme {
         let path = format!(

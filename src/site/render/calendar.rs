@@ -4,10 +4,10 @@
 use serde_json::Value;
 
 use super::IcsScope;
+use crate::calendar::ical;
 use crate::calendar::{self, Event, EventView};
-use crate::content::PageId;
-use crate::ical;
-use crate::lang::Lang;
+use crate::core::lang::Lang;
+use crate::site::content::PageId;
 use crate::site::Site;
 
 impl Site {

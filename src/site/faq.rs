@@ -11,13 +11,13 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::content::{Library, PageId};
-use crate::diagnostic::{Diagnostic, RuleId, Text};
-use crate::lang::Lang;
-use crate::markdown::{self, Heading};
-use crate::page::Page;
-use crate::slug::slugify;
-use crate::typography;
+use crate::core::diagnostic::{Diagnostic, RuleId, Text};
+use crate::core::lang::Lang;
+use crate::site::content::{Library, PageId};
+use crate::site::markdown::{self, Heading};
+use crate::site::page::Page;
+use crate::site::slug::slugify;
+use crate::site::typography;
 
 pub const TEMPLATE: &str = "faq";
 pub const ANSWER_MISSING: RuleId = RuleId::new("faq.answer-missing");
@@ -123,7 +123,7 @@ pub fn check(page: &Page, outline: &Outline) -> Vec<Diagnostic> {
             Diagnostic::warning(
                 EMPTY,
                 &page.file,
-                crate::diagnostic::Position::file(),
+                crate::core::diagnostic::Position::file(),
                 Text::new(
                     "cette FAQ ne contient aucune question",
                     "this FAQ has no question",
@@ -367,11 +367,11 @@ mod tests {
 
     fn faq(body: &str) -> Page {
         let text = format!("---\ntitle: FAQ\ntemplate: faq\n---\n{body}");
-        let (p, ds) = crate::page::parse(
+        let (p, ds) = crate::site::page::parse(
             PathBuf::from("content/faq.fr.md"),
             "faq".into(),
             Lang::Fr,
-            crate::page::PageKind::Page,
+            crate::site::page::PageKind::Page,
             text.into_bytes(),
         );
         assert!(ds.is_empty(), "{ds:?}");

@@ -7,8 +7,8 @@
 //! [`verdict_changes`] says which existing records now pass or fail.
 //!
 //! [`guard`], [`classify`] and [`verdict_changes`] are pure; [`run`] is the
-//! edge that reads git (crate::git) and the files, then calls them and the
-//! ordinary check (crate::check).
+//! edge that reads git (crate::core::git) and the files, then calls them and the
+//! ordinary check (crate::records::check).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -19,12 +19,14 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::calendar::Calendar;
-use crate::check::{self, check_cohorts, check_record, Scope};
-use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
-use crate::git::{Change, ChangeKind, Mode, Repo, Side};
-use crate::lang::Lang;
-use crate::portfolio::{self, Handle, Record};
-use crate::programme::{self, Programme, Programmes};
+use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::core::git::{Change, ChangeKind, Mode, Repo, Side};
+use crate::core::lang::Lang;
+use crate::core::values::Handle;
+use crate::records::check::{self, Scope};
+use crate::records::evaluate::{check_cohorts, check_record};
+use crate::records::portfolio::{self, Record};
+use crate::records::programme::{self, Programme, Programmes};
 
 /// A student's PR changes a path outside their record folder.
 pub const OUTSIDE_FOLDER: RuleId = RuleId::new("scope.outside-folder");
@@ -85,7 +87,7 @@ impl Staff {
     pub fn parse(text: &str, file: &Path) -> (Staff, Diagnostics) {
         let mut ds = Diagnostics::new();
         let mut staff = Staff::default();
-        let def: StaffDef = match crate::yaml::parse(text, file, 1) {
+        let def: StaffDef = match crate::core::yaml::parse(text, file, 1) {
             Ok(d) => d,
             Err(d) => {
                 ds.push(d);
@@ -100,7 +102,7 @@ impl Staff {
                 None => ds.push(Diagnostic::error(
                     STAFF_INVALID,
                     file,
-                    crate::yaml::position(&m.handle.referenced, 1),
+                    crate::core::yaml::position(&m.handle.referenced, 1),
                     Text::new(
                         format!("`{}` n’est pas un pseudo GitHub valable", m.handle.value),
                         format!("`{}` is not a valid GitHub handle", m.handle.value),
@@ -618,7 +620,7 @@ pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrRe
             // The base's list is staff's to fix, not this PR's: a warning.
             // Handles it could not read are simply not staff.
             ds.extend(sds.into_iter().map(|mut d| {
-                d.severity = crate::diagnostic::Severity::Warning;
+                d.severity = crate::core::diagnostic::Severity::Warning;
                 d
             }));
             s
@@ -817,7 +819,7 @@ mod tests {
 
     #[test]
     fn the_repository_staff_list_reads_well() {
-        let (s, ds) = Staff::parse(include_str!("../data/staff.yml"), Path::new(STAFF_FILE));
+        let (s, ds) = Staff::parse(include_str!("../../data/staff.yml"), Path::new(STAFF_FILE));
         assert!(ds.is_empty(), "{ds:?}");
         assert!(s.contains(&Handle::parse("ulb-engagee").unwrap()));
     }

@@ -9,11 +9,12 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::diagnostic::{Diagnostic, Position, RuleId, Text};
-use crate::lang::Lang;
-use crate::markdown::{self, Scan};
-use crate::slug::slugify;
-use crate::yaml;
+use crate::core::diagnostic::{Diagnostic, Position, RuleId, Text};
+use crate::core::lang::Lang;
+use crate::core::values::Located;
+use crate::core::yaml;
+use crate::site::markdown::{self, Scan};
+use crate::site::slug::slugify;
 
 pub const ENCODING: RuleId = RuleId::new("content.encoding");
 pub const FILE_NAME: RuleId = RuleId::new("content.file-name");
@@ -71,13 +72,6 @@ struct FrontMatter {
     /// A programme id: the page shows that programme's key facts and
     /// requirements, read from data/programmes/<id>.yml.
     programme: Option<Spanned<String>>,
-}
-
-/// A value with where it was written, for diagnostics raised after loading.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Located<T> {
-    pub value: T,
-    pub position: Position,
 }
 
 /// A loaded page in one language.
@@ -381,7 +375,7 @@ pub fn parse(
         } else {
             aliases.push(Located {
                 value: v.to_string(),
-                position: pos,
+                at: pos,
             });
         }
     }
@@ -399,13 +393,13 @@ pub fn parse(
         weight: fm.weight,
         slug,
         template: fm.template.map(|t| Located {
-            position: yaml::position(&t.referenced, 2).with_len(t.value.chars().count() as u32),
+            at: yaml::position(&t.referenced, 2).with_len(t.value.chars().count() as u32),
             value: t.value,
         }),
         aliases,
         extra: fm.extra.unwrap_or(serde_json::Value::Null),
         programme: fm.programme.map(|p| Located {
-            position: yaml::position(&p.referenced, 2).with_len(p.value.chars().count() as u32),
+            at: yaml::position(&p.referenced, 2).with_len(p.value.chars().count() as u32),
             value: p.value,
         }),
         body: body.to_string(),

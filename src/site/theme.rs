@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
-use crate::lang::Lang;
-use crate::yaml;
+use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::core::lang::Lang;
+use crate::core::yaml;
 
 pub const THEMES_DIR: &str = "themes";
 pub const SITE_TEMPLATES: &str = "templates";
@@ -90,7 +90,7 @@ impl Theme {
         if !root.join(&theme_dir).is_dir() {
             return Err(Diagnostics::from_iter([Diagnostic::error(
                 THEME_MISSING,
-                crate::config::CONFIG_FILE,
+                crate::site::config::CONFIG_FILE,
                 Position::new(0, 0),
                 Text::new(
                     format!("le thème `{name}` est introuvable dans themes/"),
@@ -134,7 +134,7 @@ impl Theme {
                     }
                     raw.push((format!("{stem}.html"), text));
                 }
-                Ok(Err(e)) => ds.push(crate::page::invalid_utf8(
+                Ok(Err(e)) => ds.push(crate::site::page::invalid_utf8(
                     file,
                     e.as_bytes(),
                     e.utf8_error().valid_up_to(),

@@ -20,12 +20,12 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::content::{Library, PageId};
-use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
-use crate::faq;
-use crate::git::Repo;
-use crate::lang::Lang;
-use crate::page::Page;
+use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::core::git::Repo;
+use crate::core::lang::Lang;
+use crate::site::content::{Library, PageId};
+use crate::site::faq;
+use crate::site::page::Page;
 
 /// A page changed in another language after this one last did.
 pub const OUTDATED: RuleId = RuleId::new("translation.outdated");
@@ -219,7 +219,7 @@ pub fn assess(library: &Library, languages: &[Lang], times: &Times) -> Freshness
                 };
                 if theirs > mine {
                     let page = &library.pages[*pid];
-                    let other_file = crate::content::translated_file(&page.file, other);
+                    let other_file = crate::site::content::translated_file(&page.file, other);
                     out.diagnostics.push(outdated(
                         QUESTION_OUTDATED,
                         &page.file,
@@ -265,7 +265,7 @@ pub fn assess(library: &Library, languages: &[Lang], times: &Times) -> Freshness
                     continue;
                 };
                 if theirs > mine {
-                    let other_file = crate::content::translated_file(&page.file, other);
+                    let other_file = crate::site::content::translated_file(&page.file, other);
                     out.diagnostics.push(outdated(
                         OUTDATED,
                         &page.file,
@@ -389,7 +389,7 @@ pub fn times(root: &Path, library: &Library) -> Times {
         })
         .collect();
     let mut out = Times::default();
-    let mut visit = |file: &Path, v: crate::git::Version| -> bool {
+    let mut visit = |file: &Path, v: crate::core::git::Version| -> bool {
         out.files.entry(file.to_path_buf()).or_insert(v.time);
         let Some(walk) = faqs.get_mut(file) else {
             return false;
@@ -399,7 +399,7 @@ pub fn times(root: &Path, library: &Library) -> Times {
             .blob
             .and_then(|b| repo.read_blob(b))
             .and_then(|bytes| {
-                crate::page::parse(
+                crate::site::page::parse(
                     page.file.clone(),
                     page.key.clone(),
                     page.lang,

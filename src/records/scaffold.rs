@@ -12,10 +12,12 @@ use std::fmt::Write as _;
 
 use jiff::civil::Date;
 
-use crate::lang::Lang;
-use crate::portfolio::{AcademicYear, Handle, Part, RECORD_FILE};
-use crate::programme::Programme;
-use crate::rule::{Check, Element};
+use crate::core::lang::Lang;
+use crate::core::values::{AcademicYear, Handle};
+use crate::records::portfolio::RECORD_FILE;
+use crate::records::programme::Programme;
+use crate::records::rule::{Check, Element};
+use crate::records::vocabulary::Part;
 
 /// Where the template points editors for completion, relative to the
 /// record file (data/portfolios/<handle>/portfolio.yml).
@@ -325,7 +327,7 @@ fn academic_year(programme: &Programme, today: Date) -> AcademicYear {
 
 /// The record file of `handle`, relative to the root.
 pub fn record_file(handle: &Handle) -> std::path::PathBuf {
-    std::path::Path::new(crate::portfolio::DIR)
+    std::path::Path::new(crate::records::portfolio::DIR)
         .join(handle.as_str())
         .join(RECORD_FILE)
 }

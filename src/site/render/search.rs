@@ -1,10 +1,10 @@
 //! The search index of each language.
 
-use crate::content::PageId;
-use crate::lang::Lang;
-use crate::markdown;
-use crate::page::PageKind;
-use crate::search;
+use crate::core::lang::Lang;
+use crate::site::content::PageId;
+use crate::site::markdown;
+use crate::site::page::PageKind;
+use crate::site::search;
 use crate::site::Site;
 
 impl Site {

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Location, Options};
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Position, RuleId, Text};
+use crate::core::diagnostic::{did_you_mean, Diagnostic, Position, RuleId, Text};
 
 pub const SYNTAX: RuleId = RuleId::new("yaml.syntax");
 pub const UNKNOWN_KEY: RuleId = RuleId::new("yaml.unknown-key");

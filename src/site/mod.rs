@@ -2,6 +2,20 @@
 //! validated into diagnostics, then rendered and written. `build`, and later
 //! `serve`, `check` and `report`, all start from [`Site::load`].
 
+pub mod config;
+pub mod content;
+pub mod faq;
+pub mod freshness;
+pub mod link;
+pub mod markdown;
+pub mod output;
+pub mod page;
+pub mod render;
+pub mod search;
+pub mod slug;
+pub mod theme;
+pub mod typography;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -11,15 +25,13 @@ use rayon::prelude::*;
 use jiff::civil::Date;
 
 use crate::calendar::Calendar;
-use crate::config::Config;
-use crate::content::{Library, PageId, URL_CONFLICT};
-use crate::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
-use crate::faq;
-use crate::lang::Lang;
-use crate::link;
-use crate::output::Staging;
-use crate::programme::Programmes;
-use crate::theme::Theme;
+use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::core::lang::Lang;
+use crate::records::programme::Programmes;
+use crate::site::config::Config;
+use crate::site::content::{Library, PageId, URL_CONFLICT};
+use crate::site::output::Staging;
+use crate::site::theme::Theme;
 
 pub const IMAGE_ALT: RuleId = RuleId::new("content.image-alt");
 pub const ANCHOR_DUPLICATE: RuleId = RuleId::new("content.anchor-duplicate");
@@ -82,7 +94,7 @@ impl Site {
         if let Some(url) = &options.base_url {
             if let Err(msg) = config.set_base_url(url) {
                 ds.push(Diagnostic::error(
-                    crate::config::BASE_URL,
+                    crate::site::config::BASE_URL,
                     "--base-url",
                     Position::new(0, 0),
                     msg,
@@ -120,7 +132,7 @@ impl Site {
             }
         };
         let children = (0..library.pages.len())
-            .filter(|&id| library.pages[id].kind != crate::page::PageKind::Page)
+            .filter(|&id| library.pages[id].kind != crate::site::page::PageKind::Page)
             .map(|id| (id, library.children(id)))
             .collect();
         let faqs = (0..library.pages.len())
@@ -190,7 +202,7 @@ impl Site {
                 if let Some(prog) = &p.programme {
                     if self.programmes.get(&prog.value).is_none() && !self.programmes.is_broken(&prog.value) {
                         let known: Vec<&str> = self.programmes.ids().collect();
-                        let hint = match crate::diagnostic::did_you_mean(&prog.value, known.iter().copied()) {
+                        let hint = match crate::core::diagnostic::did_you_mean(&prog.value, known.iter().copied()) {
                             Some(k) => Text::new(format!("vouliez-vous dire `{k}` ?"), format!("did you mean `{k}`?")),
                             None => Text::new(
                                 format!("programmes connus : {} (fichiers de data/programmes/)", known.join(", ")),
@@ -201,7 +213,7 @@ impl Site {
                             Diagnostic::error(
                                 PROGRAMME_UNKNOWN,
                                 &p.file,
-                                prog.position,
+                                prog.at,
                                 Text::new(format!("programme inconnu `{}`", prog.value), format!("unknown programme `{}`", prog.value)),
                             )
                             .with_hint(hint),
@@ -210,7 +222,7 @@ impl Site {
                 }
                 if let Some(t) = &p.template {
                     if !self.theme.has_template(&t.value) {
-                        out.push(self.theme.missing_template(&p.file, &t.value, t.position));
+                        out.push(self.theme.missing_template(&p.file, &t.value, t.at));
                     }
                 }
                 out
@@ -240,7 +252,7 @@ impl Site {
                         Diagnostic::error(
                             URL_CONFLICT,
                             &p.file,
-                            a.position,
+                            a.at,
                             Text::new(
                                 format!(
                                     "l’ancienne adresse {} est déjà celle de {}",
@@ -272,7 +284,7 @@ impl Site {
                         &item.link,
                         lang,
                         None,
-                        Path::new(crate::config::CONFIG_FILE),
+                        Path::new(crate::site::config::CONFIG_FILE),
                         item.position,
                     ));
                 }
@@ -295,7 +307,8 @@ pub fn load_and_check(root: &Path, options: &BuildOptions) -> (Option<Site>, Dia
         // Translations older than their counterpart, from git history: the
         // one part of the check that reads more than the files themselves.
         ds.extend(
-            crate::freshness::check(&site.root, &site.library, &site.config.languages).diagnostics,
+            crate::site::freshness::check(&site.root, &site.library, &site.config.languages)
+                .diagnostics,
         );
     }
     (site, ds)

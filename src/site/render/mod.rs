@@ -8,14 +8,14 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::calendar::EventView;
-use crate::content::{Missing, PageId};
-use crate::diagnostic::Diagnostic;
-use crate::lang::Lang;
-use crate::link;
-use crate::markdown::{self, Heading};
-use crate::page::PageKind;
+use crate::core::diagnostic::Diagnostic;
+use crate::core::lang::Lang;
+use crate::site::content::{Missing, PageId};
+use crate::site::link;
+use crate::site::markdown::{self, Heading};
+use crate::site::page::PageKind;
+use crate::site::theme::{template_error, TEMPLATE_RENDER};
 use crate::site::Site;
-use crate::theme::{template_error, TEMPLATE_RENDER};
 
 mod calendar;
 mod search;
@@ -328,7 +328,7 @@ impl Site {
         if let Some(outline) = self.faqs.get(&id) {
             let resolve =
                 |dest: &str| link::href(&self.library, &self.config.base_path, dest, p.lang);
-            ctx.insert("faq", &crate::faq::view(p, outline, &resolve));
+            ctx.insert("faq", &crate::site::faq::view(p, outline, &resolve));
         }
         self.render_template(p.template_name(), &ctx, &p.file)
     }

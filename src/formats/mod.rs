@@ -10,10 +10,15 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::check::{write_json, write_summary, Report, Summary};
-use crate::diagnostic::{emit_human, Diagnostic, Severity};
-use crate::lang::Lang;
-use crate::portfolio::Status;
+use crate::core::diagnostic::{emit_human, Diagnostic, Severity};
+use crate::core::lang::Lang;
+pub mod json;
+pub mod summary;
+
+use crate::formats::json::write_json;
+use crate::formats::summary::write_summary;
+use crate::records::check::{Report, Summary};
+use crate::records::vocabulary::Status;
 
 /// One output format of a finished check. `notes` are extra lines for
 /// people (what a PR changed, verdicts that change), already in `lang`.
@@ -182,7 +187,7 @@ pub fn step_summary(report: &Report, notes: &[String], lang: Lang) -> String {
     let dirs: Vec<PathBuf> = report
         .records
         .iter()
-        .map(|r| Path::new(crate::portfolio::DIR).join(&r.handle))
+        .map(|r| Path::new(crate::records::portfolio::DIR).join(&r.handle))
         .collect();
     let others: Vec<&Diagnostic> = report
         .diagnostics
@@ -312,7 +317,7 @@ fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
         }
         s.push('\n');
     }
-    let dir = Path::new(crate::portfolio::DIR).join(&r.handle);
+    let dir = Path::new(crate::records::portfolio::DIR).join(&r.handle);
     let mine: Vec<&Diagnostic> = report
         .diagnostics
         .iter()
@@ -327,7 +332,7 @@ fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
     }
     if let Some(p) = &r.progress {
         // The same list as the human summary's "missing:", one place.
-        let missing = crate::check::missing(p, lang);
+        let missing = crate::formats::summary::missing(p, lang);
         if missing.is_empty() {
             s.push_str(t(
                 "Rien ne manque avant la remise.\n\n",
@@ -352,12 +357,12 @@ fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{Position, RuleId, Text};
+    use crate::core::diagnostic::{Position, RuleId, Text};
 
     #[test]
     fn the_summary_has_a_progress_table_and_what_is_missing() {
-        use crate::check::{Count, Progress};
-        use crate::portfolio::Hours;
+        use crate::core::values::Hours;
+        use crate::records::evaluate::{Count, Progress};
         let mut report = Report::default();
         report.diagnostics.push(Diagnostic::error(
             RuleId::new("ceci.future-date"),

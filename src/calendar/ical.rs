@@ -8,7 +8,7 @@ use icalendar::{Component, EventLike, Property};
 use jiff::civil::Date;
 
 use crate::calendar::{Event, Status, When, DEFAULT_TZ};
-use crate::lang::Lang;
+use crate::core::lang::Lang;
 
 /// Europe/Brussels as a VTIMEZONE (CET/CEST, EU rules since 1996). The
 /// icalendar crate adds DTSTAMP and UID to every component it writes, which

@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
-use crate::content::{Library, PageId};
-use crate::diagnostic::{did_you_mean, Diagnostic, Position, RuleId, Text};
-use crate::lang::Lang;
+use crate::core::diagnostic::{did_you_mean, Diagnostic, Position, RuleId, Text};
+use crate::core::lang::Lang;
+use crate::site::content::{Library, PageId};
 
 pub const MISSING_PAGE: RuleId = RuleId::new("content.link-missing-page");
 pub const MISSING_ANCHOR: RuleId = RuleId::new("content.link-missing-anchor");
@@ -195,7 +195,7 @@ fn check_anchor(
     )
 }
 
-fn anchors(p: &crate::page::Page) -> String {
+fn anchors(p: &crate::site::page::Page) -> String {
     let list: Vec<&str> = p.scan.headings.iter().map(|h| h.id.as_str()).collect();
     if list.is_empty() {
         "(aucune / none)".into()

@@ -7,6 +7,8 @@
 //! resolved with jiff's bundled time-zone database so that builds do not
 //! depend on the machine's.
 
+pub mod ical;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -16,9 +18,9 @@ use jiff::Zoned;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
-use crate::lang::{Lang, PerLang};
-use crate::yaml;
+use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::core::lang::{Lang, PerLang};
+use crate::core::yaml;
 
 pub const CALENDAR_DIR: &str = "data/calendar";
 pub const DEFAULT_TZ: &str = "Europe/Brussels";
@@ -285,7 +287,7 @@ impl Calendar {
             let text = match std::fs::read(&path).map(String::from_utf8) {
                 Ok(Ok(t)) => t,
                 Ok(Err(e)) => {
-                    ds.push(crate::page::invalid_utf8(
+                    ds.push(crate::site::page::invalid_utf8(
                         &file,
                         e.as_bytes(),
                         e.utf8_error().valid_up_to(),
@@ -903,7 +905,7 @@ pub fn json_ld(
             v
         })
         .collect();
-    crate::markdown::script_safe_json(
+    crate::site::markdown::script_safe_json(
         &serde_json::json!({ "@context": "https://schema.org", "@graph": graph }),
     )
 }

@@ -1,0 +1,7 @@
+//! The core every other layer builds on; it imports nothing above it.
+
+pub mod diagnostic;
+pub mod git;
+pub mod lang;
+pub mod values;
+pub mod yaml;
