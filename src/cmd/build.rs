@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::cmd::{BuildArgs, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::core::diagnostic::emit_human;
 use crate::core::lang::Lang;
+use crate::core::source::DiskText;
 use crate::site::{build, BuildOptions};
 
 pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
@@ -16,7 +17,14 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
     };
     let report = build(root, &options);
     let mut err = super::stderr();
-    if emit_human(&mut err, root, &report.diagnostics, lang).is_err() {
+    if emit_human(
+        &mut err,
+        &DiskText(root.to_path_buf()),
+        &report.diagnostics,
+        lang,
+    )
+    .is_err()
+    {
         return EXIT_USAGE;
     }
     let (errors, warnings) = (

@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::cmd::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::core::diagnostic::{did_you_mean, emit_human, Text};
 use crate::core::lang::Lang;
+use crate::core::source::DiskText;
 use crate::core::values::Handle;
 use crate::records::programme::Programmes;
 use crate::records::scaffold::{record_file, record_template};
@@ -67,7 +68,12 @@ fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> u8 {
     let (programmes, ds) = Programmes::load(root);
     let Some(programme) = programmes.get(&args.programme) else {
         if programmes.is_broken(&args.programme) {
-            let _ = emit_human(&mut super::stderr(), root, &ds, lang);
+            let _ = emit_human(
+                &mut super::stderr(),
+                &DiskText(root.to_path_buf()),
+                &ds,
+                lang,
+            );
             return EXIT_PROBLEMS;
         }
         let known: Vec<&str> = programmes.ids().collect();

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::cmd::{EXIT_OK, EXIT_USAGE};
 use crate::core::diagnostic::emit_human;
 use crate::core::lang::Lang;
+use crate::core::source::DiskText;
 use crate::site::config::Config;
 use crate::site::content::Library;
 use crate::site::freshness::{self, Freshness, LangStatus, State};
@@ -25,7 +26,12 @@ pub fn run(root: &Path, lang: Lang, args: &TranslationsArgs) -> u8 {
     let config = match Config::load(root) {
         Ok(c) => c,
         Err(ds) => {
-            let _ = emit_human(&mut super::stderr(), root, &ds, lang);
+            let _ = emit_human(
+                &mut super::stderr(),
+                &DiskText(root.to_path_buf()),
+                &ds,
+                lang,
+            );
             return EXIT_USAGE;
         }
     };
@@ -37,8 +43,14 @@ pub fn run(root: &Path, lang: Lang, args: &TranslationsArgs) -> u8 {
             .map_err(std::io::Error::other)
             .and_then(|()| writeln!(out))
     } else {
-        write_table(&mut out, &report, lang)
-            .and_then(|()| emit_human(&mut super::stderr(), root, &report.diagnostics, lang))
+        write_table(&mut out, &report, lang).and_then(|()| {
+            emit_human(
+                &mut super::stderr(),
+                &DiskText(root.to_path_buf()),
+                &report.diagnostics,
+                lang,
+            )
+        })
     };
     match written {
         Ok(()) => EXIT_OK,

@@ -5,7 +5,8 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
@@ -13,6 +14,7 @@ use codespan_reporting::term::{self, termcolor::WriteColor};
 use serde::Serialize;
 
 use crate::core::lang::Lang;
+use crate::core::source::SourceText;
 
 /// How bad a problem is: errors fail the run (exit 1), warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -263,25 +265,23 @@ fn byte_offset(source: &str, pos: Position) -> Option<usize> {
 /// Writes diagnostics the way rustc does: the source line, a caret under the
 /// value, the rule id, the message in `lang`, and a `help:` line.
 ///
-/// `root` is where the files named by diagnostics live; a file that cannot be
-/// read (deleted, not UTF-8) is shown without its source line.
+/// `texts` gives the text of the files named by diagnostics, as they were
+/// read; a file it does not have (deleted, not UTF-8) is shown without its
+/// source line.
 pub fn emit_human(
     out: &mut dyn WriteColor,
-    root: &Path,
+    texts: &dyn SourceText,
     diagnostics: &Diagnostics,
     lang: Lang,
 ) -> std::io::Result<()> {
     let config = term::Config::default();
-    let mut cache: Option<(PathBuf, String)> = None;
+    let mut cache: Option<(PathBuf, Arc<str>)> = None;
     for d in diagnostics {
         if cache.as_ref().map(|(p, _)| p != &d.file).unwrap_or(true) {
-            let text = std::fs::read(root.join(&d.file))
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .unwrap_or_default();
+            let text = texts.text(&d.file).unwrap_or_else(|| Arc::from(""));
             cache = Some((d.file.clone(), text));
         }
-        let source = cache.as_ref().map(|(_, s)| s.as_str()).unwrap_or("");
+        let source = cache.as_ref().map(|(_, s)| &**s).unwrap_or("");
         let name = d.file.display().to_string();
         let file = SimpleFile::new(name.clone(), source);
         let mut cs = match d.severity {
@@ -404,7 +404,13 @@ mod tests {
             )),
         );
         let mut buf = codespan_reporting::term::termcolor::Buffer::no_color();
-        emit_human(&mut buf, dir.path(), &ds, Lang::En).unwrap();
+        emit_human(
+            &mut buf,
+            &crate::core::source::DiskText(dir.path().to_path_buf()),
+            &ds,
+            Lang::En,
+        )
+        .unwrap();
         let s = String::from_utf8(buf.into_inner()).unwrap();
         assert!(
             s.contains("error[content.front-matter-unknown-key]: unknown key"),

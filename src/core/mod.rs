@@ -3,5 +3,6 @@
 pub mod diagnostic;
 pub mod git;
 pub mod lang;
+pub mod source;
 pub mod values;
 pub mod yaml;

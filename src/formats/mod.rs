@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::core::diagnostic::{emit_human, Diagnostic, Severity};
 use crate::core::lang::Lang;
+use crate::core::source::DiskText;
 pub mod json;
 pub mod summary;
 
@@ -44,7 +45,12 @@ impl Emit for Human {
         notes: &[String],
         lang: Lang,
     ) -> std::io::Result<()> {
-        emit_human(&mut crate::cmd::stderr(), root, &report.diagnostics, lang)?;
+        emit_human(
+            &mut crate::cmd::stderr(),
+            &DiskText(root.to_path_buf()),
+            &report.diagnostics,
+            lang,
+        )?;
         let mut out = std::io::stdout().lock();
         write_summary(&mut out, report, lang)?;
         for n in notes {
