@@ -2,6 +2,8 @@
 //! folders with the repository's default theme, and the real binary.
 #![allow(dead_code)]
 
+pub mod git;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
