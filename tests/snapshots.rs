@@ -545,6 +545,291 @@ fn bad_records_in_the_wrong_place() {
     });
 }
 
+/// Replaces the one occurrence of `from` in `handle`'s record.
+fn edit_record(root: &Path, handle: &str, from: &str, to: &str) {
+    edit(
+        root,
+        &format!("data/portfolios/{handle}/portfolio.yml"),
+        from,
+        to,
+    );
+}
+
+// The bad inputs of tests/check.rs ("Bad input"), on the good fixtures.
+
+#[test]
+fn bad_record_hours() {
+    bad_records("bad_record_hours", &["emile"], |root| {
+        edit_record(root, "emile", "hours: 4,", "hours: 25,");
+        edit_record(root, "emile", "hours: 2.5,", "hours: -2,");
+    });
+}
+
+#[test]
+fn bad_record_hours_per_day() {
+    bad_records("bad_record_hours_per_day", &["emile"], |root| {
+        edit_record(root, "emile", "hours: 4,", "hours: 22,");
+        edit_record(root, "emile", "date: 2025-10-13", "date: 2025-10-06");
+    });
+}
+
+#[test]
+fn bad_record_word_for_number() {
+    bad_records("bad_record_word_for_number", &["emile"], |root| {
+        edit_record(root, "emile", "hours: 4,", "hours: 150h,")
+    });
+}
+
+#[test]
+fn bad_record_impossible_dates() {
+    bad_records("bad_record_impossible_dates", &["emile"], |root| {
+        edit_record(root, "emile", "date: 2025-10-13", "date: 2025-02-30");
+        edit_record(
+            root,
+            "emile",
+            "completed: 2025-11-03",
+            "completed: 3 novembre",
+        );
+    });
+}
+
+#[test]
+fn bad_record_yaml_syntax() {
+    bad_records("bad_record_yaml_syntax", &["emile"], |root| {
+        edit_record(root, "emile", "name: Inès Durand", "name: \"Inès Durand")
+    });
+}
+
+#[test]
+fn bad_record_tab() {
+    bad_records("bad_record_tab", &["emile"], |root| {
+        edit_record(root, "emile", "\n  organisation:", "\n\torganisation:")
+    });
+}
+
+#[test]
+fn bad_record_duplicate_key() {
+    bad_records("bad_record_duplicate_key", &["emile"], |root| {
+        edit_record(
+            root,
+            "emile",
+            "status: in-progress\n",
+            "status: in-progress\nstatus: submitted\n",
+        )
+    });
+}
+
+#[test]
+fn bad_record_unknown_key() {
+    bad_records("bad_record_unknown_key", &["dana"], |root| {
+        edit_record(
+            root,
+            "dana",
+            "assessment: grille.md",
+            "assesment: grille.md",
+        )
+    });
+}
+
+#[test]
+fn bad_record_unknown_vocabulary() {
+    bad_records("bad_record_unknown_vocabulary", &["dana"], |root| {
+        edit_record(root, "dana", "kind: association", "kind: asociation");
+        edit_record(root, "dana", "kind: retro-planning", "kind: retroplanning");
+    });
+}
+
+#[test]
+fn bad_record_empty_text() {
+    bad_records("bad_record_empty_text", &["emile"], |root| {
+        edit_record(
+            root,
+            "emile",
+            "activity: Réunion de comité",
+            "activity: \"\"",
+        )
+    });
+}
+
+#[test]
+fn bad_record_files_outside_or_missing() {
+    bad_records("bad_record_files_outside_or_missing", &["emile"], |root| {
+        edit_record(root, "emile", "file: pv.md", "file: ../dana/pv.md");
+        edit_record(
+            root,
+            "emile",
+            "status: in-progress\n",
+            "status: in-progress\nanalysis: /etc/passwd\nassessment: grille.md\n",
+        );
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn bad_record_symlinks() {
+    bad_records("bad_record_symlinks", &["emile"], |root| {
+        let dir = root.join("data/portfolios/emile");
+        std::fs::write(root.join("secret.md"), "secret").unwrap();
+        // Relative targets: the same link on every machine.
+        std::os::unix::fs::symlink("../../../secret.md", dir.join("link.md")).unwrap();
+        std::os::unix::fs::symlink("../../..", dir.join("up")).unwrap();
+        std::os::unix::fs::symlink("pv.md", dir.join("inside.md")).unwrap();
+        edit_record(root, "emile", "file: pv.md", "file: link.md");
+        edit_record(
+            root,
+            "emile",
+            "status: in-progress\n",
+            "status: in-progress\nanalysis: up/secret.md\nassessment: inside.md\n",
+        );
+    });
+}
+
+#[test]
+fn bad_record_too_big() {
+    bad_records("bad_record_too_big", &["emile"], |root| {
+        let path = root.join("data/portfolios/emile/portfolio.yml");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(&format!("# {}\n", "x".repeat(1_100_000)));
+        std::fs::write(path, text).unwrap();
+    });
+}
+
+#[test]
+fn bad_record_identity() {
+    // Another handle, an unknown programme, a malformed intake and status.
+    bad_records("bad_record_identity", &["emile"], |root| {
+        edit_record(root, "emile", "handle: emile", "handle: dana");
+        edit_record(root, "emile", "programme: ceci", "programme: cecy");
+        edit_record(root, "emile", "intake: 2025-10", "intake: octobre 2025");
+        edit_record(root, "emile", "status: in-progress", "status: in progress");
+    });
+}
+
+#[test]
+fn bad_record_folder_name() {
+    bad_records("bad_record_folder_name", &[], |root| {
+        copy_dir(
+            &repo().join("tests/fixtures/portfolios/good/emile"),
+            &root.join("data/portfolios/Emile_B"),
+        )
+    });
+}
+
+#[test]
+fn bad_record_module_twice() {
+    bad_records("bad_record_module_twice", &["emile"], |root| {
+        edit_record(
+            root,
+            "emile",
+            "  - { id: communication, completed: 2025-11-03 }\n",
+            "  - { id: communication, completed: 2025-11-03 }\n  - { id: communication, completed: 2025-11-04 }\n",
+        )
+    });
+}
+
+#[test]
+fn bad_record_workshops() {
+    // A workshop listed twice (once with a space) and an empty one.
+    bad_records("bad_record_workshops", &["dana"], |root| {
+        edit_record(
+            root,
+            "dana",
+            "  - { event: atelier-2025-03 }\n",
+            "  - { event: atelier-2025-03 }\n  - { event: ' atelier-2025-03' }\n  - { event: '' }\n",
+        )
+    });
+}
+
+#[test]
+fn bad_record_workshop_old_format() {
+    // Before workshops named their event: `{ date, title }`.
+    bad_records("bad_record_workshop_old_format", &["dana"], |root| {
+        edit_record(
+            root,
+            "dana",
+            "{ event: atelier-2025-03 }",
+            "{ date: 2025-03-12, title: Atelier de mars }",
+        )
+    });
+}
+
+// The bad inputs of tests/programmes.rs, in the example programmes' records
+// (`check data/portfolios`: the examples have no theme of their own).
+
+/// Snapshots `check data/portfolios` (JSON, then human) on examples/`name`
+/// after these edits of `handle`'s record.
+fn bad_example(name: &str, example_name: &str, handle: &str, edits: &[(&str, &str)]) {
+    let dir = example(example_name);
+    for (from, to) in edits {
+        edit_record(dir.path(), handle, from, to);
+    }
+    let text = join(&[
+        engage(
+            dir.path(),
+            "en",
+            &[
+                "check",
+                "--format",
+                "json",
+                "--today",
+                EXAMPLES_TODAY,
+                "data/portfolios",
+            ],
+        ),
+        engage(
+            dir.path(),
+            "en",
+            &["check", "--today", EXAMPLES_TODAY, "data/portfolios"],
+        ),
+    ]);
+    assert_snap(name, &[dir.path()], &[], &text);
+}
+
+#[test]
+fn bad_example_escom() {
+    bad_example(
+        "bad_example_escom",
+        "escom",
+        "hugo",
+        &[
+            ("kind: tutoring", "kind: tutorat"),
+            ("year: 2024-2025, cycle", "year: 2024-2026, cycle"),
+            ("preparation_hours: 4", "preparation_hours: -4"),
+        ],
+    );
+}
+
+#[test]
+fn bad_example_cire() {
+    bad_example(
+        "bad_example_cire",
+        "cire",
+        "amina",
+        &[
+            ("session: 8,", "session: 9,"),
+            (
+                "session: 3, date: 2026-10-08",
+                "session: 2, date: 2026-10-08",
+            ),
+            ("[MA]", "[Maroc]"),
+        ],
+    );
+}
+
+#[test]
+fn bad_example_micro_credential() {
+    bad_example(
+        "bad_example_micro_credential",
+        "micro-credential",
+        "ines",
+        &[
+            ("eqf_level: 6", "eqf_level: 9"),
+            ("country: BE", "country: Belgique"),
+            ("workload_ects: 3", "workload_ects: 0"),
+        ],
+    );
+}
+
 // ---------------------------------------------------------------------------
 // `engage check` on the example sites and the fixture records: human, JSON
 // and GitHub outputs, one snapshot each.
