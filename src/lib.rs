@@ -24,3 +24,4 @@ pub mod formats;
 pub mod records;
 pub mod review;
 pub mod site;
+pub mod workspace;

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use common::{engage, fixture, read, stderr, write};
 use engage::core::diagnostic::Diagnostics;
-use engage::site::{build, BuildOptions};
+use engage::site::BuildOptions;
+use engage::workspace::build;
 
 fn diagnostics(root: &Path) -> Diagnostics {
     build(root, &BuildOptions::default()).diagnostics

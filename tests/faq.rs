@@ -4,7 +4,8 @@
 mod common;
 
 use common::{engage, fixture, read, stderr, write};
-use engage::site::{build, BuildOptions};
+use engage::site::BuildOptions;
+use engage::workspace::build;
 
 const FAQ_FR: &str = "---\ntitle: Questions\nslug: questions-frequentes\ntemplate: faq\n---\nIntro.\n\n## Rejoindre {#joining}\n\n### Qu’est-ce que le CECi ?\n\nUn certificat de **10 crédits**.\n\n### Puis-je faire mon stage dans mon cercle ? {#internship-circle}\n\nOui : voir [le stage](@/ceci/stage.md).\n\n## Valider {#completing}\n\n### Que contient le portfolio ? {#portfolio}\n\nCinq productions.\n\n### Question sans équivalent ?\n\nRéponse.\n";
 const FAQ_EN: &str = "---\ntitle: Questions\nslug: faq\ntemplate: faq\n---\n## Joining {#joining}\n\n### What is CECi?\n\nA certificate worth **10 credits**.\n\n### Can I do my internship in my student circle? {#internship-circle}\n\nYes.\n\n### Is there an English-only question? {#english-only}\n\nYes.\n\n## Completing {#completing}\n\n### What goes in the portfolio? {#portfolio}\n\nFive productions.\n";

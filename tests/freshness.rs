@@ -110,8 +110,9 @@ fn translations_older_than_their_counterpart_are_outdated() {
     commit(&git, 3, "en: circle answer"); // 2026-01-04
 
     // The library function, as the build calls it.
-    let config = engage::site::config::Config::load(root).unwrap();
-    let (library, _) = engage::site::content::Library::load(root, &config.languages, false);
+    let files = engage::core::source::Files::new(engage::core::source::Disk::new(root));
+    let config = engage::site::config::Config::load(&files).unwrap();
+    let (library, _) = engage::site::content::Library::load(&files, &config.languages, false);
     let report = engage::site::freshness::check(root, &library, &config.languages);
     assert!(report.history);
     let got: Vec<(String, String, u32, String)> = report

@@ -5,7 +5,9 @@ mod common;
 
 use common::{engage, fixture, read, stderr, write};
 use engage::core::lang::Lang;
+use engage::core::source::{Disk, Files};
 use engage::site::{BuildOptions, Site};
+use engage::workspace::{Parts, Workspace};
 
 fn urls(site: &Site, lang: Lang, q: &str) -> Vec<String> {
     site.search_index(lang)
@@ -23,28 +25,32 @@ fn accented_and_stemmed_queries_find_faq_answers() {
         "content/faq.fr.md",
         "---\ntitle: Questions\nslug: questions-frequentes\ntemplate: faq\n---\n## Qu’est-ce que le CECi ?\n\nUn certificat.\n\n## Comment m’inscrire ? {#how-to-apply}\n\nRemplis le formulaire d’inscription en ligne.\n\n## Puis-je faire mon stage dans mon cercle ? {#internship-circle}\n\nOui, avec l’accord du comité étudiant.\n",
     );
-    let (site, ds) = Site::load(dir.path(), &BuildOptions::default());
-    assert!(!ds.has_errors(), "{ds:?}");
-    let site = site.unwrap();
+    let ws = Workspace::load(
+        Files::new(Disk::new(dir.path())),
+        Parts::SITE,
+        &BuildOptions::default(),
+    );
+    assert!(!ws.site_diagnostics().has_errors(), "{:?}", ws.problems);
+    let site = ws.site.as_ref().unwrap();
     // Stemming: "inscrire" finds "inscription" and "m’inscrire".
     assert_eq!(
-        urls(&site, Lang::Fr, "inscrire"),
+        urls(site, Lang::Fr, "inscrire"),
         ["/site/fr/questions-frequentes/#how-to-apply"]
     );
     // Accents and case do not matter.
     assert_eq!(
-        urls(&site, Lang::Fr, "COMITE ETUDIANT"),
+        urls(site, Lang::Fr, "COMITE ETUDIANT"),
         ["/site/fr/questions-frequentes/#internship-circle"]
     );
     assert_eq!(
-        urls(&site, Lang::Fr, "cercles")[0],
+        urls(site, Lang::Fr, "cercles")[0],
         "/site/fr/questions-frequentes/#internship-circle"
     );
     // English index: its own pages only.
-    let en = urls(&site, Lang::En, "circle");
+    let en = urls(site, Lang::En, "circle");
     assert!(en.contains(&"/site/en/faq/".to_string()), "{en:?}");
     assert!(en.iter().all(|u| u.starts_with("/site/en/")));
-    assert!(urls(&site, Lang::Fr, "nothing-like-this").is_empty());
+    assert!(urls(site, Lang::Fr, "nothing-like-this").is_empty());
 }
 
 #[test]

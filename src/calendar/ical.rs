@@ -136,7 +136,10 @@ mod tests {
             "events:\n  - id: atelier-1\n    kind: workshop\n    programme: ceci\n    title: { fr: \"Atelier ; gestion de projet, humanitaire et très long titre qui dépasse largement la limite\" }\n    start: 2025-10-14T18:00\n    end: 2025-10-14T20:00\n    status: cancelled\n    location: { campus: Solbosch, room: U.A2.210 }\n  - id: window\n    kind: application-window\n    programme: ceci\n    title: { fr: Candidatures }\n    start: 2026-02-01\n    end: 2026-02-28\n    online: https://x.org\n",
         )
         .unwrap();
-        let (cal, ds) = Calendar::load(dir.path(), &["ceci".into()]);
+        let (cal, ds) = Calendar::load(
+            &crate::core::source::Files::new(crate::core::source::Disk::new(dir.path())),
+            &["ceci".into()],
+        );
         assert!(ds.is_empty(), "{ds:?}");
         let events: Vec<&Event> = cal.events.iter().collect();
         let ctx = FeedContext {

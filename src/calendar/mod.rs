@@ -11,6 +11,7 @@ pub mod ical;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
@@ -20,9 +21,10 @@ use serde_saphyr::Spanned;
 
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::lang::{Lang, PerLang};
+use crate::core::source::{Files, ReadError};
 use crate::core::yaml;
 
-pub const CALENDAR_DIR: &str = "data/calendar";
+pub use crate::core::layout::CALENDAR_DIR;
 pub const DEFAULT_TZ: &str = "Europe/Brussels";
 
 pub const ID_MISSING: RuleId = RuleId::new("calendar.id-missing");
@@ -269,41 +271,33 @@ fn moment(value: &Spanned<String>, file: &Path) -> Result<Moment, Diagnostic> {
 }
 
 impl Calendar {
-    /// Loads every data/calendar/*.yml under `root`; `programmes` are the
-    /// known programme ids.
-    pub fn load(root: &Path, programmes: &[String]) -> (Calendar, Diagnostics) {
+    /// Loads every data/calendar/*.yml; `programmes` are the known
+    /// programme ids.
+    pub fn load(files: &Files, programmes: &[String]) -> (Calendar, Diagnostics) {
+        let texts = files
+            .yaml_files(Path::new(CALENDAR_DIR))
+            .into_iter()
+            .map(|file| {
+                let text = files.text(&file);
+                (file, text)
+            })
+            .collect();
+        Calendar::parse(texts, programmes)
+    }
+
+    /// The calendar of the texts of its files (or why each could not be
+    /// read); `programmes` are the known programme ids.
+    pub fn parse(
+        texts: Vec<(PathBuf, Result<Arc<str>, ReadError>)>,
+        programmes: &[String],
+    ) -> (Calendar, Diagnostics) {
         let mut ds = Diagnostics::new();
         let mut events = Vec::new();
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(CALENDAR_DIR))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
-            .collect();
-        files.sort();
-        for path in files {
-            let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let text = match std::fs::read(&path).map(String::from_utf8) {
-                Ok(Ok(t)) => t,
-                Ok(Err(e)) => {
-                    ds.push(crate::site::page::invalid_utf8(
-                        &file,
-                        e.as_bytes(),
-                        e.utf8_error().valid_up_to(),
-                    ));
-                    continue;
-                }
+        for (file, text) in texts {
+            let text = match text {
+                Ok(t) => t,
                 Err(e) => {
-                    ds.push(Diagnostic::error(
-                        DATE_INVALID,
-                        &file,
-                        Position::new(0, 0),
-                        Text::new(
-                            format!("lecture impossible : {e}"),
-                            format!("cannot read: {e}"),
-                        ),
-                    ));
+                    ds.push(e.into_diagnostic(DATE_INVALID, &file));
                     continue;
                 }
             };
@@ -905,7 +899,7 @@ pub fn json_ld(
             v
         })
         .collect();
-    crate::site::markdown::script_safe_json(
+    crate::core::html::script_safe_json(
         &serde_json::json!({ "@context": "https://schema.org", "@graph": graph }),
     )
 }
@@ -918,7 +912,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(CALENDAR_DIR)).unwrap();
         std::fs::write(dir.path().join(CALENDAR_DIR).join("a.yml"), yaml).unwrap();
-        Calendar::load(dir.path(), &["ceci".to_string()])
+        Calendar::load(
+            &crate::core::source::Files::new(crate::core::source::Disk::new(dir.path())),
+            &["ceci".to_string()],
+        )
     }
 
     const OK: &str = "events:\n  - id: a\n    kind: workshop\n    programme: ceci\n    title: { fr: Atelier }\n    start: 2025-10-14T18:00\n    end: 2025-10-14T20:00\n    location: { campus: Solbosch }\n";

@@ -5,8 +5,11 @@ use std::path::Path;
 use crate::cmd::{BuildArgs, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::core::diagnostic::emit_human;
 use crate::core::lang::Lang;
-use crate::core::source::DiskText;
-use crate::site::{build, BuildOptions};
+use std::time::Instant;
+
+use crate::core::source::{Disk, Files};
+use crate::site::BuildOptions;
+use crate::workspace::{Parts, Workspace};
 
 pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
     let options = BuildOptions {
@@ -15,16 +18,11 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
         output: args.output.clone(),
         today: args.today,
     };
-    let report = build(root, &options);
+    let started = Instant::now();
+    let ws = Workspace::load(Files::new(Disk::new(root)), Parts::SITE, &options);
+    let report = ws.build(root, &options, started);
     let mut err = super::stderr();
-    if emit_human(
-        &mut err,
-        &DiskText(root.to_path_buf()),
-        &report.diagnostics,
-        lang,
-    )
-    .is_err()
-    {
+    if emit_human(&mut err, &ws.files, &report.diagnostics, lang).is_err() {
         return EXIT_USAGE;
     }
     let (errors, warnings) = (

@@ -7,9 +7,12 @@ use jiff::civil::Date;
 
 use crate::cmd::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::core::lang::Lang;
+use crate::core::source::{Disk, Files};
 use crate::formats::{Emit, Github, Human, Json};
-use crate::records::check::{run as check, Scope};
+use crate::records::check::Scope;
 use crate::records::portfolio;
+use crate::site::BuildOptions;
+use crate::workspace::{Parts, SitePart, Workspace};
 
 /// How `engage check` prints its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -63,14 +66,14 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
         }
     };
     let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
-    let (report, notes) = match (args.pr, &args.base) {
+    let (report, notes, files) = match (args.pr, &args.base) {
         (true, Some(base)) => {
             let pr = crate::review::author(args.author.as_deref())
                 .and_then(|author| crate::review::run(root, base, &author, today));
             match pr {
                 Ok(pr) => {
                     let notes = crate::review::notes(&pr, lang);
-                    (pr.report, notes)
+                    (pr.report, notes, pr.files)
                 }
                 Err(msg) => {
                     eprintln!("{}", msg.get(lang));
@@ -78,7 +81,23 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
                 }
             }
         }
-        _ => (check(root, &scope, today), Vec::new()),
+        _ => {
+            let files = Files::new(Disk::new(root));
+            let parts = Parts {
+                site: if scope == Scope::All && Workspace::has_site(&files) {
+                    SitePart::Full
+                } else {
+                    SitePart::None
+                },
+                records: true,
+            };
+            let options = BuildOptions {
+                today: Some(today),
+                ..BuildOptions::default()
+            };
+            let ws = Workspace::load(files, parts, &options);
+            (ws.check(&scope), Vec::new(), ws.files)
+        }
     };
     let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     let format = args.format.unwrap_or(if in_actions {
@@ -91,7 +110,7 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
         Format::Json => Box::new(Json),
         Format::Github => Box::new(Github::from_env()),
     };
-    let written = emitter.emit(root, &report, &notes, lang);
+    let written = emitter.emit(&files, &report, &notes, lang);
     match written {
         Err(_) => EXIT_USAGE,
         Ok(()) if report.diagnostics.has_errors() => EXIT_PROBLEMS,

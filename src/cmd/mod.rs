@@ -8,12 +8,10 @@ pub mod new;
 pub mod schema;
 pub mod translations;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use crate::core::lang::Lang;
 
@@ -107,13 +105,4 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Standard error with colours only on a terminal, and never with NO_COLOR.
-pub fn stderr() -> StandardStream {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    StandardStream::stderr(if color {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    })
-}
+pub use crate::formats::stderr;

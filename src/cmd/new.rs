@@ -6,10 +6,11 @@ use std::path::Path;
 use crate::cmd::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::core::diagnostic::{did_you_mean, emit_human, Text};
 use crate::core::lang::Lang;
-use crate::core::source::DiskText;
+use crate::core::source::{Disk, Files};
 use crate::core::values::Handle;
-use crate::records::programme::Programmes;
 use crate::records::scaffold::{record_file, record_template};
+use crate::site::BuildOptions;
+use crate::workspace::{Parts, Workspace};
 
 /// Arguments of `engage new`.
 #[derive(Debug, clap::Args)]
@@ -65,15 +66,16 @@ fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> u8 {
         ));
         return EXIT_USAGE;
     };
-    let (programmes, ds) = Programmes::load(root);
+    let ws = Workspace::load(
+        Files::new(Disk::new(root)),
+        Parts::DATA,
+        &BuildOptions::default(),
+    );
+    let programmes = &ws.programmes;
+    let ds = &ws.problems.data;
     let Some(programme) = programmes.get(&args.programme) else {
         if programmes.is_broken(&args.programme) {
-            let _ = emit_human(
-                &mut super::stderr(),
-                &DiskText(root.to_path_buf()),
-                &ds,
-                lang,
-            );
+            let _ = emit_human(&mut super::stderr(), &ws.files, ds, lang);
             return EXIT_PROBLEMS;
         }
         let known: Vec<&str> = programmes.ids().collect();

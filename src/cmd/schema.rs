@@ -9,7 +9,7 @@ use crate::core::diagnostic::Text;
 use crate::core::lang::Lang;
 
 /// Where the schemas go by default, relative to the root.
-pub const DEFAULT_DIR: &str = "data/schemas";
+pub use crate::core::layout::SCHEMAS_DIR as DEFAULT_DIR;
 /// The schema of data/portfolios/<handle>/portfolio.yml.
 pub const RECORD_SCHEMA: &str = "portfolio.schema.json";
 /// The schema of data/programmes/<id>.yml.

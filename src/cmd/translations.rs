@@ -7,10 +7,10 @@ use std::path::Path;
 use crate::cmd::{EXIT_OK, EXIT_USAGE};
 use crate::core::diagnostic::emit_human;
 use crate::core::lang::Lang;
-use crate::core::source::DiskText;
-use crate::site::config::Config;
-use crate::site::content::Library;
+use crate::core::source::{Disk, Files};
 use crate::site::freshness::{self, Freshness, LangStatus, State};
+use crate::site::BuildOptions;
+use crate::workspace::{Parts, Workspace};
 
 /// Arguments of `engage translations`.
 #[derive(Debug, clap::Args)]
@@ -23,34 +23,26 @@ pub struct TranslationsArgs {
 /// Prints the statuses, then the outdated warnings; exit 0 unless the site
 /// cannot be loaded (warnings never fail: translating takes time).
 pub fn run(root: &Path, lang: Lang, args: &TranslationsArgs) -> u8 {
-    let config = match Config::load(root) {
-        Ok(c) => c,
-        Err(ds) => {
-            let _ = emit_human(
-                &mut super::stderr(),
-                &DiskText(root.to_path_buf()),
-                &ds,
-                lang,
-            );
-            return EXIT_USAGE;
-        }
+    // Drafts too: a translation in progress is the one most likely late.
+    let options = BuildOptions {
+        drafts: true,
+        ..BuildOptions::default()
     };
-    let (library, _) = Library::load(root, &config.languages, true);
-    let report = freshness::check(root, &library, &config.languages);
+    let ws = Workspace::load(Files::new(Disk::new(root)), Parts::CONTENT, &options);
+    let Some((config, library)) = &ws.content else {
+        let _ = emit_human(&mut super::stderr(), &ws.files, &ws.problems.site, lang);
+        return EXIT_USAGE;
+    };
+    let history = ws.files.history().unwrap_or(root);
+    let report = freshness::check(history, library, &config.languages);
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut out, &report.pages)
             .map_err(std::io::Error::other)
             .and_then(|()| writeln!(out))
     } else {
-        write_table(&mut out, &report, lang).and_then(|()| {
-            emit_human(
-                &mut super::stderr(),
-                &DiskText(root.to_path_buf()),
-                &report.diagnostics,
-                lang,
-            )
-        })
+        write_table(&mut out, &report, lang)
+            .and_then(|()| emit_human(&mut super::stderr(), &ws.files, &report.diagnostics, lang))
     };
     match written {
         Ok(()) => EXIT_OK,

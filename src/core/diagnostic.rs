@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
@@ -14,7 +14,6 @@ use codespan_reporting::term::{self, termcolor::WriteColor};
 use serde::Serialize;
 
 use crate::core::lang::Lang;
-use crate::core::source::SourceText;
 
 /// How bad a problem is: errors fail the run (exit 1), warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -242,6 +241,15 @@ impl FromIterator<Diagnostic> for Diagnostics {
     }
 }
 
+/// The text of the files a run has read, so that diagnostics can be shown
+/// with their source lines without reading anything again (the file may
+/// have changed since, or may only exist in a git tree or in memory).
+pub trait SourceText {
+    /// The text of `path` (relative to the root) as it was read, if it was
+    /// read and is UTF-8.
+    fn text(&self, path: &Path) -> Option<Arc<str>>;
+}
+
 /// Byte offset of a 1-based line and character column in `source`.
 fn byte_offset(source: &str, pos: Position) -> Option<usize> {
     let line_start = if pos.line <= 1 {
@@ -315,9 +323,9 @@ pub fn emit_human(
             }
         }
         if let Some(hint) = &d.hint {
-            let mut notes = cs.notes.clone();
-            notes.push(format!("help: {}", hint.get(lang)));
-            cs = cs.with_notes(notes);
+            // `with_notes` appends: passing the notes already there again
+            // printed the location line twice.
+            cs = cs.with_notes(vec![format!("help: {}", hint.get(lang))]);
         }
         if term::emit_to_write_style(out, &config, &file, &cs).is_err() {
             // The file changed under us: fall back to the one-line form.

@@ -30,6 +30,15 @@ pub enum Mode {
 }
 
 impl Mode {
+    fn of_raw(mode: i32) -> Mode {
+        match mode {
+            0o100644 | 0o100664 => Mode::File,
+            0o100755 => Mode::Executable,
+            0o120000 => Mode::Symlink,
+            0o160000 => Mode::Submodule,
+            _ => Mode::Other,
+        }
+    }
     fn of(mode: git2::FileMode) -> Mode {
         match mode {
             git2::FileMode::Blob => Mode::File,
@@ -252,6 +261,51 @@ impl Repo {
             return None;
         }
         self.read_blob(entry.id())
+    }
+
+    /// Every entry of the tree of `commit` below the site root, by path
+    /// relative to the root: folders, files, links and submodules, with
+    /// the object each names. What the git tree source serves
+    /// a workspace from, without a checkout.
+    pub fn entries(&self, commit: Oid) -> Result<BTreeMap<PathBuf, (Oid, Mode)>, Text> {
+        let tree = self.tree(commit)?;
+        let mut out = BTreeMap::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            let Ok(name) = entry.name() else {
+                return git2::TreeWalkResult::Skip;
+            };
+            let path = Path::new(dir).join(name);
+            let Ok(rel) = path.strip_prefix(&self.prefix) else {
+                // Above or beside the root: walk into folders that lead to it.
+                return if self.prefix.starts_with(&path) {
+                    git2::TreeWalkResult::Ok
+                } else {
+                    git2::TreeWalkResult::Skip
+                };
+            };
+            if rel.as_os_str().is_empty() {
+                return git2::TreeWalkResult::Ok;
+            }
+            let mode = match entry.kind() {
+                Some(ObjectType::Tree) => Mode::Other,
+                _ => Mode::of_raw(entry.filemode_raw()),
+            };
+            out.insert(rel.to_path_buf(), (entry.id(), mode));
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(|e| git_error("arbre illisible", "cannot read tree", &e))?;
+        Ok(out)
+    }
+
+    /// The size of a blob, from its header only.
+    pub fn blob_size(&self, id: Oid) -> Option<u64> {
+        let odb = self.repo.odb().ok()?;
+        odb.read_header(id).ok().map(|(size, _)| size as u64)
+    }
+
+    /// The folder of the work tree, for reading history from it again.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
     }
 
     /// The content of a blob.

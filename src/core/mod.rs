@@ -2,7 +2,9 @@
 
 pub mod diagnostic;
 pub mod git;
+pub mod html;
 pub mod lang;
+pub mod layout;
 pub mod source;
 pub mod values;
 pub mod yaml;

@@ -7,12 +7,14 @@
 //! [`step_summary`]) so that tests compare strings; [`Github`] only writes
 //! them to stdout and to the file named by GITHUB_STEP_SUMMARY.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::path::{Path, PathBuf};
 
 use crate::core::diagnostic::{emit_human, Diagnostic, Severity};
 use crate::core::lang::Lang;
-use crate::core::source::DiskText;
+use crate::core::source::SourceText;
 pub mod json;
 pub mod summary;
 
@@ -26,7 +28,7 @@ use crate::records::vocabulary::Status;
 pub trait Emit {
     fn emit(
         &mut self,
-        root: &Path,
+        texts: &dyn SourceText,
         report: &Report,
         notes: &[String],
         lang: Lang,
@@ -40,17 +42,12 @@ pub struct Human;
 impl Emit for Human {
     fn emit(
         &mut self,
-        root: &Path,
+        texts: &dyn SourceText,
         report: &Report,
         notes: &[String],
         lang: Lang,
     ) -> std::io::Result<()> {
-        emit_human(
-            &mut crate::cmd::stderr(),
-            &DiskText(root.to_path_buf()),
-            &report.diagnostics,
-            lang,
-        )?;
+        emit_human(&mut stderr(), texts, &report.diagnostics, lang)?;
         let mut out = std::io::stdout().lock();
         write_summary(&mut out, report, lang)?;
         for n in notes {
@@ -65,7 +62,13 @@ impl Emit for Human {
 pub struct Json;
 
 impl Emit for Json {
-    fn emit(&mut self, _: &Path, report: &Report, _: &[String], lang: Lang) -> std::io::Result<()> {
+    fn emit(
+        &mut self,
+        _: &dyn SourceText,
+        report: &Report,
+        _: &[String],
+        lang: Lang,
+    ) -> std::io::Result<()> {
         write_json(&mut std::io::stdout().lock(), report, lang)
     }
 }
@@ -90,7 +93,7 @@ impl Github {
 impl Emit for Github {
     fn emit(
         &mut self,
-        _: &Path,
+        _: &dyn SourceText,
         report: &Report,
         notes: &[String],
         lang: Lang,
@@ -358,6 +361,17 @@ fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
             s.push('\n');
         }
     }
+}
+
+/// Standard error, for human diagnostics, with colours only on a terminal, and never with NO_COLOR.
+pub fn stderr() -> StandardStream {
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    StandardStream::stderr(if color {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    })
 }
 
 #[cfg(test)]

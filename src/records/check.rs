@@ -2,6 +2,7 @@
 //! evaluation ([`crate::records::evaluate`]) and the [`Report`] that the
 //! formats present.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -52,64 +53,54 @@ pub struct Report {
     pub records: Vec<Summary>,
 }
 
-/// The site's diagnostics (see [`crate::site::load_and_check`]), or none
-/// when `root` has no data/site.yml (a repository of records only).
-fn check_site(root: &Path, today: Date) -> Diagnostics {
-    if !root.join(crate::site::config::CONFIG_FILE).is_file() {
-        return Diagnostics::new();
-    }
-    let options = crate::site::BuildOptions {
-        today: Some(today),
-        ..Default::default()
-    };
-    crate::site::load_and_check(root, &options).1
+/// What a check of records works on, loaded once by the workspace.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub programmes: &'a Programmes,
+    pub calendar: &'a Calendar,
+    /// Every record folder of data/portfolios, sorted.
+    pub dirs: &'a [PathBuf],
+    /// The records that could be read far enough to be checked.
+    pub records: &'a [Record],
+    /// Problems of the programme and calendar files.
+    pub data: &'a Diagnostics,
+    /// Problems of data/portfolios found while loading (stray files,
+    /// unreadable records).
+    pub loading: &'a Diagnostics,
 }
 
-/// Loads what `scope` covers under `root` (the programmes, the calendar and
-/// the records always; the site for [`Scope::All`]) and checks it on `today`.
-pub fn run(root: &Path, scope: &Scope, today: Date) -> Report {
-    // The site loads its own programmes and calendar: their problems are
-    // found twice and reported once (`Diagnostics::sort` drops duplicates).
-    let (site_ds, mut report) = rayon::join(
-        || match scope {
-            Scope::All => check_site(root, today),
-            Scope::Records | Scope::Record(_) => Diagnostics::new(),
-        },
-        || run_records(root, scope, today),
-    );
-    report.diagnostics.extend(site_ds);
-    report.diagnostics.sort();
-    report
-}
-
-/// The records part of [`run`].
-fn run_records(root: &Path, scope: &Scope, today: Date) -> Report {
-    let (programmes, mut ds) = Programmes::load(root);
-    // Problems of the calendar are reported like those of the programmes:
-    // a broken event would otherwise only show as an unknown workshop.
-    let (calendar, cal_ds) = Calendar::load(root, &programmes.known_ids());
-    ds.extend(cal_ds);
-    // Cohort rules need every record, even to check one.
-    let (dirs, dds) = portfolio::discover(root);
-    let (records, rds) = portfolio::load_all(root, &dirs, &programmes);
+/// Checks the records `scope` covers on `today` against their programmes:
+/// each record alone, then the cohort rules across records (which need
+/// every record, even to check one). Pure: everything comes from `input`.
+pub fn check(input: Input<'_>, scope: &Scope, today: Date) -> Report {
+    let Input {
+        programmes,
+        calendar,
+        dirs,
+        records,
+        data,
+        loading,
+    } = input;
+    let mut ds = data.clone();
     let outcomes: Vec<Outcome> = records
         .par_iter()
         .map(|r| match programmes.get(&r.programme) {
-            Some(p) => check_record(r, p, &calendar, today),
+            Some(p) => check_record(r, p, calendar, today),
             None => Outcome::default(),
         })
         .collect();
-    let cohort = check_cohorts(&records, &programmes);
+    let cohort = check_cohorts(records, programmes);
     let mut record_ds = Diagnostics::new();
-    record_ds.extend(rds);
+    record_ds.extend(loading.iter().cloned());
     record_ds.extend(cohort);
     let mut by_record: Vec<(Option<(&Record, &Outcome)>, &Path)> = Vec::new();
     for (r, o) in records.iter().zip(&outcomes) {
         record_ds.extend(o.diagnostics.iter().cloned());
         by_record.push((Some((r, o)), &r.dir));
     }
-    for d in &dirs {
-        if !records.iter().any(|r| &r.dir == d) {
+    let checked: HashSet<&Path> = records.iter().map(|r| r.dir.as_path()).collect();
+    for d in dirs {
+        if !checked.contains(d.as_path()) {
             by_record.push((None, d));
         }
     }
@@ -118,27 +109,27 @@ fn run_records(root: &Path, scope: &Scope, today: Date) -> Report {
         Scope::All | Scope::Records => true,
         Scope::Record(dir) => p.starts_with(dir),
     };
-    if !matches!(scope, Scope::Record(_)) {
-        ds.extend(dds);
-    }
     ds.extend(record_ds.into_iter().filter(|d| in_scope(&d.file)));
     ds.sort();
+    // Errors and warnings per record folder, in one pass: diagnostics of
+    // a record lie in its folder (data/portfolios/<handle>/…).
+    let mut counts: HashMap<&Path, (usize, usize)> = HashMap::new();
+    for d in &ds {
+        let Some(dir) = record_folder(&d.file) else {
+            continue;
+        };
+        let c = counts.entry(dir).or_default();
+        if d.is_error() {
+            c.0 += 1;
+        } else {
+            c.1 += 1;
+        }
+    }
     let summaries = by_record
         .into_iter()
         .filter(|(_, dir)| in_scope(dir))
         .map(|(checked, dir)| {
-            let mine = ds.iter().filter(|d| d.file.starts_with(dir));
-            let (errors, warnings) =
-                mine.fold(
-                    (0, 0),
-                    |(e, w), d| {
-                        if d.is_error() {
-                            (e + 1, w)
-                        } else {
-                            (e, w + 1)
-                        }
-                    },
-                );
+            let (errors, warnings) = counts.get(dir).copied().unwrap_or((0, 0));
             let folder = dir
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -169,4 +160,10 @@ fn run_records(root: &Path, scope: &Scope, today: Date) -> Report {
         diagnostics: ds,
         records: summaries,
     }
+}
+
+/// The record folder (`data/portfolios/<handle>`) a path lies in or is.
+pub fn record_folder(path: &Path) -> Option<&Path> {
+    path.ancestors()
+        .find(|a| a.parent() == Some(Path::new(portfolio::DIR)))
 }

@@ -957,7 +957,7 @@ mod tests {
         let programmes = ceci();
         let (r, ds) = portfolio::parse(
             &text,
-            Path::new("/nonexistent"),
+            &crate::core::source::Files::new(crate::core::source::Disk::new("/nonexistent")),
             Path::new("data/portfolios/zoe"),
             &programmes,
         );
@@ -1066,7 +1066,10 @@ mod tests {
         .concat();
         std::fs::create_dir_all(dir.path().join("data/calendar")).unwrap();
         std::fs::write(dir.path().join("data/calendar/x.yml"), text).unwrap();
-        let (c, ds) = Calendar::load(dir.path(), &["ceci".into(), "cire".into()]);
+        let (c, ds) = Calendar::load(
+            &crate::core::source::Files::new(crate::core::source::Disk::new(dir.path())),
+            &["ceci".into(), "cire".into()],
+        );
         assert!(ds.is_empty(), "{ds:?}");
         c
     }
@@ -1141,7 +1144,10 @@ mod tests {
              title: { fr: X }, start: 2027-03-10, online: https://x.org }\n",
         )
         .unwrap();
-        let (c, _) = Calendar::load(dir.path(), &["ceci".into()]);
+        let (c, _) = Calendar::load(
+            &crate::core::source::Files::new(crate::core::source::Disk::new(dir.path())),
+            &["ceci".into()],
+        );
         let o = check_record(&r, p.get("ceci").unwrap(), &c, date("2027-04-01"));
         assert_eq!(
             rules(&o),

@@ -23,6 +23,7 @@ use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
+use crate::core::source::{Files, Kind};
 use crate::core::values::{AcademicYear, Country, Credits, Handle, Hours, Intake, Located};
 use crate::core::yaml;
 use crate::records::programme::{Programme, Programmes};
@@ -30,9 +31,9 @@ use crate::records::rule::Party;
 use crate::records::vocabulary::{Part, Status, SupervisorRole};
 
 /// Where records live, relative to the root: one folder per student.
-pub const DIR: &str = "data/portfolios";
+pub use crate::core::layout::PORTFOLIOS_DIR as DIR;
 /// The record file inside a student's folder.
-pub const RECORD_FILE: &str = "portfolio.yml";
+pub use crate::core::layout::RECORD_FILE;
 /// Far above any real record (1,000 logged days is about 80 KiB), far below
 /// what would slow a check down.
 pub const MAX_RECORD_BYTES: u64 = 1024 * 1024;
@@ -45,6 +46,8 @@ pub const HANDLE_INVALID: RuleId = RuleId::new("record.handle-invalid");
 pub const NOT_FOUND: RuleId = RuleId::new("record.not-found");
 /// A file directly in data/portfolios, outside any record folder.
 pub const WRONG_PLACE: RuleId = RuleId::new("record.wrong-place");
+/// The record file is a symbolic link.
+pub const SYMLINK: RuleId = RuleId::new("record.symlink");
 /// A record file over [`MAX_RECORD_BYTES`].
 pub const TOO_BIG: RuleId = RuleId::new("record.too-big");
 /// A record file with nothing but blanks and comments.
@@ -558,21 +561,20 @@ struct ProductionDef {
 
 /// Every record folder under `root`/data/portfolios, sorted, relative to the
 /// root; stray files there are reported.
-pub fn discover(root: &Path) -> (Vec<PathBuf>, Diagnostics) {
+pub fn discover(files: &Files) -> (Vec<PathBuf>, Diagnostics) {
     let mut ds = Diagnostics::new();
     let mut dirs = Vec::new();
-    let Ok(entries) = std::fs::read_dir(root.join(DIR)) else {
+    let Ok(entries) = files.list(Path::new(DIR)) else {
         return (dirs, ds);
     };
-    for e in entries.filter_map(Result::ok) {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
+    for e in entries {
+        let name = e.name.as_str();
         if name.starts_with('.') {
             continue;
         }
-        let rel = Path::new(DIR).join(&*name);
-        match e.file_type() {
-            Ok(t) if t.is_dir() => dirs.push(rel),
+        let rel = Path::new(DIR).join(name);
+        match e.kind {
+            Kind::Dir => dirs.push(rel),
             _ => ds.push(
                 Diagnostic::error(
                     WRONG_PLACE,
@@ -602,12 +604,14 @@ pub fn record_schema() -> schemars::Schema {
 
 /// Loads every record folder of `dirs` (relative to `root`), in parallel.
 pub fn load_all(
-    root: &Path,
+    files: &Files,
     dirs: &[PathBuf],
     programmes: &Programmes,
 ) -> (Vec<Record>, Diagnostics) {
-    let results: Vec<(Option<Record>, Diagnostics)> =
-        dirs.par_iter().map(|d| load(root, d, programmes)).collect();
+    let results: Vec<(Option<Record>, Diagnostics)> = dirs
+        .par_iter()
+        .map(|d| load(files, d, programmes))
+        .collect();
     let mut ds = Diagnostics::new();
     let mut records = Vec::with_capacity(results.len());
     for (r, rds) in results {
@@ -617,15 +621,34 @@ pub fn load_all(
     (records, ds)
 }
 
-/// Loads the record in `dir` (relative to `root`). Returns `None` when the
+/// Loads the record in `dir` (relative to the root). Returns `None` when the
 /// record cannot be checked (unreadable, not YAML, unknown programme, no
 /// valid enrolment), with every problem found.
-pub fn load(root: &Path, dir: &Path, programmes: &Programmes) -> (Option<Record>, Diagnostics) {
+pub fn load(files: &Files, dir: &Path, programmes: &Programmes) -> (Option<Record>, Diagnostics) {
     let mut ds = Diagnostics::new();
     let file = dir.join(RECORD_FILE);
-    let abs = root.join(&file);
-    let meta = match std::fs::metadata(&abs) {
-        Ok(m) if m.is_file() => m,
+    let size = match files.kind(&file) {
+        Some(Kind::File) => files.size(&file).unwrap_or(0),
+        // Followed, a link would show another file's lines (anything the
+        // runner can read) in the check's output.
+        Some(Kind::Symlink) => {
+            ds.push(
+                Diagnostic::error(
+                    SYMLINK,
+                    &file,
+                    Position::file(),
+                    Text::new(
+                        format!("{RECORD_FILE} est un lien symbolique"),
+                        format!("{RECORD_FILE} is a symbolic link"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "remplacez le lien par le fichier lui-même",
+                    "replace the link with the file itself",
+                )),
+            );
+            return (None, ds);
+        }
         _ => {
             ds.push(
                 Diagnostic::error(
@@ -645,56 +668,35 @@ pub fn load(root: &Path, dir: &Path, programmes: &Programmes) -> (Option<Record>
             return (None, ds);
         }
     };
-    if meta.len() > MAX_RECORD_BYTES {
+    if size > MAX_RECORD_BYTES {
         ds.push(Diagnostic::error(
             TOO_BIG,
             &file,
             Position::file(),
             Text::new(
-                format!(
-                    "le fichier fait {} octets, la limite est {MAX_RECORD_BYTES}",
-                    meta.len()
-                ),
-                format!(
-                    "the file has {} bytes, the limit is {MAX_RECORD_BYTES}",
-                    meta.len()
-                ),
+                format!("le fichier fait {size} octets, la limite est {MAX_RECORD_BYTES}"),
+                format!("the file has {size} bytes, the limit is {MAX_RECORD_BYTES}"),
             ),
         ));
         return (None, ds);
     }
-    let text = match std::fs::read(&abs) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                ds.push(crate::site::page::invalid_utf8(&file, e.as_bytes(), valid));
-                return (None, ds);
-            }
-        },
+    let text = match files.text(&file) {
+        Ok(t) => t,
         Err(e) => {
-            ds.push(Diagnostic::error(
-                READ,
-                &file,
-                Position::file(),
-                Text::new(
-                    format!("lecture impossible : {e}"),
-                    format!("cannot read: {e}"),
-                ),
-            ));
+            ds.push(e.into_diagnostic(READ, &file));
             return (None, ds);
         }
     };
-    let (record, more) = parse(&text, root, dir, programmes);
+    let (record, more) = parse(&text, files, dir, programmes);
     ds.extend(more);
     (record, ds)
 }
 
-/// Turns the text of the record file of `dir` (relative to `root`) into a
-/// [`Record`]. Files the record names are looked up under `root`/`dir`.
+/// Turns the text of the record file of `dir` (relative to the root) into a
+/// [`Record`]. Files the record names are looked up in `files`, under `dir`.
 pub fn parse(
     text: &str,
-    root: &Path,
+    files: &Files,
     dir: &Path,
     programmes: &Programmes,
 ) -> (Option<Record>, Diagnostics) {
@@ -721,7 +723,8 @@ pub fn parse(
         Err(d) => return (None, std::iter::once(d).collect()),
     };
     let mut cx = Cx {
-        root_dir: root.join(dir),
+        files,
+        dir: dir.to_path_buf(),
         file,
         ds: Diagnostics::new(),
     };
@@ -730,9 +733,11 @@ pub fn parse(
 }
 
 /// What converting one record needs: where it is, and where problems go.
-struct Cx {
-    /// The record folder on disk.
-    root_dir: PathBuf,
+struct Cx<'f> {
+    /// Where the files the record names are looked up.
+    files: &'f Files,
+    /// The record folder, relative to the root.
+    dir: PathBuf,
     /// The record file relative to the root, for diagnostics.
     file: PathBuf,
     ds: Diagnostics,
@@ -746,7 +751,7 @@ fn pos_of(s: &S<String>) -> Position {
     pos(&s.referenced).with_len(s.value.chars().count() as u32)
 }
 
-impl Cx {
+impl Cx<'_> {
     fn error(&mut self, rule: RuleId, at: Position, message: Text, hint: Option<Text>) {
         let d = Diagnostic::error(rule, &self.file, at, message);
         self.ds.push(match hint {
@@ -1801,26 +1806,26 @@ impl Cx {
             );
             return None;
         }
-        let full = self.root_dir.join(path);
+        let full = self.dir.join(path);
         // Only a symbolic link can lead outside once `..` and absolute paths
         // are refused: resolve the path only when one is on the way, which
         // keeps the common case to a few `lstat` calls.
-        let mut prefix = self.root_dir.clone();
+        let mut prefix = self.dir.clone();
         let mut through_link = false;
         for c in path.components() {
             prefix.push(c);
-            match std::fs::symlink_metadata(&prefix) {
-                Ok(m) if m.file_type().is_symlink() => {
+            match self.files.kind(&prefix) {
+                Some(Kind::Symlink) => {
                     through_link = true;
                     break;
                 }
-                Ok(_) => {}
-                Err(_) => break,
+                Some(_) => {}
+                None => break,
             }
         }
         if through_link {
-            let inside = match (full.canonicalize(), self.root_dir.canonicalize()) {
-                (Ok(target), Ok(dir)) => target.starts_with(dir),
+            let inside = match (self.files.resolve(&full), self.files.resolve(&self.dir)) {
+                (Some(target), Some(dir)) => target.starts_with(dir),
                 // A dangling link: reported as missing below.
                 _ => true,
             };
@@ -1837,8 +1842,9 @@ impl Cx {
                 return None;
             }
         }
-        match std::fs::metadata(&full) {
-            Ok(m) if m.is_file() => Some(RecordFile {
+        let target = self.files.resolve(&full);
+        match target.and_then(|t| self.files.kind(&t)) {
+            Some(Kind::File) => Some(RecordFile {
                 path: path.to_path_buf(),
             }),
             _ => {

@@ -16,12 +16,14 @@ use serde_saphyr::Spanned;
 
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::lang::Lang;
+use crate::core::source::{Files, ReadError};
 use crate::core::values::{Credits, Hours};
 use crate::core::yaml;
 use crate::records::rule::{placeholders_of, valid_rule_id, Rule, RuleDef};
+use std::sync::Arc;
 
 /// Where programme files live, relative to the root.
-pub const DIR: &str = "data/programmes";
+pub use crate::core::layout::PROGRAMMES_DIR as DIR;
 
 /// The `id:` of a programme file is not its file name.
 pub const ID_MISMATCH: RuleId = RuleId::new("programme.id-mismatch");
@@ -629,46 +631,33 @@ pub struct Programmes {
 }
 
 impl Programmes {
-    /// Reads every data/programmes/*.yml under `root`.
-    pub fn load(root: &Path) -> (Programmes, Diagnostics) {
+    /// Reads every data/programmes/*.yml.
+    pub fn load(files: &Files) -> (Programmes, Diagnostics) {
+        let texts = files
+            .yaml_files(Path::new(DIR))
+            .into_iter()
+            .map(|file| {
+                let text = files.text(&file);
+                (file, text)
+            })
+            .collect();
+        Programmes::parse(texts)
+    }
+
+    /// The programmes of the texts of their files (or why each could not
+    /// be read).
+    pub fn parse(texts: Vec<(PathBuf, Result<Arc<str>, ReadError>)>) -> (Programmes, Diagnostics) {
         let mut ds = Diagnostics::new();
         let mut all = Programmes::default();
-        let dir = root.join(DIR);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            return (all, ds);
-        };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
-            .collect();
-        files.sort();
-        for path in files {
-            let rel = Path::new(DIR).join(path.file_name().unwrap_or_default());
-            let stem = path
+        for (rel, text) in texts {
+            let stem = rel
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let text = match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        let valid = e.utf8_error().valid_up_to();
-                        ds.push(crate::site::page::invalid_utf8(&rel, e.as_bytes(), valid));
-                        all.broken.insert(stem);
-                        continue;
-                    }
-                },
+            let text = match text {
+                Ok(t) => t,
                 Err(e) => {
-                    ds.push(Diagnostic::error(
-                        READ,
-                        &rel,
-                        Position::file(),
-                        Text::new(
-                            format!("lecture impossible : {e}"),
-                            format!("cannot read: {e}"),
-                        ),
-                    ));
+                    ds.push(e.into_diagnostic(READ, &rel));
                     all.broken.insert(stem);
                     continue;
                 }

@@ -81,7 +81,7 @@ impl SupervisorRole {
 }
 
 /// A top-level part of a record. Which parts a programme's records have
-/// follows from its rules ([`crate::records::rule::Check::requires`] and `reads`).
+/// follows from its rules (`Check::requires` and `reads` in the rules module).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Part {
     Enrolment,

@@ -22,11 +22,14 @@ use crate::calendar::Calendar;
 use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::git::{Change, ChangeKind, Mode, Repo, Side};
 use crate::core::lang::Lang;
+use crate::core::source::{Files, GitTree, SourceText};
 use crate::core::values::Handle;
-use crate::records::check::{self, Scope};
+use crate::records::check::{self, record_folder, Scope};
 use crate::records::evaluate::{check_cohorts, check_record};
 use crate::records::portfolio::{self, Record};
-use crate::records::programme::{self, Programme, Programmes};
+use crate::records::programme::Programmes;
+use crate::site::BuildOptions;
+use crate::workspace::{Parts, SitePart, Workspace};
 
 /// A student's PR changes a path outside their record folder.
 pub const OUTSIDE_FOLDER: RuleId = RuleId::new("scope.outside-folder");
@@ -47,7 +50,7 @@ pub const STAFF_INVALID: RuleId = RuleId::new("scope.staff-invalid");
 
 /// Where staff handles are listed. Read from the merge base, never from the
 /// PR itself: a PR adding its author to the list gains nothing.
-pub const STAFF_FILE: &str = "data/staff.yml";
+pub use crate::core::layout::STAFF_FILE;
 /// Largest file a student may add: a scanned assessment grid or a PDF
 /// production is a few MiB; a video belongs on a video platform.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -552,7 +555,7 @@ pub fn verdict_diagnostics(
 // The edge: `engage check --pr`
 
 /// Everything `engage check --pr` found.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PrReport {
     /// Scope, check and verdict diagnostics; summaries of the changed records.
     pub report: check::Report,
@@ -564,6 +567,9 @@ pub struct PrReport {
     /// The whole site was checked (something outside the records changed).
     pub whole: bool,
     pub verdicts: Vec<VerdictChange>,
+    /// The files of the PR's head as they were read, for showing
+    /// diagnostics with their lines.
+    pub files: Files,
 }
 
 impl PrReport {
@@ -593,30 +599,59 @@ impl PrReport {
     }
 }
 
-/// The record folder a path lies in, if any.
-/// The record folder a path lies in (or is), if any; a stray file directly
-/// in data/portfolios counts as its own folder, as `engage check` reports
-/// it there.
-fn record_dir(path: &Path) -> Option<PathBuf> {
-    let rest = path.strip_prefix(portfolio::DIR).ok()?;
-    let first = rest.components().next()?;
-    Some(Path::new(portfolio::DIR).join(first))
-}
-
-/// Checks the PR that HEAD is, against `base`: the scope guard for
-/// `author`, then the changed records (or the whole site when anything else
-/// changed), then, for rule changes, the verdicts that change. `Err` when
-/// git cannot answer (not a repository, unknown base): a usage error.
+/// Checks the PR that HEAD is, against `base`: reads the merge base and
+/// HEAD as git trees (whatever is checked out) and hands them to
+/// [`review`]. `Err` when git cannot answer (not a repository, unknown
+/// base): a usage error.
 pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrReport, Text> {
     let repo = Repo::open(root)?;
     let merge_base = repo.merge_base(base)?;
+    let head = repo.head()?;
     let changes = repo.changes(merge_base)?;
+    let base_files = Files::new(GitTree::open(root, merge_base)?);
+    let head_files = Files::new(GitTree::open(root, head)?);
+    let label = merge_base.to_string().chars().take(7).collect();
+    Ok(review(
+        Pr {
+            author,
+            changes,
+            base_label: label,
+            base: base_files,
+            head: head_files,
+        },
+        today,
+    ))
+}
+
+/// A pull request, as [`review`] reads it: who, what changed, and the files
+/// before (the merge base) and after (the head).
+pub struct Pr<'a> {
+    pub author: &'a Handle,
+    pub changes: Vec<Change>,
+    /// How the base is named in messages (an abbreviated commit).
+    pub base_label: String,
+    pub base: Files,
+    pub head: Files,
+}
+
+/// The review of a pull request: the scope guard for its author, then the
+/// changed records (or the whole site when anything else changed) loaded
+/// once from the head, then, for rule changes, the verdicts that change
+/// under the base's programmes.
+pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
+    let Pr {
+        author,
+        changes,
+        base_label,
+        base,
+        head,
+    } = pr;
     let mut ds = Diagnostics::new();
 
     // Staff as listed before the PR: the PR cannot promote its author.
-    let staff = match repo.read(merge_base, Path::new(STAFF_FILE)) {
-        Some(bytes) => {
-            let (s, sds) = Staff::parse(&String::from_utf8_lossy(&bytes), Path::new(STAFF_FILE));
+    let staff = match base.text(Path::new(STAFF_FILE)) {
+        Ok(text) => {
+            let (s, sds) = Staff::parse(&text, Path::new(STAFF_FILE));
             // The base's list is staff's to fix, not this PR's: a warning.
             // Handles it could not read are simply not staff.
             ds.extend(sds.into_iter().map(|mut d| {
@@ -625,7 +660,7 @@ pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrRe
             }));
             s
         }
-        None => Staff::default(),
+        Err(_) => Staff::default(),
     };
     let is_staff = staff.contains(author);
     if !is_staff {
@@ -634,23 +669,39 @@ pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrRe
     let touched: Vec<&Path> = changes.iter().flat_map(Change::paths).collect();
     // A new staff list must at least read well, whoever changes it.
     if touched.iter().any(|p| *p == Path::new(STAFF_FILE)) {
-        if let Ok(text) = std::fs::read_to_string(root.join(STAFF_FILE)) {
+        if let Ok(text) = head.text(Path::new(STAFF_FILE)) {
             ds.extend(Staff::parse(&text, Path::new(STAFF_FILE)).1);
         }
     }
-    let dirs: BTreeSet<PathBuf> = touched.iter().filter_map(|p| record_dir(p)).collect();
-    let whole = touched.iter().any(|p| record_dir(p).is_none());
+    let dirs: BTreeSet<PathBuf> = touched
+        .iter()
+        .filter_map(|p| record_folder(p).map(Path::to_path_buf))
+        .collect();
+    let whole = touched.iter().any(|p| record_folder(p).is_none());
 
     // The site too when something outside the records changed.
     let scope = if whole { Scope::All } else { Scope::Records };
-    let mut report = check::run(root, &scope, today);
+    let parts = Parts {
+        site: if whole && Workspace::has_site(&head) {
+            SitePart::Full
+        } else {
+            SitePart::None
+        },
+        records: true,
+    };
+    let options = BuildOptions {
+        today: Some(today),
+        ..BuildOptions::default()
+    };
+    let after = Workspace::load(head, parts, &options);
+    let mut report = after.check(&scope);
     let in_changed = |p: &Path| dirs.iter().any(|d| p.starts_with(d));
     // A PR answers for the records it changes, not for the state of the
     // others: what a rules change does to them is told as verdict changes.
     // Problems outside records count when the PR changed something there.
     let kept: Diagnostics = std::mem::take(&mut report.diagnostics)
         .into_iter()
-        .filter(|d| match record_dir(&d.file) {
+        .filter(|d| match record_folder(&d.file) {
             Some(_) => in_changed(&d.file),
             None => whole,
         })
@@ -665,37 +716,32 @@ pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrRe
         .any(|p| matches!(classify(p), Area::Programmes));
     let mut verdicts = Vec::new();
     if rules_changed {
-        let mut before = Programmes::default();
-        for (file, bytes) in repo.read_dir(merge_base, Path::new(programme::DIR)) {
-            let Ok(text) = String::from_utf8(bytes) else {
-                continue;
-            };
-            if let (Some(p), _) = Programme::parse(&text, &file) {
-                before.insert(p);
-            }
-        }
-        let (after, _) = Programmes::load(root);
-        let (calendar, _) = Calendar::load(root, &after.known_ids());
-        let (dirs, _) = portfolio::discover(root);
-        let (records, _) = portfolio::load_all(root, &dirs, &after);
-        verdicts = verdict_changes(&records, &before, &after, &calendar, today);
-        let text_of = |p: &Path| std::fs::read_to_string(root.join(p)).ok();
+        let before = Workspace::load(base, Parts::DATA, &options);
+        verdicts = verdict_changes(
+            &after.records,
+            &before.programmes,
+            &after.programmes,
+            &after.calendar,
+            today,
+        );
+        // The text as read by the load: the programme is not read again.
+        let text_of = |p: &Path| SourceText::text(&after.files, p).map(|t| t.to_string());
         report
             .diagnostics
             .extend(verdict_diagnostics(&verdicts, &text_of));
     }
     report.diagnostics.extend(ds);
     report.diagnostics.sort();
-    let base = merge_base.to_string().chars().take(7).collect();
-    Ok(PrReport {
+    PrReport {
         report,
         author: author.clone(),
         staff: is_staff,
-        base,
+        base: base_label,
         changes,
         whole,
         verdicts,
-    })
+        files: after.files,
+    }
 }
 
 /// The author of the PR: `--author`, else GITHUB_ACTOR (set by GitHub

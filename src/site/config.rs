@@ -9,9 +9,10 @@ use serde_saphyr::Spanned;
 
 use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::lang::{Lang, PerLang};
+use crate::core::source::{Files, ReadError};
 use crate::core::yaml;
 
-pub const CONFIG_FILE: &str = "data/site.yml";
+pub use crate::core::layout::CONFIG_FILE;
 
 pub const MISSING: RuleId = RuleId::new("config.missing");
 pub const LANGUAGE: RuleId = RuleId::new("config.language");
@@ -109,38 +110,32 @@ impl Config {
         Ok(())
     }
 
-    /// Loads and validates data/site.yml under `root`.
-    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+    /// Reads and validates data/site.yml.
+    pub fn load(files: &Files) -> Result<Config, Diagnostics> {
         let file = Path::new(CONFIG_FILE);
-        let text = match std::fs::read(root.join(file)) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    return Err(Diagnostics::from_iter([crate::site::page::invalid_utf8(
-                        file,
-                        e.as_bytes(),
-                        e.utf8_error().valid_up_to(),
-                    )]))
-                }
-            },
-            Err(e) => {
-                return Err(Diagnostics::from_iter([Diagnostic::error(
-                    MISSING,
-                    file,
-                    Position::new(0, 0),
-                    Text::new(
-                        format!("impossible de lire la configuration du site : {e}"),
-                        format!("cannot read the site configuration: {e}"),
-                    ),
-                )
-                .with_hint(Text::new(
-                    "lancez engage depuis la racine du dépôt ou indiquez-la avec --root",
-                    "run engage from the repository root or give it with --root",
-                ))]))
-            }
-        };
-        let raw: RawConfig =
-            yaml::parse(&text, file, 1).map_err(|d| Diagnostics::from_iter([d]))?;
+        match files.text(file) {
+            Ok(text) => Config::parse(&text),
+            Err(ReadError::Encoding(d)) => Err(Diagnostics::from_iter([d])),
+            Err(ReadError::Io(e)) => Err(Diagnostics::from_iter([Diagnostic::error(
+                MISSING,
+                file,
+                Position::new(0, 0),
+                Text::new(
+                    format!("impossible de lire la configuration du site : {e}"),
+                    format!("cannot read the site configuration: {e}"),
+                ),
+            )
+            .with_hint(Text::new(
+                "lancez engage depuis la racine du dépôt ou indiquez-la avec --root",
+                "run engage from the repository root or give it with --root",
+            ))])),
+        }
+    }
+
+    /// Validates the text of data/site.yml.
+    pub fn parse(text: &str) -> Result<Config, Diagnostics> {
+        let file = Path::new(CONFIG_FILE);
+        let raw: RawConfig = yaml::parse(text, file, 1).map_err(|d| Diagnostics::from_iter([d]))?;
         Self::validate(raw, file)
     }
 
@@ -327,7 +322,7 @@ mod tests {
             "organisation: X\nbase_url: https://x.org\nlanguages: [fr, en]\ntitle: {fr: A, en: B}\nthme: default\n",
         )
         .unwrap();
-        let ds = Config::load(dir.path()).unwrap_err();
+        let ds = Config::load(&Files::new(crate::core::source::Disk::new(dir.path()))).unwrap_err();
         let d = ds.iter().next().unwrap();
         assert_eq!(d.rule, yaml::UNKNOWN_KEY);
         assert_eq!(d.line(), 5);
@@ -343,7 +338,7 @@ mod tests {
             "organisation: X\nbase_url: https://x.org\nlanguages:\n  - fr\n  - de\ntitle: {fr: A}\n",
         )
         .unwrap();
-        let ds = Config::load(dir.path()).unwrap_err();
+        let ds = Config::load(&Files::new(crate::core::source::Disk::new(dir.path()))).unwrap_err();
         let d = ds.iter().next().unwrap();
         assert_eq!(d.rule, LANGUAGE);
         assert_eq!(d.line(), 5);

@@ -12,9 +12,10 @@ use rayon::prelude::*;
 
 use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::lang::Lang;
+use crate::core::source::{Files, Hidden, Kind};
 use crate::site::page::{self, Page, PageKind};
 
-pub const CONTENT_DIR: &str = "content";
+pub use crate::core::layout::CONTENT_DIR;
 pub const URL_CONFLICT: RuleId = RuleId::new("content.url-conflict");
 pub const NOT_TRANSLATED: RuleId = RuleId::new("content.not-translated");
 pub const STRAY_FILE: RuleId = RuleId::new("content.stray-file");
@@ -121,48 +122,37 @@ impl Library {
         (pages, subsections)
     }
 
-    /// Loads content/ under `root` for the site languages.
-    pub fn load(root: &Path, languages: &[Lang], drafts: bool) -> (Library, Diagnostics) {
+    /// Loads content/ for the site languages, reading every page in
+    /// parallel.
+    pub fn load(files: &Files, languages: &[Lang], drafts: bool) -> (Library, Diagnostics) {
         let mut ds = Diagnostics::new();
-        let dir = root.join(CONTENT_DIR);
-        let mut files = Vec::new();
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .unwrap_or(&dir)
-                        .strip_prefix(root)
-                        .unwrap_or(Path::new(CONTENT_DIR))
-                        .to_path_buf();
-                    ds.push(Diagnostic::error(
-                        page::ENCODING,
-                        path,
-                        Position::new(0, 0),
-                        Text::new(
-                            format!("lecture impossible : {e}"),
-                            format!("cannot read: {e}"),
-                        ),
-                    ));
-                    continue;
-                }
-            };
-            let name = entry.file_name().to_string_lossy();
-            if name.starts_with('.') || !entry.file_type().is_file() {
+        let dir = Path::new(CONTENT_DIR);
+        let (found, errors) = files.walk(dir, Hidden::Skip);
+        for (path, e) in errors {
+            ds.push(Diagnostic::error(
+                page::ENCODING,
+                path,
+                Position::new(0, 0),
+                Text::new(
+                    format!("lecture impossible : {e}"),
+                    format!("cannot read: {e}"),
+                ),
+            ));
+        }
+        let mut pages = Vec::new();
+        for (file, kind) in found {
+            if kind != Kind::File {
                 continue;
             }
-            let rel = entry
-                .path()
-                .strip_prefix(&dir)
-                .unwrap_or(entry.path())
-                .to_path_buf();
-            let file = Path::new(CONTENT_DIR).join(&rel);
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
             if !name.ends_with(".md") {
                 ds.push(
                     Diagnostic::warning(
                         STRAY_FILE,
-                        file,
+                        &file,
                         Position::new(0, 0),
                         Text::new(
                             "ce fichier n’est pas une page et n’est pas publié",
@@ -176,10 +166,11 @@ impl Library {
                 );
                 continue;
             }
-            match page::parse_file_name(&rel) {
+            let rel = file.strip_prefix(dir).unwrap_or(&file);
+            match page::parse_file_name(rel) {
                 Ok((key, lang, kind)) => {
                     if languages.contains(&lang) {
-                        files.push((file, key, lang, kind));
+                        pages.push((file, key, lang, kind));
                     }
                 }
                 Err(msg) => ds.push(
@@ -191,25 +182,12 @@ impl Library {
                 ),
             }
         }
-        let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = files
+        let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = pages
             .into_par_iter()
-            .map(
-                |(file, key, lang, kind)| match std::fs::read(root.join(&file)) {
-                    Ok(bytes) => page::parse(file, key, lang, kind, bytes),
-                    Err(e) => (
-                        None,
-                        vec![Diagnostic::error(
-                            page::ENCODING,
-                            file,
-                            Position::new(0, 0),
-                            Text::new(
-                                format!("lecture impossible : {e}"),
-                                format!("cannot read: {e}"),
-                            ),
-                        )],
-                    ),
-                },
-            )
+            .map(|(file, key, lang, kind)| match files.text(&file) {
+                Ok(text) => page::parse(file, key, lang, kind, text),
+                Err(e) => (None, vec![e.into_diagnostic(page::ENCODING, &file)]),
+            })
             .collect();
         let mut lib = Library::default();
         for (p, d) in parsed {
@@ -364,7 +342,8 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        Library::load(dir.path(), &[Lang::Fr, Lang::En], false)
+        let files = crate::core::source::Files::new(crate::core::source::Disk::new(dir.path()));
+        Library::load(&files, &[Lang::Fr, Lang::En], false)
     }
 
     #[test]

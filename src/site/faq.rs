@@ -63,7 +63,7 @@ pub fn is_faq(page: &Page) -> bool {
 /// Reads the outline of an FAQ page from its headings.
 pub fn outline(page: &Page) -> Outline {
     let headings = &page.scan.headings;
-    let body_len = page.body.len();
+    let body_len = page.body().len();
     let Some(top) = headings.iter().map(|h| h.level).min() else {
         return Outline {
             intro: 0..body_len,
@@ -139,7 +139,7 @@ pub fn check(page: &Page, outline: &Outline) -> Vec<Diagnostic> {
     for q in outline.questions() {
         let h = &headings[q.heading];
         if page
-            .body
+            .body()
             .get(q.answer.clone())
             .is_none_or(|a| a.trim().is_empty())
         {
@@ -295,7 +295,7 @@ pub struct FaqView {
 pub fn view(page: &Page, outline: &Outline, resolve: &dyn Fn(&str) -> Option<String>) -> FaqView {
     let headings = &page.scan.headings;
     let render = |range: &Range<usize>| -> String {
-        let Some(src) = page.body.get(range.clone()) else {
+        let Some(src) = page.body().get(range.clone()) else {
             return String::new();
         };
         let inner: Vec<Heading> = headings
@@ -372,7 +372,7 @@ mod tests {
             "faq".into(),
             Lang::Fr,
             crate::site::page::PageKind::Page,
-            text.into_bytes(),
+            text.into(),
         );
         assert!(ds.is_empty(), "{ds:?}");
         p.unwrap()

@@ -343,7 +343,7 @@ fn question_hashes(page: &Page) -> HashMap<String, u64> {
             if !h.explicit {
                 return None;
             }
-            let text = page.body.get(h.span.start..q.answer.end).unwrap_or("");
+            let text = page.body().get(h.span.start..q.answer.end).unwrap_or("");
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             text.trim().hash(&mut hasher);
             Some((h.id.clone(), hasher.finish()))
@@ -398,13 +398,14 @@ pub fn times(root: &Path, library: &Library) -> Times {
         let hashes = v
             .blob
             .and_then(|b| repo.read_blob(b))
-            .and_then(|bytes| {
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .and_then(|text| {
                 crate::site::page::parse(
                     page.file.clone(),
                     page.key.clone(),
                     page.lang,
                     page.kind,
-                    bytes,
+                    text.into(),
                 )
                 .0
             })

@@ -16,9 +16,10 @@ pub mod slug;
 pub mod theme;
 pub mod typography;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use rayon::prelude::*;
 
@@ -27,6 +28,7 @@ use jiff::civil::Date;
 use crate::calendar::Calendar;
 use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::lang::Lang;
+use crate::core::source::{Files, Hidden, Kind};
 use crate::records::programme::Programmes;
 use crate::site::config::Config;
 use crate::site::content::{Library, PageId, URL_CONFLICT};
@@ -63,11 +65,11 @@ pub struct Site {
     pub children: HashMap<PageId, (Vec<PageId>, Vec<PageId>)>,
     /// Outline of every FAQ page, computed once.
     pub faqs: HashMap<PageId, faq::Outline>,
-    pub calendar: Calendar,
+    pub calendar: Arc<Calendar>,
     /// The page with `template: calendar` in each language.
     pub calendar_pages: Vec<(Lang, PageId)>,
     /// The programmes of data/programmes/, their facts and rules.
-    pub programmes: Programmes,
+    pub programmes: Arc<Programmes>,
     pub today: Date,
 }
 
@@ -83,54 +85,17 @@ pub struct BuildReport {
 }
 
 impl Site {
-    /// Loads configuration, theme and content. Returns the site when all
-    /// three could be read, and every problem found on the way.
-    pub fn load(root: &Path, options: &BuildOptions) -> (Option<Site>, Diagnostics) {
-        let mut ds = Diagnostics::new();
-        let mut config = match Config::load(root) {
-            Ok(c) => c,
-            Err(e) => return (None, e),
-        };
-        if let Some(url) = &options.base_url {
-            if let Err(msg) = config.set_base_url(url) {
-                ds.push(Diagnostic::error(
-                    crate::site::config::BASE_URL,
-                    "--base-url",
-                    Position::new(0, 0),
-                    msg,
-                ));
-            }
-        }
-        let (programmes, prog_ds) = Programmes::load(root);
-        ds.extend(prog_ds);
-        let ids = programmes.known_ids();
-        let ((theme, library), (calendar, cal_ds)) = rayon::join(
-            || {
-                rayon::join(
-                    || Theme::load(root, &config.theme, &config.languages),
-                    || Library::load(root, &config.languages, options.drafts),
-                )
-            },
-            || Calendar::load(root, &ids),
-        );
-        let (library, lib_ds) = library;
-        ds.extend(lib_ds);
-        ds.extend(cal_ds);
-        let today = options.today.unwrap_or_else(|| {
-            jiff::Zoned::now()
-                .with_time_zone(
-                    jiff::tz::TimeZone::get(crate::calendar::DEFAULT_TZ)
-                        .unwrap_or(jiff::tz::TimeZone::UTC),
-                )
-                .date()
-        });
-        let theme = match theme {
-            Ok(t) => t,
-            Err(e) => {
-                ds.extend(e);
-                return (None, ds);
-            }
-        };
+    /// Puts the loaded parts together and computes, once, what rendering
+    /// asks for repeatedly: section children, FAQ outlines, calendar pages.
+    pub fn assemble(
+        root: PathBuf,
+        config: Config,
+        theme: Theme,
+        library: Library,
+        calendar: Arc<Calendar>,
+        programmes: Arc<Programmes>,
+        today: Date,
+    ) -> Site {
         let children = (0..library.pages.len())
             .filter(|&id| library.pages[id].kind != crate::site::page::PageKind::Page)
             .map(|id| (id, library.children(id)))
@@ -146,8 +111,8 @@ impl Site {
             .filter(|(_, p)| p.template_name() == "calendar")
             .map(|(id, p)| (p.lang, id))
             .collect();
-        let site = Site {
-            root: root.to_path_buf(),
+        Site {
+            root,
             config,
             theme,
             library,
@@ -157,8 +122,7 @@ impl Site {
             calendar,
             programmes,
             today,
-        };
-        (Some(site), ds)
+        }
     }
 
     /// Everything that can be wrong across files: links and anchors,
@@ -294,62 +258,6 @@ impl Site {
     }
 }
 
-/// Loads the site under `root` and finds everything wrong with it short of
-/// rendering: loading problems, cross-file validation ([`Site::validate`])
-/// and translation freshness from git history. The one place both
-/// `engage build` (which then renders the site) and `engage check` (which
-/// only reports) get the site's diagnostics from. The site is `None` when
-/// it could not be loaded (configuration or theme unreadable).
-pub fn load_and_check(root: &Path, options: &BuildOptions) -> (Option<Site>, Diagnostics) {
-    let (site, mut ds) = Site::load(root, options);
-    if let Some(site) = &site {
-        ds.extend(site.validate());
-        // Translations older than their counterpart, from git history: the
-        // one part of the check that reads more than the files themselves.
-        ds.extend(
-            crate::site::freshness::check(&site.root, &site.library, &site.config.languages)
-                .diagnostics,
-        );
-    }
-    (site, ds)
-}
-
-/// Builds the site under `root`: load, validate, render everything in
-/// parallel into a staging folder, then swap it in. On any error the previous
-/// output is left untouched.
-pub fn build(root: &Path, options: &BuildOptions) -> BuildReport {
-    let start = Instant::now();
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| root.join("public"));
-    let mut report = BuildReport {
-        diagnostics: Diagnostics::new(),
-        written: None,
-        pages: 0,
-        elapsed: Duration::ZERO,
-        output: output.clone(),
-    };
-    let (site, mut ds) = load_and_check(root, options);
-    let Some(site) = site else {
-        ds.sort();
-        report.diagnostics = ds;
-        report.elapsed = start.elapsed();
-        return report;
-    };
-    report.pages = site.library.pages.len();
-    if !ds.has_errors() {
-        match write(&site, &output) {
-            Ok(n) => report.written = Some(n),
-            Err(errors) => ds.extend(errors),
-        }
-    }
-    ds.sort();
-    report.diagnostics = ds;
-    report.elapsed = start.elapsed();
-    report
-}
-
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(
         WRITE,
@@ -366,8 +274,9 @@ fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     ))
 }
 
-/// Renders and writes every output; returns the number of files written.
-fn write(site: &Site, output: &Path) -> Result<usize, Vec<Diagnostic>> {
+/// Renders every output and writes it with the static files read from
+/// `files` into `output`, atomically; returns the number of files written.
+pub fn write(site: &Site, files: &Files, output: &Path) -> Result<usize, Vec<Diagnostic>> {
     let staging = Staging::new(output).map_err(|e| vec![io_error(output, e)])?;
     let outputs = site.outputs();
     let errors: Vec<Diagnostic> = outputs
@@ -383,30 +292,33 @@ fn write(site: &Site, output: &Path) -> Result<usize, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let copied = copy_static(&site.theme.static_dirs, &staging).map_err(|e| vec![e])?;
+    let copied = copy_static(files, &site.theme.static_dirs, &staging).map_err(|e| vec![e])?;
     staging.commit().map_err(|e| vec![io_error(output, e)])?;
     Ok(outputs.len() + copied)
 }
 
-fn copy_static(dirs: &[PathBuf], staging: &Staging) -> Result<usize, Diagnostic> {
-    let mut n = 0;
+fn copy_static(files: &Files, dirs: &[PathBuf], staging: &Staging) -> Result<usize, Diagnostic> {
+    // Later folders win: the site's static files replace the theme's.
+    let mut chosen: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for dir in dirs {
-        for entry in walkdir::WalkDir::new(dir)
-            .follow_links(false)
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() {
+        let (found, _) = files.walk(dir, Hidden::Keep);
+        for (path, kind) in found {
+            if kind != Kind::File {
                 continue;
             }
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let dest = staging.path().join(rel);
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| io_error(&dest, e))?;
-            }
-            std::fs::copy(entry.path(), &dest).map_err(|e| io_error(&dest, e))?;
-            n += 1;
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+            chosen.insert(rel, path);
         }
     }
-    Ok(n)
+    chosen
+        .par_iter()
+        .map(|(rel, path)| {
+            let bytes = files.bytes(path).map_err(|e| io_error(path, e))?;
+            let out = rel.to_string_lossy();
+            staging
+                .write(&out, &bytes)
+                .map_err(|e| io_error(&staging.path().join(rel), e))
+        })
+        .collect::<Result<Vec<()>, Diagnostic>>()?;
+    Ok(chosen.len())
 }

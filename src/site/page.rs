@@ -4,6 +4,7 @@
 //! still yields diagnostics, and the rest of the site is still checked.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -16,7 +17,7 @@ use crate::core::yaml;
 use crate::site::markdown::{self, Scan};
 use crate::site::slug::slugify;
 
-pub const ENCODING: RuleId = RuleId::new("content.encoding");
+pub use crate::core::source::ENCODING;
 pub const FILE_NAME: RuleId = RuleId::new("content.file-name");
 pub const FRONT_MATTER: RuleId = RuleId::new("content.front-matter");
 pub const TITLE_MISSING: RuleId = RuleId::new("content.title-missing");
@@ -98,7 +99,11 @@ pub struct Page {
     pub extra: serde_json::Value,
     /// The programme whose facts the page shows (`programme: ceci`).
     pub programme: Option<Located<String>>,
-    pub body: String,
+    /// The whole file as read: diagnostics show it, the body is a slice of
+    /// it (no copy of 10,000 pages' text).
+    pub text: Arc<str>,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_start: usize,
     /// Line of the file on which the Markdown body starts.
     pub body_line: u32,
     /// Headings and links found in the body, for link checking.
@@ -106,6 +111,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        self.text.get(self.body_start..).unwrap_or("")
+    }
+
     /// The folder of the section this page belongs to (`ceci` for
     /// `ceci/stage` and for `ceci/sub/_index`), empty at the top.
     pub fn parent_dir(&self) -> &str {
@@ -160,30 +170,7 @@ pub fn parse_file_name(rel: &Path) -> Result<(String, Lang, PageKind), Text> {
     Ok((key.to_string(), lang, kind))
 }
 
-/// The diagnostic for a file that is not UTF-8, at the first bad byte.
-pub fn invalid_utf8(file: &Path, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
-    let good = &bytes[..valid_up_to];
-    let line = good.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-    let line_start = good
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let column = String::from_utf8_lossy(&good[line_start..]).chars().count() as u32 + 1;
-    Diagnostic::error(
-        ENCODING,
-        file,
-        Position::new(line, column),
-        Text::new(
-            "le fichier n’est pas encodé en UTF-8",
-            "the file is not encoded in UTF-8",
-        ),
-    )
-    .with_hint(Text::new(
-        "enregistrez-le en UTF-8 depuis votre éditeur (Enregistrer sous… > Encodage : UTF-8)",
-        "save it as UTF-8 from your editor (Save as… > Encoding: UTF-8)",
-    ))
-}
+pub use crate::core::source::invalid_utf8;
 
 /// Splits `---\nyaml\n---\nbody` into (yaml, body, body's first line).
 fn split_front_matter(text: &str) -> Option<(&str, &str, u32)> {
@@ -239,16 +226,9 @@ pub fn parse(
     key: String,
     lang: Lang,
     kind: PageKind,
-    bytes: Vec<u8>,
+    text: Arc<str>,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let mut ds = Vec::new();
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            return (None, vec![invalid_utf8(&file, e.as_bytes(), valid)]);
-        }
-    };
     let Some((yaml_text, body, body_line)) = split_front_matter(&text) else {
         let msg = if text.trim_start().starts_with("---") {
             Text::new(
@@ -402,7 +382,8 @@ pub fn parse(
             at: yaml::position(&p.referenced, 2).with_len(p.value.chars().count() as u32),
             value: p.value,
         }),
-        body: body.to_string(),
+        body_start: body.as_ptr() as usize - text.as_ptr() as usize,
+        text: text.clone(),
         body_line,
         scan,
     };
@@ -419,7 +400,7 @@ mod tests {
             "a".into(),
             Lang::Fr,
             PageKind::Page,
-            text.as_bytes().to_vec(),
+            Arc::from(text),
         )
     }
 
@@ -480,14 +461,8 @@ mod tests {
     fn invalid_utf8_points_at_byte() {
         let mut bytes = b"---\ntitle: caf".to_vec();
         bytes.push(0xE9);
-        let (_, ds) = parse(
-            PathBuf::from("x"),
-            "x".into(),
-            Lang::Fr,
-            PageKind::Page,
-            bytes,
-        );
-        assert_eq!(ds[0].rule, ENCODING);
-        assert_eq!((ds[0].position.line, ds[0].position.column), (2, 11));
+        let d = crate::core::source::decode(Path::new("x"), bytes).unwrap_err();
+        assert_eq!(d.rule, ENCODING);
+        assert_eq!((d.position.line, d.position.column), (2, 11));
     }
 }

@@ -9,9 +9,9 @@ use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, R
 use crate::core::lang::Lang;
 use crate::core::yaml;
 
-pub const THEMES_DIR: &str = "themes";
-pub const SITE_TEMPLATES: &str = "templates";
-pub const SITE_STATIC: &str = "static";
+pub use crate::core::layout::{SITE_STATIC, SITE_TEMPLATES, THEMES_DIR};
+use crate::core::layout::{THEME_STATIC, THEME_STRINGS, THEME_TEMPLATES};
+use crate::core::source::{Files, Kind};
 
 pub const THEME_MISSING: RuleId = RuleId::new("theme.missing");
 pub const TEMPLATE_SYNTAX: RuleId = RuleId::new("theme.template-syntax");
@@ -38,7 +38,8 @@ pub struct Theme {
     pub sources: BTreeMap<String, PathBuf>,
     /// UI strings per language.
     pub strings: BTreeMap<Lang, BTreeMap<String, String>>,
-    /// Static folders, theme first, site last (later ones win).
+    /// Static folders relative to the root, theme first, site last (later
+    /// ones win).
     pub static_dirs: Vec<PathBuf>,
 }
 
@@ -84,10 +85,10 @@ impl Theme {
     }
 
     /// Loads theme `name` from `root`/themes, with the site's overrides.
-    pub fn load(root: &Path, name: &str, languages: &[Lang]) -> Result<Theme, Diagnostics> {
+    pub fn load(files: &Files, name: &str, languages: &[Lang]) -> Result<Theme, Diagnostics> {
         let mut ds = Diagnostics::new();
         let theme_dir = Path::new(THEMES_DIR).join(name);
-        if !root.join(&theme_dir).is_dir() {
+        if files.kind(&theme_dir) != Some(Kind::Dir) {
             return Err(Diagnostics::from_iter([Diagnostic::error(
                 THEME_MISSING,
                 crate::site::config::CONFIG_FILE,
@@ -104,16 +105,14 @@ impl Theme {
         }
         // Site templates come last so that they replace the theme's.
         let mut sources: BTreeMap<String, PathBuf> = BTreeMap::new();
-        for dir in [theme_dir.join("templates"), PathBuf::from(SITE_TEMPLATES)] {
-            let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+        for dir in [
+            theme_dir.join(THEME_TEMPLATES),
+            PathBuf::from(SITE_TEMPLATES),
+        ] {
+            let Ok(entries) = files.list(&dir) else {
                 continue;
             };
-            let mut names: Vec<_> = entries
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect();
-            names.sort();
-            for n in names {
+            for n in entries.into_iter().map(|e| e.name) {
                 if let Some(stem) = n.strip_suffix(".html") {
                     sources.insert(stem.to_string(), dir.join(&n));
                 }
@@ -121,8 +120,8 @@ impl Theme {
         }
         let mut raw = Vec::new();
         for (stem, file) in &sources {
-            match std::fs::read(root.join(file)).map(String::from_utf8) {
-                Ok(Ok(text)) => {
+            match files.text(file) {
+                Ok(text) => {
                     // Parse each alone first, so a syntax error names its file.
                     let mut probe = tera::Tera::default();
                     probe.autoescape_on(vec![".html"]);
@@ -132,22 +131,9 @@ impl Theme {
                             continue;
                         }
                     }
-                    raw.push((format!("{stem}.html"), text));
+                    raw.push((format!("{stem}.html"), text.to_string()));
                 }
-                Ok(Err(e)) => ds.push(crate::site::page::invalid_utf8(
-                    file,
-                    e.as_bytes(),
-                    e.utf8_error().valid_up_to(),
-                )),
-                Err(e) => ds.push(Diagnostic::error(
-                    TEMPLATE_SYNTAX,
-                    file,
-                    Position::new(0, 0),
-                    Text::new(
-                        format!("lecture impossible : {e}"),
-                        format!("cannot read: {e}"),
-                    ),
-                )),
+                Err(e) => ds.push(e.into_diagnostic(TEMPLATE_SYNTAX, file)),
             }
         }
         for required in REQUIRED {
@@ -176,8 +162,8 @@ impl Theme {
                 ));
             }
         }
-        let strings = load_strings(root, &theme_dir, languages, &mut ds);
-        let static_dirs = vec![root.join(&theme_dir).join("static"), root.join(SITE_STATIC)];
+        let strings = load_strings(files, &theme_dir, languages, &mut ds);
+        let static_dirs = vec![theme_dir.join(THEME_STATIC), PathBuf::from(SITE_STATIC)];
         if ds.has_errors() {
             return Err(ds);
         }
@@ -269,24 +255,16 @@ pub fn template_error(
 }
 
 fn load_strings(
-    root: &Path,
+    files: &Files,
     theme_dir: &Path,
     languages: &[Lang],
     ds: &mut Diagnostics,
 ) -> BTreeMap<Lang, BTreeMap<String, String>> {
-    let file = theme_dir.join("i18n.yml");
-    let text = match std::fs::read_to_string(root.join(&file)) {
+    let file = theme_dir.join(THEME_STRINGS);
+    let text = match files.text(&file) {
         Ok(t) => t,
         Err(e) => {
-            ds.push(Diagnostic::error(
-                THEME_MISSING,
-                &file,
-                Position::new(0, 0),
-                Text::new(
-                    format!("lecture impossible : {e}"),
-                    format!("cannot read: {e}"),
-                ),
-            ));
+            ds.push(e.into_diagnostic(THEME_MISSING, &file));
             return BTreeMap::new();
         }
     };

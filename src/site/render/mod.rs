@@ -260,7 +260,7 @@ impl Site {
     pub fn page_html(&self, id: PageId) -> String {
         let p = &self.library.pages[id];
         let resolve = |dest: &str| link::href(&self.library, &self.config.base_path, dest, p.lang);
-        markdown::render(&p.body, &p.scan.headings, p.lang, &resolve)
+        markdown::render(p.body(), &p.scan.headings, p.lang, &resolve)
     }
 
     fn render_page(&self, id: PageId) -> Result<String, Diagnostic> {

@@ -49,7 +49,7 @@ impl Site {
                     Some(outline) => {
                         entries.push(page_doc(stems(
                             &p.description,
-                            p.body.get(outline.intro.clone()).unwrap_or(""),
+                            p.body().get(outline.intro.clone()).unwrap_or(""),
                         )));
                         for q in outline.questions() {
                             let h = &p.scan.headings[q.heading];
@@ -60,11 +60,11 @@ impl Site {
                             };
                             entries.push(search::Entry::new(
                                 doc,
-                                stems("", p.body.get(q.answer.clone()).unwrap_or("")),
+                                stems("", p.body().get(q.answer.clone()).unwrap_or("")),
                             ));
                         }
                     }
-                    None => entries.push(page_doc(stems(&p.description, &p.body))),
+                    None => entries.push(page_doc(stems(&p.description, p.body()))),
                 }
                 entries
             })

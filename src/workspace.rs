@@ -1,0 +1,318 @@
+//! The workspace: the whole repository — configuration, theme, content,
+//! calendar, programmes and records — loaded once from a
+//! [`Source`](crate::core::source::Source), with every problem found on the
+//! way. `build`, `check`, `check --pr`, `translations` and `new` all start
+//! here, and so will `serve` (an overlay of the editor's buffers over the
+//! disk) and `report`.
+//!
+//! This is the one layer that knows both the site and the records: it
+//! reads nothing itself (the [`Files`] edge does), it only decides what to
+//! load, in which order and in parallel, and hands the loaded model to the
+//! pure checks and renderers below it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use jiff::civil::Date;
+
+use crate::calendar::Calendar;
+use crate::core::diagnostic::{Diagnostic, Diagnostics, Position};
+use crate::core::layout::{CONFIG_FILE, OUTPUT_DIR};
+use crate::core::source::{Files, Kind};
+use crate::records::check::{Input, Report, Scope};
+use crate::records::portfolio::{self, Record};
+use crate::records::programme::Programmes;
+use crate::site::config::Config;
+use crate::site::content::Library;
+use crate::site::theme::Theme;
+use crate::site::{BuildOptions, BuildReport, Site};
+
+/// How much of the site a command needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SitePart {
+    None,
+    /// Configuration and content, not the theme (`engage translations`).
+    Content,
+    /// Configuration, theme and content: a [`Site`] ready to render.
+    Full,
+}
+
+/// Which parts of the repository a command needs. The programmes and the
+/// calendar are always loaded: both the site and the records need them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub site: SitePart,
+    /// Every record of data/portfolios.
+    pub records: bool,
+}
+
+impl Parts {
+    pub const SITE: Parts = Parts {
+        site: SitePart::Full,
+        records: false,
+    };
+    pub const CONTENT: Parts = Parts {
+        site: SitePart::Content,
+        records: false,
+    };
+    pub const RECORDS: Parts = Parts {
+        site: SitePart::None,
+        records: true,
+    };
+    pub const ALL: Parts = Parts {
+        site: SitePart::Full,
+        records: true,
+    };
+    /// Programmes and calendar only (`engage new`).
+    pub const DATA: Parts = Parts {
+        site: SitePart::None,
+        records: false,
+    };
+}
+
+/// Problems found while loading, by part, so that each command reports
+/// those of the parts it answers for.
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    /// data/site.yml, the theme and content/.
+    pub site: Diagnostics,
+    /// Programme and calendar files.
+    pub data: Diagnostics,
+    /// data/portfolios: stray files, unreadable records.
+    pub records: Diagnostics,
+}
+
+/// The repository, loaded.
+#[derive(Debug)]
+pub struct Workspace {
+    /// Where everything was read from, and the text of what was read.
+    pub files: Files,
+    /// The day calendars and records are judged on.
+    pub today: Date,
+    pub programmes: Arc<Programmes>,
+    pub calendar: Arc<Calendar>,
+    /// The site, when asked for and loadable (configuration and theme
+    /// readable).
+    pub site: Option<Site>,
+    /// Configuration and content without a theme, for [`SitePart::Content`].
+    pub content: Option<(Config, Library)>,
+    /// Every record folder of data/portfolios, sorted.
+    pub record_dirs: Vec<PathBuf>,
+    /// The records that could be read far enough to be checked.
+    pub records: Vec<Record>,
+    pub problems: Problems,
+}
+
+/// Today in Brussels, the programmes' time zone.
+pub fn today() -> Date {
+    jiff::Zoned::now()
+        .with_time_zone(
+            jiff::tz::TimeZone::get(crate::calendar::DEFAULT_TZ).unwrap_or(jiff::tz::TimeZone::UTC),
+        )
+        .date()
+}
+
+impl Workspace {
+    /// Loads `parts` of the repository from `files`. Never fails: what
+    /// could not be loaded is missing from the model and said in
+    /// [`Workspace::problems`].
+    pub fn load(files: Files, parts: Parts, options: &BuildOptions) -> Workspace {
+        let today = options.today.unwrap_or_else(today);
+        let mut problems = Problems::default();
+        let config = if parts.site != SitePart::None {
+            match Config::load(&files) {
+                Ok(mut c) => {
+                    if let Some(url) = &options.base_url {
+                        if let Err(msg) = c.set_base_url(url) {
+                            problems.site.push(Diagnostic::error(
+                                crate::site::config::BASE_URL,
+                                "--base-url",
+                                Position::new(0, 0),
+                                msg,
+                            ));
+                        }
+                    }
+                    Some(c)
+                }
+                Err(ds) => {
+                    problems.site.extend(ds);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let (programmes, ds) = Programmes::load(&files);
+        problems.data.extend(ds);
+        let ids = programmes.known_ids();
+        let files_ref = &files;
+        let programmes_ref = &programmes;
+        let ((site_parts, (calendar, cal_ds)), records) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        config.map(|config| {
+                            let (theme, library) = rayon::join(
+                                || {
+                                    (parts.site == SitePart::Full).then(|| {
+                                        Theme::load(files_ref, &config.theme, &config.languages)
+                                    })
+                                },
+                                || Library::load(files_ref, &config.languages, options.drafts),
+                            );
+                            (config, theme, library)
+                        })
+                    },
+                    || Calendar::load(files_ref, &ids),
+                )
+            },
+            || {
+                parts.records.then(|| {
+                    let (dirs, mut ds) = portfolio::discover(files_ref);
+                    let (records, rds) = portfolio::load_all(files_ref, &dirs, programmes_ref);
+                    ds.extend(rds);
+                    (dirs, records, ds)
+                })
+            },
+        );
+        problems.data.extend(cal_ds);
+        let (record_dirs, records) = match records {
+            Some((dirs, records, ds)) => {
+                problems.records.extend(ds);
+                (dirs, records)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        let programmes = Arc::new(programmes);
+        let calendar = Arc::new(calendar);
+        let mut content = None;
+        let site = site_parts.and_then(|(config, theme, (library, lib_ds))| {
+            problems.site.extend(lib_ds);
+            match theme {
+                None => {
+                    content = Some((config, library));
+                    None
+                }
+                Some(Ok(theme)) => Some(Site::assemble(
+                    files.history().map(Path::to_path_buf).unwrap_or_default(),
+                    config,
+                    theme,
+                    library,
+                    calendar.clone(),
+                    programmes.clone(),
+                    today,
+                )),
+                Some(Err(ds)) => {
+                    problems.site.extend(ds);
+                    None
+                }
+            }
+        });
+        Workspace {
+            files,
+            today,
+            programmes,
+            calendar,
+            site,
+            content,
+            record_dirs,
+            records,
+            problems,
+        }
+    }
+
+    /// Whether the repository has a site (data/site.yml), rather than
+    /// records only.
+    pub fn has_site(files: &Files) -> bool {
+        files.kind(Path::new(CONFIG_FILE)) == Some(Kind::File)
+    }
+
+    /// Everything wrong with the site short of rendering: loading problems
+    /// of configuration, theme, content, programmes and calendar, then
+    /// cross-file validation and translation freshness from git history.
+    /// What `engage build` refuses to publish and `engage check` reports.
+    pub fn site_diagnostics(&self) -> Diagnostics {
+        let mut ds = self.problems.data.clone();
+        ds.extend(self.site_only_diagnostics());
+        ds
+    }
+
+    /// [`Workspace::site_diagnostics`] but those of programmes and
+    /// calendar, which a check of records reports already.
+    fn site_only_diagnostics(&self) -> Diagnostics {
+        let mut ds = self.problems.site.clone();
+        if let Some(site) = &self.site {
+            ds.extend(site.validate());
+            if let Some(history) = self.files.history() {
+                ds.extend(
+                    crate::site::freshness::check(history, &site.library, &site.config.languages)
+                        .diagnostics,
+                );
+            }
+        }
+        ds
+    }
+
+    /// Checks the records `scope` covers (the workspace must hold them),
+    /// and for [`Scope::All`] the site too, when there is one.
+    pub fn check(&self, scope: &Scope) -> Report {
+        let input = Input {
+            programmes: &self.programmes,
+            calendar: &self.calendar,
+            dirs: &self.record_dirs,
+            records: &self.records,
+            data: &self.problems.data,
+            loading: &self.problems.records,
+        };
+        let mut report = crate::records::check::check(input, scope, self.today);
+        if *scope == Scope::All {
+            report.diagnostics.extend(self.site_only_diagnostics());
+            report.diagnostics.sort();
+        }
+        report
+    }
+
+    /// Builds the site into `options.output` (public/ under the root by
+    /// default): validate, then render everything in parallel into a
+    /// staging folder and swap it in. On any error the previous output is
+    /// left untouched. `started` is when the command began, loading
+    /// included, for the time it reports.
+    pub fn build(&self, root: &Path, options: &BuildOptions, started: Instant) -> BuildReport {
+        let output = options
+            .output
+            .clone()
+            .unwrap_or_else(|| root.join(OUTPUT_DIR));
+        let mut ds = self.site_diagnostics();
+        let mut written = None;
+        let pages = self.site.as_ref().map_or(0, |s| s.library.pages.len());
+        if let Some(site) = &self.site {
+            if !ds.has_errors() {
+                match crate::site::write(site, &self.files, &output) {
+                    Ok(n) => written = Some(n),
+                    Err(errors) => ds.extend(errors),
+                }
+            }
+        }
+        ds.sort();
+        BuildReport {
+            diagnostics: ds,
+            written,
+            pages,
+            elapsed: started.elapsed(),
+            output,
+        }
+    }
+}
+
+/// Loads the site under `root` from disk and builds it, as `engage build`
+/// does, for callers that only want the outcome (tests, benchmarks).
+pub fn build(root: &Path, options: &BuildOptions) -> BuildReport {
+    let started = Instant::now();
+    let ws = Workspace::load(
+        Files::new(crate::core::source::Disk::new(root)),
+        Parts::SITE,
+        options,
+    );
+    ws.build(root, options, started)
+}
