@@ -431,3 +431,79 @@ fn line_of(root: &Path, rel: &str, needle: &str) -> usize {
     let text = std::fs::read_to_string(root.join(rel)).unwrap();
     text.lines().position(|l| l.contains(needle)).unwrap() + 1
 }
+
+/// The rules that judge a PR are those of the base branch as it is now, not
+/// those of the commit the PR branched from: staff raised the hours on main
+/// after dana's branch was cut, and her unchanged 150 hours no longer pass.
+#[test]
+fn a_pr_is_judged_by_the_rules_of_the_base_branch_as_they_are_now() {
+    let mut r = Repo::new();
+    let rules = "data/programmes/ceci.yml";
+    r.edit(
+        rules,
+        "min_hours: &min_hours 150",
+        "min_hours: &min_hours 160",
+    );
+    r.commit("refs/heads/main", "staff raise the hours");
+    r.edit(
+        rules,
+        "min_hours: &min_hours 160",
+        "min_hours: &min_hours 150",
+    );
+    r.edit(
+        "data/portfolios/dana/portfolio.yml",
+        "name: Maison de quartier",
+        "name: Maison de quartier des Marolles",
+    );
+    r.pr();
+    let run = check_pr(r.root(), "dana");
+    assert_eq!(run.code, Some(1), "{}", run.stdout());
+    let hours: Vec<String> = run
+        .annotations()
+        .into_iter()
+        .filter(|a| a.contains("title=ceci.internship-hours"))
+        .collect();
+    assert_eq!(hours.len(), 1, "{:#?}", run.annotations());
+    assert!(
+        hours[0].starts_with("::error file=data/portfolios/dana/portfolio.yml,"),
+        "{}",
+        hours[0]
+    );
+    assert!(hours[0].contains("160"), "{}", hours[0]);
+}
+
+/// Staff rights are read from the staff list of the base branch as it is
+/// now: someone removed from it after branching off is a student again.
+#[test]
+fn someone_removed_from_staff_since_branching_has_no_staff_rights() {
+    let mut r = Repo::new();
+    let staff = "data/staff.yml";
+    let before = std::fs::read_to_string(r.root().join(staff)).unwrap();
+    r.edit(
+        staff,
+        "  - { handle: prof-x, name: Prof X }\n",
+        "  - { handle: someone-else, name: S }\n",
+    );
+    r.commit("refs/heads/main", "prof-x leaves");
+    write(r.root(), staff, before);
+    r.edit(
+        "data/programmes/ceci.yml",
+        "min_hours: &min_hours 150",
+        "min_hours: &min_hours 100",
+    );
+    r.pr();
+    let run = check_pr(r.root(), "prof-x");
+    assert_eq!(run.code, Some(1), "{}", run.stdout());
+    assert_annotations(
+        &run,
+        &[scope_error(
+            "scope.outside-folder",
+            "data/programmes/ceci.yml",
+        )],
+    );
+    assert!(
+        run.stdout().contains("PR by prof-x (student)"),
+        "{}",
+        run.stdout()
+    );
+}

@@ -94,7 +94,7 @@ fn engage_build_reads_each_input_once() {
 }
 
 #[test]
-fn check_pr_reads_base_and_head_from_git_once_each() {
+fn check_pr_reads_the_base_tip_and_the_merged_pr_from_git_once_each() {
     let mut repo = Repo::with_site(|_| {});
     // A staff PR that edits a page and raises the hours: the whole site is
     // checked at the head and the rules are compared with the base's.
@@ -110,18 +110,26 @@ fn check_pr_reads_base_and_head_from_git_once_each() {
     write(root, "data/portfolios/dana/portfolio.yml", "not: [a record");
 
     let git = engage::core::git::Repo::open(root).unwrap();
+    let tip = git.commit("main").unwrap();
     let merge_base = git.merge_base("main").unwrap();
-    let head = git.head().unwrap();
-    let base = Arc::new(Counting::new(GitTree::open(root, merge_base).unwrap()));
-    let after = Arc::new(Counting::new(GitTree::open(root, head).unwrap()));
+    let changes = git.changes(merge_base).unwrap();
+    let head = GitTree::open(root, git.head().unwrap()).unwrap();
+    let base = Arc::new(Counting::new(GitTree::open(root, tip).unwrap()));
+    let merged = engage::review::merge(
+        Overlay::new(GitTree::open(root, tip).unwrap()),
+        &head,
+        &changes,
+    );
+    let after = Arc::new(Counting::new(merged));
     let author = Handle::parse("prof-x").unwrap();
     let pr = review(
         Pr {
             author: &author,
-            changes: git.changes(merge_base).unwrap(),
+            changes,
+            moved_on: Default::default(),
             base_label: "base".into(),
             base: Files::shared(base.clone()),
-            head: Files::shared(after.clone()),
+            merged: Files::shared(after.clone()),
         },
         "2026-01-15".parse().unwrap(),
     );

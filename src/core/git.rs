@@ -151,22 +151,28 @@ impl Repo {
             .map_err(|e| git_error("HEAD illisible", "cannot read HEAD", &e))
     }
 
+    /// The commit `rev` names (a branch, tag or commit, as `git rev-parse`
+    /// reads it).
+    pub fn commit(&self, rev: &str) -> Result<Oid, Text> {
+        self.repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|e| {
+                git_error(
+                    &format!("révision `{rev}` introuvable (la branche a-t-elle été récupérée ? fetch-depth: 0)"),
+                    &format!("unknown revision `{rev}` (was the branch fetched? fetch-depth: 0)"),
+                    &e,
+                )
+            })
+    }
+
     /// The merge base of `base` (a branch, tag or commit, as `git rev-parse`
     /// reads it) and HEAD: what a pull request's changes are counted from.
     pub fn merge_base(&self, base: &str) -> Result<Oid, Text> {
-        let base_commit = self
-            .repo
-            .revparse_single(base)
-            .and_then(|o| o.peel_to_commit())
-            .map_err(|e| {
-                git_error(
-                    &format!("révision `{base}` introuvable (la branche a-t-elle été récupérée ? fetch-depth: 0)"),
-                    &format!("unknown revision `{base}` (was the branch fetched? fetch-depth: 0)"),
-                    &e,
-                )
-            })?;
+        let base_commit = self.commit(base)?;
         let head = self.head()?;
-        self.repo.merge_base(base_commit.id(), head).map_err(|e| {
+        self.repo.merge_base(base_commit, head).map_err(|e| {
             git_error(
                 &format!("`{base}` et HEAD n’ont pas d’ancêtre commun (historique tronqué ?)"),
                 &format!("`{base}` and HEAD have no common ancestor (shallow history?)"),
@@ -217,8 +223,14 @@ impl Repo {
 
     /// Every path changed between commit `from` and HEAD, renames paired up.
     pub fn changes(&self, from: Oid) -> Result<Vec<Change>, Text> {
+        self.changes_between(from, self.head()?)
+    }
+
+    /// Every path changed between commits `from` and `to`, renames paired
+    /// up.
+    pub fn changes_between(&self, from: Oid, to: Oid) -> Result<Vec<Change>, Text> {
         let old = self.tree(from)?;
-        let new = self.tree(self.head()?)?;
+        let new = self.tree(to)?;
         let mut opts = DiffOptions::new();
         opts.include_typechange(true).ignore_submodules(false);
         let mut diff = self

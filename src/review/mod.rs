@@ -22,7 +22,7 @@ use crate::calendar::Calendar;
 use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::git::{Change, ChangeKind, Mode, Repo, Side};
 use crate::core::lang::Lang;
-use crate::core::source::{Files, GitTree, SourceText};
+use crate::core::source::{Files, GitTree, Overlay, Source, SourceText};
 use crate::core::values::Handle;
 use crate::records::check::{self, record_folder, Scope};
 use crate::records::evaluate::{check_cohorts, check_record};
@@ -30,6 +30,7 @@ use crate::records::portfolio::{self, Record};
 use crate::records::programme::Programmes;
 use crate::site::BuildOptions;
 use crate::workspace::{Parts, SitePart, Workspace};
+use std::sync::Arc;
 
 /// A student's PR changes a path outside their record folder.
 pub const OUTSIDE_FOLDER: RuleId = RuleId::new("scope.outside-folder");
@@ -45,11 +46,14 @@ pub const EXECUTABLE: RuleId = RuleId::new("scope.executable");
 pub const TOO_BIG: RuleId = RuleId::new("scope.too-big");
 /// A staff PR changes programme rules: records whose verdict changes (a warning).
 pub const VERDICT_CHANGED: RuleId = RuleId::new("scope.verdict-changed");
+/// A file the PR changes also changed on the base branch since (a warning).
+pub const BASE_MOVED: RuleId = RuleId::new("scope.base-moved");
 /// data/staff.yml cannot be read.
 pub const STAFF_INVALID: RuleId = RuleId::new("scope.staff-invalid");
 
-/// Where staff handles are listed. Read from the merge base, never from the
-/// PR itself: a PR adding its author to the list gains nothing.
+/// Where staff handles are listed. Read from the tip of the base branch,
+/// never from the PR itself: a PR adding its author to the list gains
+/// nothing.
 pub use crate::core::layout::STAFF_FILE;
 /// Largest file a student may add: a scanned assessment grid or a PDF
 /// production is a few MiB; a video belongs on a video platform.
@@ -599,56 +603,96 @@ impl PrReport {
     }
 }
 
-/// Checks the PR that HEAD is, against `base`: reads the merge base and
-/// HEAD as git trees (whatever is checked out) and hands them to
-/// [`review`]. `Err` when git cannot answer (not a repository, unknown
-/// base): a usage error.
+/// Checks the PR that HEAD is, against `base` (the branch it goes into).
+///
+/// The judge is the current tip of `base`, never the PR: the staff list,
+/// the rules, the calendar and the site come from the tip, and the PR
+/// contributes only the files it changes (since the merge base), laid over
+/// the tip as a merge would. Nothing is read from the work tree, so what is
+/// checked out does not matter. `Err` when git cannot answer (not a
+/// repository, unknown base): a usage error.
 pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrReport, Text> {
     let repo = Repo::open(root)?;
+    let tip = repo.commit(base)?;
     let merge_base = repo.merge_base(base)?;
-    let head = repo.head()?;
     let changes = repo.changes(merge_base)?;
-    let base_files = Files::new(GitTree::open(root, merge_base)?);
-    let head_files = Files::new(GitTree::open(root, head)?);
+    let moved_on = repo
+        .changes_between(merge_base, tip)?
+        .iter()
+        .flat_map(|c| c.paths().map(Path::to_path_buf).collect::<Vec<_>>())
+        .collect();
+    let head = GitTree::open(root, repo.head()?)?;
+    let tip_tree = Arc::new(GitTree::open(root, tip)?);
+    let merged = merge(Overlay::new(tip_tree.clone()), &head, &changes);
     let label = merge_base.to_string().chars().take(7).collect();
     Ok(review(
         Pr {
             author,
             changes,
+            moved_on,
             base_label: label,
-            base: base_files,
-            head: head_files,
+            base: Files::shared(tip_tree),
+            merged: Files::new(merged),
         },
         today,
     ))
 }
 
-/// A pull request, as [`review`] reads it: who, what changed, and the files
-/// before (the merge base) and after (the head).
-pub struct Pr<'a> {
-    pub author: &'a Handle,
-    pub changes: Vec<Change>,
-    /// How the base is named in messages (an abbreviated commit).
-    pub base_label: String,
-    pub base: Files,
-    pub head: Files,
+/// The PR's changes laid over `onto`: changed and added files as the head
+/// has them, deleted and moved-away files removed. Links and submodules
+/// are never laid over: the scope guard reports them, and the judge reads
+/// no file a link could lead to.
+pub fn merge<S: Source>(mut onto: Overlay<S>, head: &dyn Source, changes: &[Change]) -> Overlay<S> {
+    for c in changes {
+        if let Some(old) = &c.old {
+            onto.remove(old.path.clone());
+        }
+        if let Some(new) = &c.new {
+            if matches!(new.mode, Mode::File | Mode::Executable) {
+                if let Ok(bytes) = head.read(&new.path) {
+                    onto.set(new.path.clone(), bytes);
+                }
+            }
+        }
+    }
+    onto
 }
 
-/// The review of a pull request: the scope guard for its author, then the
-/// changed records (or the whole site when anything else changed) loaded
-/// once from the head, then, for rule changes, the verdicts that change
-/// under the base's programmes.
+/// A pull request, as [`review`] reads it.
+pub struct Pr<'a> {
+    pub author: &'a Handle,
+    /// What the PR changes, from the merge base to its head.
+    pub changes: Vec<Change>,
+    /// Paths the base branch changed since the PR branched off.
+    pub moved_on: BTreeSet<PathBuf>,
+    /// How the PR's starting point is named in messages (an abbreviated
+    /// commit).
+    pub base_label: String,
+    /// The tip of the base branch: the staff list, and the rules a rules
+    /// change is compared with.
+    pub base: Files,
+    /// The tip with the PR's changes laid over it: what is judged.
+    pub merged: Files,
+}
+
+/// The review of a pull request: the scope guard for its author (staff as
+/// listed at the tip of the base branch), then the changed records (or the
+/// whole site when anything else changed) checked as merged, then, for
+/// rule changes, the verdicts that change against the tip's programmes.
 pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
     let Pr {
         author,
         changes,
+        moved_on,
         base_label,
         base,
-        head,
+        merged: head,
     } = pr;
     let mut ds = Diagnostics::new();
 
-    // Staff as listed before the PR: the PR cannot promote its author.
+    // Staff as listed now on the base branch: the PR cannot promote its
+    // author, and someone removed since the PR branched off is no longer
+    // staff.
     let staff = match base.text(Path::new(STAFF_FILE)) {
         Ok(text) => {
             let (s, sds) = Staff::parse(&text, Path::new(STAFF_FILE));
@@ -667,6 +711,12 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         ds.extend(guard(author, &changes));
     }
     let touched: Vec<&Path> = changes.iter().flat_map(Change::paths).collect();
+    ds.extend(
+        touched
+            .iter()
+            .filter(|p| moved_on.contains(**p))
+            .map(|p| base_moved(p)),
+    );
     // A new staff list must at least read well, whoever changes it.
     if touched.iter().any(|p| *p == Path::new(STAFF_FILE)) {
         if let Ok(text) = head.text(Path::new(STAFF_FILE)) {
@@ -742,6 +792,25 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         verdicts,
         files: after.files,
     }
+}
+
+/// A file the PR changes that the base branch changed too since: the PR is
+/// judged with its version laid over the base's, which a merge would
+/// combine or refuse.
+fn base_moved(path: &Path) -> Diagnostic {
+    Diagnostic::warning(
+        BASE_MOVED,
+        path,
+        Position::file(),
+        Text::new(
+            "ce fichier a aussi changé sur la branche principale depuis le début de cette PR : c’est la version de la PR qui est vérifiée",
+            "this file also changed on the main branch since this PR began: the PR's version is the one checked",
+        ),
+    )
+    .with_hint(Text::new(
+        "mettez la branche à jour (fusionnez la branche principale) pour vérifier ce qui sera fusionné",
+        "update the branch (merge the main branch into it) to check what will be merged",
+    ))
 }
 
 /// The author of the PR: `--author`, else GITHUB_ACTOR (set by GitHub
