@@ -114,6 +114,29 @@ pub fn today() -> Date {
 }
 
 impl Workspace {
+    /// Loads what a check of `scope` on `today` needs: the records always,
+    /// the site too for the whole repository when there is one (a
+    /// repository of records only has no data/site.yml).
+    pub fn for_check(files: Files, scope: &Scope, today: Date) -> Workspace {
+        let site = if *scope == Scope::All && Workspace::has_site(&files) {
+            SitePart::Full
+        } else {
+            SitePart::None
+        };
+        let options = BuildOptions {
+            today: Some(today),
+            ..BuildOptions::default()
+        };
+        Workspace::load(
+            files,
+            Parts {
+                site,
+                records: true,
+            },
+            &options,
+        )
+    }
+
     /// Loads `parts` of the repository from `files`. Never fails: what
     /// could not be loaded is missing from the model and said in
     /// [`Workspace::problems`].

@@ -274,14 +274,7 @@ impl Calendar {
     /// Loads every data/calendar/*.yml; `programmes` are the known
     /// programme ids.
     pub fn load(files: &Files, programmes: &[String]) -> (Calendar, Diagnostics) {
-        let texts = files
-            .yaml_files(Path::new(CALENDAR_DIR))
-            .into_iter()
-            .map(|file| {
-                let text = files.text(&file);
-                (file, text)
-            })
-            .collect();
+        let texts = files.yaml_texts(Path::new(CALENDAR_DIR));
         Calendar::parse(texts, programmes)
     }
 

@@ -11,8 +11,7 @@ use crate::core::source::{Disk, Files};
 use crate::formats::{Emit, Github, Human, Json};
 use crate::records::check::Scope;
 use crate::records::portfolio;
-use crate::site::BuildOptions;
-use crate::workspace::{Parts, SitePart, Workspace};
+use crate::workspace::Workspace;
 
 /// How `engage check` prints its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -83,19 +82,7 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
         }
         _ => {
             let files = Files::new(Disk::new(root));
-            let parts = Parts {
-                site: if scope == Scope::All && Workspace::has_site(&files) {
-                    SitePart::Full
-                } else {
-                    SitePart::None
-                },
-                records: true,
-            };
-            let options = BuildOptions {
-                today: Some(today),
-                ..BuildOptions::default()
-            };
-            let ws = Workspace::load(files, parts, &options);
+            let ws = Workspace::for_check(files, &scope, today);
             (ws.check(&scope), Vec::new(), ws.files)
         }
     };

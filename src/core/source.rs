@@ -611,14 +611,19 @@ impl Files {
         walk(&*self.source, dir, hidden)
     }
 
-    /// The files of `dir` (not below) whose name is a YAML file, sorted:
-    /// calendars and programmes. A missing folder has none.
-    pub fn yaml_files(&self, dir: &Path) -> Vec<PathBuf> {
+    /// The text of each YAML file of `dir` (not below), sorted by name, or
+    /// why it could not be read: calendars and programmes. A missing
+    /// folder has none.
+    pub fn yaml_texts(&self, dir: &Path) -> Vec<(PathBuf, Result<Arc<str>, ReadError>)> {
         self.list(dir)
             .unwrap_or_default()
             .into_iter()
             .filter(|e| e.kind != Kind::Dir && crate::core::layout::is_yaml(&e.name))
-            .map(|e| dir.join(e.name))
+            .map(|e| {
+                let file = dir.join(e.name);
+                let text = self.text(&file);
+                (file, text)
+            })
             .collect()
     }
 

@@ -633,14 +633,7 @@ pub struct Programmes {
 impl Programmes {
     /// Reads every data/programmes/*.yml.
     pub fn load(files: &Files) -> (Programmes, Diagnostics) {
-        let texts = files
-            .yaml_files(Path::new(DIR))
-            .into_iter()
-            .map(|file| {
-                let text = files.text(&file);
-                (file, text)
-            })
-            .collect();
+        let texts = files.yaml_texts(Path::new(DIR));
         Programmes::parse(texts)
     }
 

@@ -29,7 +29,7 @@ use crate::records::evaluate::{check_cohorts, check_record};
 use crate::records::portfolio::{self, Record};
 use crate::records::programme::Programmes;
 use crate::site::BuildOptions;
-use crate::workspace::{Parts, SitePart, Workspace};
+use crate::workspace::{Parts, Workspace};
 use std::sync::Arc;
 
 /// A student's PR changes a path outside their record folder.
@@ -503,40 +503,34 @@ pub fn verdict_diagnostics(
             .unwrap_or(Position::file());
         let mut fr = Vec::new();
         let mut en = Vec::new();
-        if !c.now_fail.is_empty() {
-            let n = c.now_fail.len();
+        for (who, verb_fr, one_en, many_en) in [
+            (
+                &c.now_fail,
+                "échouent désormais à",
+                "record now fails",
+                "records now fail",
+            ),
+            (
+                &c.now_pass,
+                "satisfont désormais",
+                "record now passes",
+                "records now pass",
+            ),
+        ] {
+            if who.is_empty() {
+                continue;
+            }
+            let n = who.len();
             fr.push(format!(
-                "{n} portfolio(s) échouent désormais à {} : {}",
+                "{n} portfolio(s) {verb_fr} {} : {}",
                 c.rule,
-                names(&c.now_fail, Lang::Fr)
+                names(who, Lang::Fr)
             ));
+            let verb_en = if n == 1 { one_en } else { many_en };
             en.push(format!(
-                "{n} {} {}: {}",
-                if n == 1 {
-                    "record now fails"
-                } else {
-                    "records now fail"
-                },
+                "{n} {verb_en} {}: {}",
                 c.rule,
-                names(&c.now_fail, Lang::En)
-            ));
-        }
-        if !c.now_pass.is_empty() {
-            let n = c.now_pass.len();
-            fr.push(format!(
-                "{n} portfolio(s) satisfont désormais {} : {}",
-                c.rule,
-                names(&c.now_pass, Lang::Fr)
-            ));
-            en.push(format!(
-                "{n} {} {}: {}",
-                if n == 1 {
-                    "record now passes"
-                } else {
-                    "records now pass"
-                },
-                c.rule,
-                names(&c.now_pass, Lang::En)
+                names(who, Lang::En)
             ));
         }
         ds.push(
@@ -731,19 +725,7 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
 
     // The site too when something outside the records changed.
     let scope = if whole { Scope::All } else { Scope::Records };
-    let parts = Parts {
-        site: if whole && Workspace::has_site(&head) {
-            SitePart::Full
-        } else {
-            SitePart::None
-        },
-        records: true,
-    };
-    let options = BuildOptions {
-        today: Some(today),
-        ..BuildOptions::default()
-    };
-    let after = Workspace::load(head, parts, &options);
+    let after = Workspace::for_check(head, &scope, today);
     let mut report = after.check(&scope);
     let in_changed = |p: &Path| dirs.iter().any(|d| p.starts_with(d));
     // A PR answers for the records it changes, not for the state of the
@@ -766,6 +748,10 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         .any(|p| matches!(classify(p), Area::Programmes));
     let mut verdicts = Vec::new();
     if rules_changed {
+        let options = BuildOptions {
+            today: Some(today),
+            ..BuildOptions::default()
+        };
         let before = Workspace::load(base, Parts::DATA, &options);
         verdicts = verdict_changes(
             &after.records,
