@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::WriteColor};
 use serde::Serialize;
 
@@ -250,24 +249,109 @@ pub trait SourceText {
     fn text(&self, path: &Path) -> Option<Arc<str>>;
 }
 
-/// Byte offset of a 1-based line and character column in `source`.
-fn byte_offset(source: &str, pos: Position) -> Option<usize> {
-    let line_start = if pos.line <= 1 {
-        0
+/// Lines longer than this many characters are cut around the column, so
+/// that a long generated line does not print in full once per problem on it.
+const LONG_LINE: usize = 160;
+/// Characters kept on each side of the value in a cut line.
+const CONTEXT: usize = 60;
+
+/// One source line, or the part of it around a value, as codespan shows
+/// it: rendering a diagnostic costs what it shows, whatever the size of the
+/// file or the length of the line.
+struct Excerpt<'a> {
+    name: &'a str,
+    text: String,
+    line: usize,
+    column: usize,
+}
+
+type FilesResult<T> = Result<T, codespan_reporting::files::Error>;
+
+impl<'a> codespan_reporting::files::Files<'a> for Excerpt<'_> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, _: ()) -> FilesResult<&'a str> {
+        Ok(self.name)
+    }
+    fn source(&'a self, _: ()) -> FilesResult<&'a str> {
+        Ok(&self.text)
+    }
+    fn line_index(&'a self, _: (), _: usize) -> FilesResult<usize> {
+        Ok(0)
+    }
+    fn line_number(&'a self, _: (), _: usize) -> FilesResult<usize> {
+        Ok(self.line)
+    }
+    fn column_number(&'a self, _: (), _: usize, _: usize) -> FilesResult<usize> {
+        Ok(self.column)
+    }
+    fn line_range(&'a self, _: (), _: usize) -> FilesResult<std::ops::Range<usize>> {
+        Ok(0..self.text.len())
+    }
+}
+
+/// Where each line of a text starts, computed once per file.
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+
+    /// The text of 1-based line `n`, without its line break.
+    fn get<'t>(&self, text: &'t str, n: u32) -> Option<&'t str> {
+        let start = *self.starts.get((n as usize).checked_sub(1)?)?;
+        let end = self
+            .starts
+            .get(n as usize)
+            .map_or(text.len(), |next| next - 1);
+        let line = text.get(start..end)?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
+/// The excerpt of `line` for a value at 1-based character `column` of
+/// `len` characters, and the byte range of the value in the excerpt.
+fn excerpt(line: &str, column: u32, len: u32) -> (String, std::ops::Range<usize>) {
+    let col = column.saturating_sub(1) as usize;
+    let len = len.max(1) as usize;
+    let chars = line.chars().count();
+    let (from, to) = if chars <= LONG_LINE {
+        (0, chars)
     } else {
-        source
-            .match_indices('\n')
-            .nth(pos.line as usize - 2)
-            .map(|(i, _)| i + 1)?
+        (
+            col.saturating_sub(CONTEXT),
+            (col + len.min(CONTEXT) + CONTEXT).min(chars),
+        )
     };
-    let line = source[line_start..].split('\n').next().unwrap_or("");
-    let col = pos.column.saturating_sub(1) as usize;
-    let in_line = line
-        .char_indices()
-        .nth(col)
-        .map(|(i, _)| i)
-        .unwrap_or(line.len());
-    Some(line_start + in_line)
+    let mut text = String::new();
+    if from > 0 {
+        text.push('…');
+    }
+    let mut start = None;
+    let mut end = None;
+    for (i, c) in line.chars().enumerate().skip(from).take(to - from) {
+        if i == col {
+            start = Some(text.len());
+        }
+        text.push(c);
+        if i + 1 == col + len {
+            end = Some(text.len());
+        }
+    }
+    // A value past the end of the line (a missing key) points just after.
+    let start = start.unwrap_or(text.len());
+    let end = end.unwrap_or(text.len()).max(start);
+    if to < chars {
+        text.push('…');
+    }
+    (text, start..end)
 }
 
 /// Writes diagnostics the way rustc does: the source line, a caret under the
@@ -283,52 +367,63 @@ pub fn emit_human(
     lang: Lang,
 ) -> std::io::Result<()> {
     let config = term::Config::default();
-    let mut cache: Option<(PathBuf, Arc<str>)> = None;
+    // Diagnostics come sorted by file: each file's lines are indexed once.
+    let mut cache: Option<(PathBuf, Arc<str>, Lines)> = None;
     for d in diagnostics {
-        if cache.as_ref().map(|(p, _)| p != &d.file).unwrap_or(true) {
+        if cache.as_ref().map(|(p, _, _)| p != &d.file).unwrap_or(true) {
             let text = texts.text(&d.file).unwrap_or_else(|| Arc::from(""));
-            cache = Some((d.file.clone(), text));
+            let lines = Lines::new(&text);
+            cache = Some((d.file.clone(), text, lines));
         }
-        let source = cache.as_ref().map(|(_, s)| &**s).unwrap_or("");
         let name = d.file.display().to_string();
-        let file = SimpleFile::new(name.clone(), source);
         let mut cs = match d.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         }
         .with_code(d.rule.as_str())
         .with_message(d.message.get(lang));
-        let start = if d.position.line == 0 || source.is_empty() {
-            None
-        } else {
-            byte_offset(source, d.position)
-        };
-        match start {
-            Some(start) => {
-                let rest = &source[start..];
-                let len = rest
-                    .char_indices()
-                    .take(d.position.len.max(1) as usize)
-                    .take_while(|(_, c)| *c != '\n')
-                    .last()
-                    .map(|(i, c)| i + c.len_utf8())
-                    .unwrap_or(0);
-                cs = cs.with_labels(vec![Label::primary((), start..start + len)]);
+        let line = cache.as_ref().and_then(|(_, text, lines)| {
+            if d.position.line == 0 || text.is_empty() {
+                return None;
+            }
+            lines.get(text, d.position.line)
+        });
+        let shown = match line {
+            Some(line) => {
+                let (mut text, range) = excerpt(line, d.position.column, d.position.len);
+                // A value at the very end of a line (a missing key): the
+                // caret goes on a space after it.
+                if range.end == range.start {
+                    text.insert(range.start, ' ');
+                }
+                let range = range.start..range.end.max(range.start + 1);
+                cs = cs.with_labels(vec![Label::primary((), range)]);
+                Excerpt {
+                    name: &name,
+                    text,
+                    line: d.position.line as usize,
+                    column: d.position.column as usize,
+                }
             }
             None => {
                 cs = cs.with_notes(vec![format!(
                     "{}:{}:{}",
                     name, d.position.line, d.position.column
                 )]);
+                Excerpt {
+                    name: &name,
+                    text: String::new(),
+                    line: 1,
+                    column: 1,
+                }
             }
-        }
+        };
         if let Some(hint) = &d.hint {
             // `with_notes` appends: passing the notes already there again
             // printed the location line twice.
             cs = cs.with_notes(vec![format!("help: {}", hint.get(lang))]);
         }
-        if term::emit_to_write_style(out, &config, &file, &cs).is_err() {
-            // The file changed under us: fall back to the one-line form.
+        if term::emit_to_write_style(out, &config, &shown, &cs).is_err() {
             writeln!(
                 out,
                 "{}:{}:{}: {}: {}",
@@ -377,14 +472,23 @@ mod tests {
     }
 
     #[test]
-    fn byte_offset_counts_characters_not_bytes() {
-        let src = "a: 1\ntitré: é2\n";
-        assert_eq!(
-            byte_offset(src, Position::new(2, 8)),
-            Some(src.find("é2").unwrap())
-        );
-        assert_eq!(byte_offset(src, Position::new(1, 1)), Some(0));
-        assert_eq!(byte_offset(src, Position::new(9, 1)), None);
+    fn lines_and_excerpts_count_characters_not_bytes() {
+        let src = "a: 1\r\ntitré: é2\n";
+        let lines = Lines::new(src);
+        assert_eq!(lines.get(src, 2), Some("titré: é2"));
+        assert_eq!(lines.get(src, 1), Some("a: 1"));
+        assert_eq!(lines.get(src, 9), None);
+        let (text, range) = excerpt("titré: é2", 8, 2);
+        assert_eq!(&text[range], "é2");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_value() {
+        let line = format!("{}VALUE{}", "x".repeat(5000), "y".repeat(5000));
+        let (text, range) = excerpt(&line, 5001, 5);
+        assert_eq!(&text[range], "VALUE");
+        assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
+        assert!(text.chars().count() < 2 * CONTEXT + 10, "{}", text.len());
     }
 
     #[test]

@@ -1,0 +1,61 @@
+//! Human diagnostics cost what they show: a long line with many problems
+//! is cut around each one instead of being printed whole every time.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{copy_dir, engage, repo, stderr, write};
+
+/// A record whose whole log of hours is one line of 1,000 entries with an
+/// impossible date: 1,000 errors on a line of about 50,000 characters.
+#[test]
+fn a_thousand_errors_on_one_long_line_print_in_linear_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(
+        &repo().join("data/programmes"),
+        &root.join("data/programmes"),
+    );
+    let entries: Vec<String> = (0..1000)
+        .map(|i| {
+            format!(
+                "{{ date: 2025-13-{:02}, hours: 1, activity: A }}",
+                i % 28 + 1
+            )
+        })
+        .collect();
+    let record =
+        std::fs::read_to_string(repo().join("tests/fixtures/portfolios/good/emile/portfolio.yml"))
+            .unwrap();
+    let start = record.find("  hours:\n").unwrap();
+    let end = record.find("modules:").unwrap();
+    let record = format!(
+        "{}  hours: [{}]\n{}",
+        &record[..start],
+        entries.join(", "),
+        &record[end..]
+    );
+    write(root, "data/portfolios/emile/portfolio.yml", &record);
+    write(root, "data/portfolios/emile/pv.md", "# PV\n");
+
+    let started = Instant::now();
+    let out = engage(root, &["check", "data/portfolios", "--today", "2026-01-15"]);
+    let took = started.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let errors = err
+        .lines()
+        .filter(|l| l.starts_with("error[record.date-invalid]"))
+        .count();
+    assert_eq!(errors, 1000, "{}", &err[..err.len().min(3000)]);
+    // Each error shows its line cut around the date: about 150 characters,
+    // not the 50,000 of the whole line (the output was 68 MB before).
+    let longest = err.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 200, "a line of {longest} characters was printed");
+    assert!(err.len() < 1_000_000, "{} bytes of diagnostics", err.len());
+    assert!(
+        took < Duration::from_secs(20),
+        "took {took:?} (65 s before, in a release build)"
+    );
+}
