@@ -6,6 +6,7 @@
 //! Every query that expects one element fails unless exactly one matches,
 //! and every failure names the page and shows its `<main>`, so a selector
 //! that stops matching after a theme change says so instead of passing.
+//! The queries are `#[track_caller]`: a failure points at the test's line.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ pub struct Page {
 
 impl Page {
     /// Parses the page at `path`; panics if it cannot be read.
+    #[track_caller]
     pub fn open(path: impl AsRef<Path>) -> Page {
         let path = path.as_ref().to_path_buf();
         let text =
@@ -30,6 +32,7 @@ impl Page {
     }
 
     /// Parses the page at `rel` below `root`, like `common::read`.
+    #[track_caller]
     pub fn at(root: &Path, rel: &str) -> Page {
         Page::open(root.join(rel))
     }
@@ -40,6 +43,7 @@ impl Page {
     }
 
     /// The one element matching `css`; panics if none or several match.
+    #[track_caller]
     pub fn select_one(&self, css: &str) -> ElementRef<'_> {
         let found = self.select(css);
         match found.as_slice() {
@@ -59,6 +63,7 @@ impl Page {
     }
 
     /// Panics if any element matches `css`.
+    #[track_caller]
     pub fn assert_none(&self, css: &str) {
         let found = self.select(css);
         assert!(
@@ -74,6 +79,7 @@ impl Page {
     }
 
     /// The text of the one element matching `css`, as [`text`] gives it.
+    #[track_caller]
     pub fn text(&self, css: &str) -> String {
         text(self.select_one(css))
     }
@@ -85,17 +91,17 @@ impl Page {
 
     /// Attribute `name` of the one element matching `css`; panics if the
     /// element does not have it.
+    #[track_caller]
     pub fn attr(&self, css: &str, name: &str) -> String {
         let el = self.select_one(css);
-        el.attr(name)
-            .unwrap_or_else(|| {
-                panic!(
-                    "{}: `{css}` has no attribute `{name}`: {}",
-                    self.path.display(),
-                    el.html()
-                )
-            })
-            .to_string()
+        match el.attr(name) {
+            Some(value) => value.to_string(),
+            None => panic!(
+                "{}: `{css}` has no attribute `{name}`: {}",
+                self.path.display(),
+                el.html()
+            ),
+        }
     }
 
     /// Attribute `name` of every element matching `css` that has it.
@@ -107,25 +113,27 @@ impl Page {
     }
 
     /// (text, href) of every link matching `css`, in document order.
+    #[track_caller]
     pub fn links(&self, css: &str) -> Vec<(String, String)> {
-        self.select(css)
-            .into_iter()
-            .map(|a| {
-                let href = a.attr("href").unwrap_or_else(|| {
-                    panic!("{}: link without href: {}", self.path.display(), a.html())
-                });
-                (text(a), href.to_string())
-            })
-            .collect()
+        let mut links = Vec::new();
+        for a in self.select(css) {
+            let Some(href) = a.attr("href") else {
+                panic!("{}: link without href: {}", self.path.display(), a.html());
+            };
+            links.push((text(a), href.to_string()));
+        }
+        links
     }
 
     /// The language the page declares (`<html lang>`).
+    #[track_caller]
     pub fn lang(&self) -> String {
         self.attr("html", "lang")
     }
 
     /// The page's one JSON-LD script, parsed: panics if there is not
     /// exactly one, or if it is not valid JSON.
+    #[track_caller]
     pub fn json_ld(&self) -> serde_json::Value {
         let script = self.select_one(r#"script[type="application/ld+json"]"#);
         let json: String = script.text().collect();
