@@ -5,6 +5,7 @@ mod common;
 
 use std::path::Path;
 
+use common::html::{text, Page};
 use common::{engage, fixture, read, stderr, write};
 use engage::core::diagnostic::Diagnostics;
 use engage::site::BuildOptions;
@@ -27,30 +28,50 @@ fn builds_both_languages_with_switcher_hreflang_and_canonical() {
     let out = engage(site.path(), &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let root = site.path().join("public");
-    let fr = read(&root, "fr/certificat/stage/index.html");
-    let en = read(&root, "en/certificate/internship/index.html");
-    assert!(fr.contains("<html lang=\"fr\""), "lang attribute");
-    assert!(en.contains("<html lang=\"en\""));
-    // The switcher leads to the same page in the other language.
-    assert!(
-        fr.contains("href=\"/site/en/certificate/internship/\""),
-        "switcher to English"
-    );
-    assert!(
-        en.contains("href=\"/site/fr/certificat/stage/\""),
-        "switcher to French"
-    );
-    for html in [&fr, &en] {
-        assert!(
-            html.contains("hreflang=\"fr\" href=\"https://example.org/site/fr/certificat/stage/\""),
-            "{html}"
+    let fr = Page::at(&root, "fr/certificat/stage/index.html");
+    let en = Page::at(&root, "en/certificate/internship/index.html");
+    assert_eq!(fr.lang(), "fr", "lang attribute");
+    assert_eq!(en.lang(), "en");
+    // The switcher leads to the same page in the other language, named in
+    // that language.
+    let to_en = fr.select_one("nav.switcher a[hreflang=en]");
+    assert_eq!(to_en.attr("href"), Some("/site/en/certificate/internship/"));
+    assert_eq!(text(to_en), "English");
+    assert_eq!(to_en.attr("lang"), Some("en"));
+    let to_fr = en.select_one("nav.switcher a[hreflang=fr]");
+    assert_eq!(to_fr.attr("href"), Some("/site/fr/certificat/stage/"));
+    assert_eq!(text(to_fr), "Français");
+    // Both languages declare the same alternates, absolute, x-default last;
+    // each page is its own canonical.
+    for page in [&fr, &en] {
+        let hreflang = page.attrs("head link[rel=alternate][hreflang]", "hreflang");
+        let href = page.attrs("head link[rel=alternate][hreflang]", "href");
+        assert_eq!(
+            hreflang.into_iter().zip(href).collect::<Vec<_>>(),
+            [
+                (
+                    "fr".to_string(),
+                    "https://example.org/site/fr/certificat/stage/".to_string()
+                ),
+                (
+                    "en".to_string(),
+                    "https://example.org/site/en/certificate/internship/".to_string()
+                ),
+                (
+                    "x-default".to_string(),
+                    "https://example.org/site/".to_string()
+                ),
+            ]
         );
-        assert!(html.contains(
-            "hreflang=\"en\" href=\"https://example.org/site/en/certificate/internship/\""
-        ));
-        assert!(html.contains("hreflang=\"x-default\" href=\"https://example.org/site/\""));
     }
-    assert!(fr.contains("rel=\"canonical\" href=\"https://example.org/site/fr/certificat/stage/\""));
+    assert_eq!(
+        fr.attr("head link[rel=canonical]", "href"),
+        "https://example.org/site/fr/certificat/stage/"
+    );
+    assert_eq!(
+        en.attr("head link[rel=canonical]", "href"),
+        "https://example.org/site/en/certificate/internship/"
+    );
     // Root, 404s, sitemap, robots, static files.
     for f in [
         "index.html",
@@ -64,8 +85,10 @@ fn builds_both_languages_with_switcher_hreflang_and_canonical() {
     ] {
         assert!(root.join(f).is_file(), "{f} missing");
     }
-    let root_page = read(&root, "index.html");
-    assert!(root_page.contains("href=\"/site/fr/\"") && root_page.contains("href=\"/site/en/\""));
+    // The language chooser at / leads to each language's home.
+    let chooser = Page::at(&root, "index.html");
+    assert_eq!(chooser.attr("main a[hreflang=fr]", "href"), "/site/fr/");
+    assert_eq!(chooser.attr("main a[hreflang=en]", "href"), "/site/en/");
 }
 
 #[test]
@@ -73,30 +96,58 @@ fn headings_links_and_french_typography() {
     let site = fixture("basic");
     assert!(!diagnostics(site.path()).has_errors());
     let root = site.path().join("public");
-    let fr = read(&root, "fr/certificat/stage/index.html");
-    // Unique readable anchors.
-    assert!(
-        fr.contains("<h2 id=\"ou-faire-son-stage\">Où faire son stage\u{202F}?</h2>"),
-        "{fr}"
+    let fr = Page::at(&root, "fr/certificat/stage/index.html");
+    // Unique readable anchors: the same heading twice gets two ids.
+    assert_eq!(
+        fr.attrs(".content h2", "id"),
+        ["ou-faire-son-stage", "ou-faire-son-stage-1"]
     );
-    assert!(fr.contains("<h2 id=\"ou-faire-son-stage-1\">"));
+    assert_eq!(
+        fr.text("h2#ou-faire-son-stage"),
+        "Où faire son stage\u{202F}?"
+    );
     // French spaces in text, not in code or URLs.
-    assert!(fr.contains("Dans une association\u{A0}: un cercle, par exemple\u{202F}!"));
-    assert!(fr.contains("«\u{202F}la FAQ\u{202F}»"));
-    assert!(fr.contains("<code>18:00 ; fin</code>"));
-    assert!(fr.contains("https://example.org/a?b=c"));
-    // Internal links resolve in the page's language, with their anchor.
-    assert!(fr.contains("href=\"/site/fr/questions-frequentes/#internship-circle\""));
-    let en = read(&root, "en/certificate/internship/index.html");
-    assert!(en.contains("href=\"/site/en/faq/#internship-circle\""));
-    assert!(
-        !en.contains("Where to do it\u{202F}?"),
-        "no French spacing in English"
+    assert_eq!(
+        fr.texts(".content p"),
+        [
+            "Dans une association\u{A0}: un cercle, par exemple\u{202F}! Voir «\u{202F}la FAQ\u{202F}» et le cercle.",
+            "Heure limite\u{A0}: 18:00 ; fin, puis https://example.org/a?b=c",
+        ]
     );
+    assert_eq!(fr.text(".content p code"), "18:00 ; fin");
+    // Internal links resolve in the page's language, with their anchor.
+    assert_eq!(
+        fr.links(".content a"),
+        [(
+            "le cercle".to_string(),
+            "/site/fr/questions-frequentes/#internship-circle".to_string()
+        )]
+    );
+    let en = Page::at(&root, "en/certificate/internship/index.html");
+    // No French spacing in English.
+    assert_eq!(en.text("h2#where-to-do-it"), "Where to do it?");
     // A link to a French-only page falls back to French.
-    assert!(en.contains("href=\"/site/fr/certificat/ateliers/\""));
-    let home = read(&root, "fr/index.html");
-    assert!(home.contains("href=\"/site/fr/questions-frequentes/#quest-ce-que-le-ceci\""));
+    assert_eq!(
+        en.links(".content a"),
+        [
+            (
+                "the circle question".to_string(),
+                "/site/en/faq/#internship-circle".to_string()
+            ),
+            (
+                "workshops".to_string(),
+                "/site/fr/certificat/ateliers/".to_string()
+            ),
+        ]
+    );
+    let home = Page::at(&root, "fr/index.html");
+    assert_eq!(
+        home.links(".content a"),
+        [(
+            "FAQ".to_string(),
+            "/site/fr/questions-frequentes/#quest-ce-que-le-ceci".to_string()
+        )]
+    );
 }
 
 #[test]
@@ -129,22 +180,26 @@ fn untranslated_page_gets_a_notice_and_a_warning() {
         "{warnings:?}"
     );
     assert!(!report.diagnostics.has_errors());
-    let notice = read(
-        &site.path().join("public"),
-        "en/certificate/ateliers/index.html",
-    );
-    assert!(notice.contains("<html lang=\"en\""));
+    let public = site.path().join("public");
+    let notice = Page::at(&public, "en/certificate/ateliers/index.html");
+    assert_eq!(notice.lang(), "en");
+    // The notice says so in English and links to the French page, marked
+    // as French.
+    let said = notice.texts("main p");
     assert!(
-        notice.contains("This page is only available in French"),
-        "{notice}"
+        said.contains(&"This page is only available in French.".to_string()),
+        "{said:?}"
     );
-    assert!(notice.contains("href=\"/site/fr/certificat/ateliers/\""));
+    let link = notice.select_one("main a[hreflang=fr]");
+    assert_eq!(link.attr("href"), Some("/site/fr/certificat/ateliers/"));
+    assert_eq!(link.attr("lang"), Some("fr"));
+    assert_eq!(text(link), "Les ateliers 2023-2024");
     // The French page's switcher leads to the notice.
-    let fr = read(
-        &site.path().join("public"),
-        "fr/certificat/ateliers/index.html",
+    let fr = Page::at(&public, "fr/certificat/ateliers/index.html");
+    assert_eq!(
+        fr.attr("nav.switcher a[hreflang=en]", "href"),
+        "/site/en/certificate/ateliers/"
     );
-    assert!(fr.contains("href=\"/site/en/certificate/ateliers/\""));
 }
 
 #[test]
@@ -162,11 +217,16 @@ fn sitemap_has_alternates_and_aliases_redirect() {
         !sitemap.contains("en/certificate/ateliers"),
         "notices are not in the sitemap"
     );
-    let alias = read(&root, "fr/foire-aux-questions/index.html");
-    assert!(
-        alias.contains("url=https://example.org/site/fr/questions-frequentes/"),
-        "{alias}"
+    // An old address redirects at once, names the new one as canonical, and
+    // offers a link for browsers that do not follow the refresh.
+    let alias = Page::at(&root, "fr/foire-aux-questions/index.html");
+    let new = "https://example.org/site/fr/questions-frequentes/";
+    assert_eq!(
+        alias.attr("head meta[http-equiv=refresh]", "content"),
+        format!("0; url={new}")
     );
+    assert_eq!(alias.attr("head link[rel=canonical]", "href"), new);
+    assert_eq!(alias.attr("main a", "href"), new);
     assert!(read(&root, "robots.txt").contains("Sitemap: https://example.org/site/sitemap.xml"));
 }
 
@@ -186,9 +246,10 @@ fn drafts_only_with_flag_and_base_url_override() {
         &["build", "--drafts", "--base-url", "http://localhost:8000/"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let page = read(&site.path().join("public"), "fr/brouillon/index.html");
-    assert!(
-        page.contains("href=\"http://localhost:8000/fr/brouillon/\""),
+    let page = Page::at(&site.path().join("public"), "fr/brouillon/index.html");
+    assert_eq!(
+        page.attr("head link[rel=canonical]", "href"),
+        "http://localhost:8000/fr/brouillon/",
         "canonical uses the override"
     );
 }

@@ -6,6 +6,7 @@ mod common;
 
 use std::path::Path;
 
+use common::html::Page;
 use common::{engage, fixture, read, stderr, write};
 
 fn build_on(root: &Path, today: &str) {
@@ -13,43 +14,36 @@ fn build_on(root: &Path, today: &str) {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
-fn json_ld(html: &str) -> serde_json::Value {
-    let start = html
-        .find("<script type=\"application/ld+json\">")
-        .expect("json-ld")
-        + 35;
-    let end = start + html[start..].find("</script>").unwrap();
-    serde_json::from_str(&html[start..end]).expect("valid JSON")
-}
-
 #[test]
 fn upcoming_by_month_then_past_around_today() {
     let site = fixture("basic");
     build_on(site.path(), "2025-10-14");
-    let html = read(&site.path().join("public"), "fr/agenda/index.html");
-    let pos = |needle: &str| {
-        html.find(needle)
-            .unwrap_or_else(|| panic!("{needle} missing"))
-    };
-    // An event of today is still upcoming; then by month; then the past.
-    assert!(pos("id=\"2025-10\"") < pos("id=\"atelier-2025-10\""));
-    assert!(pos("id=\"atelier-2025-10\"") < pos("id=\"info-2025-10\""));
-    assert!(pos("id=\"info-2025-10\"") < pos("id=\"2025-11\""));
-    assert!(pos("id=\"2025-11\"") < pos("id=\"atelier-2025-11\""));
-    assert!(pos("id=\"atelier-2025-11\"") < pos("id=\"2026-02\""));
-    assert!(pos("id=\"past\"") < pos("id=\"atelier-2025-09\""));
-    assert!(pos("id=\"candidatures-2026-02\"") < pos("id=\"past\""));
+    let page = Page::at(&site.path().join("public"), "fr/agenda/index.html");
+    // An event of today is still upcoming; then by month, each month's
+    // heading before its events; then the past.
+    assert_eq!(
+        page.attrs(".events-upcoming h3[id], .events-upcoming li.event", "id"),
+        [
+            "2025-10",
+            "atelier-2025-10",
+            "info-2025-10",
+            "2025-11",
+            "atelier-2025-11",
+            "2026-02",
+            "candidatures-2026-02",
+        ]
+    );
+    assert_eq!(
+        page.attrs(".events-past li.event", "id"),
+        ["atelier-2025-09"]
+    );
+    assert_eq!(page.attrs("#upcoming, #past", "id"), ["upcoming", "past"]);
     // A month later, October is past too (most recent first).
     build_on(site.path(), "2025-11-01");
-    let html = read(&site.path().join("public"), "fr/agenda/index.html");
-    let past = html.find("id=\"past\"").unwrap();
-    let after = &html[past..];
-    assert!(
-        after.find("id=\"info-2025-10\"").unwrap() < after.find("id=\"atelier-2025-10\"").unwrap()
-    );
-    assert!(
-        after.find("id=\"atelier-2025-10\"").unwrap()
-            < after.find("id=\"atelier-2025-09\"").unwrap()
+    let page = Page::at(&site.path().join("public"), "fr/agenda/index.html");
+    assert_eq!(
+        page.attrs(".events-past li.event", "id"),
+        ["info-2025-10", "atelier-2025-10", "atelier-2025-09"]
     );
 }
 
@@ -58,47 +52,80 @@ fn dates_statuses_and_languages_on_each_page() {
     let site = fixture("basic");
     build_on(site.path(), "2025-10-01");
     let root = site.path().join("public");
-    let fr = read(&root, "fr/agenda/index.html");
-    let en = read(&root, "en/calendar/index.html");
-    assert!(
-        fr.contains("mardi 14 octobre 2025, 18\u{A0}h\u{A0}00 – 20\u{A0}h\u{A0}00"),
-        "{fr}"
+    let fr = Page::at(&root, "fr/agenda/index.html");
+    let en = Page::at(&root, "en/calendar/index.html");
+    // Each event's dates in words of the page's language, and as a machine
+    // readable time with its offset.
+    assert_eq!(
+        fr.text("#atelier-2025-10 .event-when time"),
+        "mardi 14 octobre 2025, 18\u{A0}h\u{A0}00 – 20\u{A0}h\u{A0}00"
     );
-    assert!(en.contains("Tuesday 14 October 2025, 6:00\u{A0}pm – 8:00\u{A0}pm"));
-    assert!(fr.contains("du dimanche 1er février 2026 au samedi 28 février 2026"));
-    // Full and cancelled are marked in words.
-    assert!(fr.contains("<strong class=\"badge badge-full\">Complet</strong>"));
-    assert!(en.contains("<strong class=\"badge badge-cancelled\">Cancelled</strong>"));
+    assert_eq!(
+        fr.attr("#atelier-2025-10 .event-when time", "datetime"),
+        "2025-10-14T18:00:00+02:00"
+    );
+    assert_eq!(
+        en.text("#atelier-2025-10 .event-when time"),
+        "Tuesday 14 October 2025, 6:00\u{A0}pm – 8:00\u{A0}pm"
+    );
+    assert_eq!(
+        fr.text("#candidatures-2026-02 .event-when time"),
+        "du dimanche 1er février 2026 au samedi 28 février 2026"
+    );
+    // Full and cancelled are marked in words, on the event they concern.
+    assert_eq!(
+        fr.text("#atelier-2025-10 strong.badge.badge-full"),
+        "Complet"
+    );
+    assert_eq!(
+        en.text("#atelier-2025-11 strong.badge.badge-cancelled"),
+        "Cancelled"
+    );
     // English falls back to the French title, marked as French; the English
     // page says the workshop is given in French.
-    assert!(
-        en.contains("<span lang=\"fr\">Gérer un projet ; sans s’épuiser</span>"),
-        "{en}"
+    assert_eq!(
+        en.text("#atelier-2025-10 .event-title span[lang=fr]"),
+        "Gérer un projet ; sans s’épuiser"
     );
-    assert!(en.contains("Given in French"));
-    assert!(
-        en.contains("<span class=\"fallback\">(in French)</span>"),
+    assert_eq!(
+        en.text("#atelier-2025-10 .event-language"),
+        "Given in French"
+    );
+    assert_eq!(
+        en.text("#atelier-2025-10 .event-title .fallback"),
+        "(in French)",
         "the fallback is visible"
     );
+    let fr_main = fr.text("main");
     assert!(
-        !fr.contains("Donné en français"),
-        "no need to say it on the French page"
+        fr_main.contains("octobre 2025") && !fr_main.contains("Donné en français"),
+        "no need to say it on the French page: {fr_main}"
     );
-    // Anchors and add-to-calendar links.
-    assert!(en.contains("<li class=\"event event-full\" id=\"atelier-2025-10\">"));
-    assert!(en.contains("href=\"/site/en/calendar/events/atelier-2025-10.ics\""));
-    // The home page shows the next two events.
-    let home = read(&root, "en/index.html");
-    assert!(home.contains("href=\"/site/en/calendar/#atelier-2025-10\""));
-    assert!(home.contains("href=\"/site/en/calendar/#info-2025-10\""));
-    assert!(!home.contains("#atelier-2025-11"), "only two");
+    // Anchors and add-to-calendar links, on the event's own entry.
+    en.select_one("li.event.event-full#atelier-2025-10");
+    assert_eq!(
+        en.links("#atelier-2025-10 a[type=\"text/calendar\"]"),
+        [(
+            "Add to my calendar".to_string(),
+            "/site/en/calendar/events/atelier-2025-10.ics".to_string()
+        )]
+    );
+    // The home page shows the next two events, and only those.
+    let home = Page::at(&root, "en/index.html");
+    assert_eq!(
+        home.attrs(".next-events .event a", "href"),
+        [
+            "/site/en/calendar/#atelier-2025-10",
+            "/site/en/calendar/#info-2025-10"
+        ]
+    );
 }
 
 #[test]
 fn event_json_ld() {
     let site = fixture("basic");
     build_on(site.path(), "2025-10-01");
-    let ld = json_ld(&read(&site.path().join("public"), "en/calendar/index.html"));
+    let ld = Page::at(&site.path().join("public"), "en/calendar/index.html").json_ld();
     let graph = ld["@graph"].as_array().unwrap();
     let ev = graph.iter().find(|e| e["name"] == "Advocacy").unwrap();
     assert_eq!(ev["@type"], "Event");

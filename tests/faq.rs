@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{engage, fixture, read, stderr, write};
+use common::html::Page;
+use common::{engage, fixture, stderr, write};
 use engage::site::BuildOptions;
 use engage::workspace::build;
 
@@ -22,28 +23,68 @@ fn faq_renders_categories_questions_permalinks_and_json_ld() {
     let site = site_with_faq();
     let out = engage(site.path(), &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let html = read(
+    let page = Page::at(
         &site.path().join("public"),
         "fr/questions-frequentes/index.html",
     );
-    // Table of contents by category, then each question with its anchor.
-    assert!(
-        html.contains("<a href=\"#joining\">Rejoindre</a>"),
-        "{html}"
+    // Table of contents by category, then each question with its anchor,
+    // in the order of the file.
+    let toc = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(t, h)| (t.to_string(), h.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        page.links("nav.toc a"),
+        toc(&[
+            ("Rejoindre", "#joining"),
+            ("Qu’est-ce que le CECi\u{202F}?", "#quest-ce-que-le-ceci"),
+            (
+                "Puis-je faire mon stage dans mon cercle\u{202F}?",
+                "#internship-circle"
+            ),
+            ("Valider", "#completing"),
+            ("Que contient le portfolio\u{202F}?", "#portfolio"),
+            (
+                "Question sans équivalent\u{202F}?",
+                "#question-sans-equivalent"
+            ),
+        ])
     );
-    assert!(html.contains("<a href=\"#quest-ce-que-le-ceci\">Qu’est-ce que le CECi\u{202F}?</a>"));
-    assert!(html.contains("<section class=\"faq-question\" id=\"internship-circle\">"));
-    assert!(html.contains("class=\"permalink\" href=\"#internship-circle\""));
+    // Every link of the table leads to an element of the page.
+    for (_, href) in page.links("nav.toc a") {
+        page.select_one(&href);
+    }
+    assert_eq!(
+        page.attrs("section.faq-question", "id"),
+        [
+            "quest-ce-que-le-ceci",
+            "internship-circle",
+            "portfolio",
+            "question-sans-equivalent"
+        ]
+    );
+    // Each question carries a permalink to itself.
+    assert_eq!(
+        page.attr("section.faq-question#internship-circle a.permalink", "href"),
+        "#internship-circle"
+    );
     // Answers are plain HTML, readable without JavaScript; links resolved.
-    assert!(html.contains("Un certificat de <strong>10 crédits</strong>."));
-    assert!(html.contains("href=\"/site/fr/certificat/stage/\""));
+    assert_eq!(
+        page.text("#quest-ce-que-le-ceci .content"),
+        "Un certificat de 10 crédits."
+    );
+    assert_eq!(
+        page.text("#quest-ce-que-le-ceci .content strong"),
+        "10 crédits"
+    );
+    assert_eq!(
+        page.links("#internship-circle .content a"),
+        toc(&[("le stage", "/site/fr/certificat/stage/")])
+    );
     // JSON-LD: valid, one entry per question, text as shown.
-    let start = html
-        .find("<script type=\"application/ld+json\">")
-        .expect("json-ld")
-        + 35;
-    let end = start + html[start..].find("</script>").unwrap();
-    let ld: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    let ld = page.json_ld();
     assert_eq!(ld["@type"], "FAQPage");
     let qs = ld["mainEntity"].as_array().unwrap();
     assert_eq!(qs.len(), 4);

@@ -3,13 +3,27 @@
 
 mod common;
 
-use common::{engage, fixture, read, stderr};
+use common::html::Page;
+use common::{engage, fixture, stderr};
 
-fn key_facts(html: &str) -> &str {
-    let start = html
-        .find("<aside class=\"key-facts\"")
-        .expect("key facts box");
-    &html[start..start + html[start..].find("</aside>").unwrap()]
+/// (term, definition) of each line of the key facts box, as read.
+fn key_facts(page: &Page) -> Vec<(String, String)> {
+    let terms = page.texts("aside.key-facts dl dt");
+    let definitions = page.texts("aside.key-facts dl dd");
+    assert_eq!(terms.len(), definitions.len(), "one definition per term");
+    assert!(!terms.is_empty(), "key facts box without facts");
+    terms.into_iter().zip(definitions).collect()
+}
+
+/// The definition of `term` in the key facts box.
+fn fact(page: &Page, term: &str) -> String {
+    let facts = key_facts(page);
+    facts
+        .iter()
+        .find(|(t, _)| t == term)
+        .unwrap_or_else(|| panic!("no fact `{term}` in {facts:?}"))
+        .1
+        .clone()
 }
 
 #[test]
@@ -17,18 +31,26 @@ fn facts_come_from_the_rules_file_and_follow_its_changes() {
     let site = fixture("basic");
     let out = engage(site.path(), &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let en = read(&site.path().join("public"), "en/certificate/index.html");
-    let facts = key_facts(&en);
+    let public = site.path().join("public");
+    let en = Page::at(&public, "en/certificate/index.html");
+    // The numbers of the rules file, each beside its own label; the hours
+    // with a no-break space before the unit.
+    assert_eq!(fact(&en, "Internship"), "at least 150\u{A0}h");
+    assert_eq!(fact(&en, "Credits"), "10 (extra-curricular)");
+    assert_eq!(fact(&en, "Places"), "30 per intake");
     assert!(
-        facts.contains("<dt>Internship</dt><dd>at least 150&nbsp;h</dd>"),
-        "{facts}"
+        fact(&en, "Modules").contains("How an association works"),
+        "{:?}",
+        key_facts(&en)
     );
-    assert!(facts.contains("<dd>10 (extra-curricular)</dd>"));
-    assert!(facts.contains("<dd>30 per intake</dd>"));
-    assert!(facts.contains("How an association works"));
-    assert!(facts.contains("<li>Internship hours (minimum above)</li>"));
-    let fr = read(&site.path().join("public"), "fr/certificat/index.html");
-    assert!(key_facts(&fr).contains("<dt>Stage</dt><dd>au moins 150&nbsp;h</dd>"));
+    // What `engage check` checks, listed in the same box.
+    let requirements = en.texts("aside.key-facts ul.requirements li");
+    assert!(
+        requirements.contains(&"Internship hours (minimum above)".to_string()),
+        "{requirements:?}"
+    );
+    let fr = Page::at(&public, "fr/certificat/index.html");
+    assert_eq!(fact(&fr, "Stage"), "au moins 150\u{A0}h");
 
     // Staff raise the threshold in the rules file: the page follows.
     let rules = site.path().join("data/programmes/ceci.yml");
@@ -38,8 +60,8 @@ fn facts_come_from_the_rules_file_and_follow_its_changes() {
     std::fs::write(&rules, text).unwrap();
     let out = engage(site.path(), &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let en = read(&site.path().join("public"), "en/certificate/index.html");
-    assert!(key_facts(&en).contains("at least 160&nbsp;h"));
+    let en = Page::at(&public, "en/certificate/index.html");
+    assert_eq!(fact(&en, "Internship"), "at least 160\u{A0}h");
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod common;
 
 use std::path::Path;
 
+use common::html::Page;
 use common::{check_json, copy_dir, edit, engage, line_of, record_path, repo, stderr, write, Run};
 
 /// The date the examples are checked against.
@@ -160,8 +161,8 @@ fn every_example_checks_and_builds_in_place() {
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         let out = engage(s.path(), &["build", "--today", TODAY]);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
-        let home = std::fs::read_to_string(s.path().join("public/en/index.html")).unwrap();
-        assert!(home.contains("lang=\"en\""), "{name}");
+        let home = Page::at(&s.path().join("public"), "en/index.html");
+        assert_eq!(home.lang(), "en", "{name}");
     }
 }
 
@@ -174,9 +175,15 @@ fn programme_pages_show_the_facts_of_each_example() {
     );
     let out = engage(s.path(), &["build", "--today", TODAY]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let page = std::fs::read_to_string(s.path().join("public/en/module/index.html")).unwrap();
-    assert!(page.contains("<li>2 ECTS per cycle</li>"), "{page}");
-    assert!(page.contains("<li>One credit a year</li>"), "{page}");
+    let page = Page::at(&s.path().join("public"), "en/module/index.html");
+    // The ESCOM rules, in the key facts box's list of what is checked.
+    let requirements = page.texts("aside.key-facts ul.requirements li");
+    for rule in ["2 ECTS per cycle", "One credit a year"] {
+        assert!(
+            requirements.contains(&rule.to_string()),
+            "{rule}: {requirements:?}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::html::Page;
 use common::{engage, fixture, read, stderr, write};
 use engage::core::lang::Lang;
 use engage::core::source::{Disk, Files};
@@ -72,11 +73,22 @@ fn the_index_is_written_per_language_and_the_search_page_works_without_javascrip
         .iter()
         .any(|d| d[0] == "/site/fr/certificat/stage/" && d[1] == "Le stage"));
     assert!(index["text"]["associ"].is_array(), "stems are keys");
-    let page = read(&root, "fr/recherche/index.html");
-    // The form waits for the script; without it, a message and plain links.
-    assert!(page.contains("data-index=\"/site/fr/search-index.json\""));
-    assert!(page.contains(" hidden>"));
-    assert!(page.contains("<noscript>"));
-    assert!(page.contains("<script src=\"/site/search.js\" defer></script>"));
+    let page = Page::at(&root, "fr/recherche/index.html");
+    // The form waits for the script (hidden until it runs) and knows the
+    // index of its language; without the script, a message and plain links.
+    let form = page.select_one("form[role=search]");
+    assert_eq!(form.attr("data-index"), Some("/site/fr/search-index.json"));
+    assert!(form.attr("hidden").is_some(), "{}", form.html());
+    assert!(
+        page.text("noscript").contains("JavaScript"),
+        "{}",
+        page.text("noscript")
+    );
+    assert_eq!(
+        page.attrs("nav.search-fallback a", "href"),
+        ["/site/fr/certificat/", "/site/fr/questions-frequentes/"]
+    );
+    let script = page.select_one(r#"script[src="/site/search.js"]"#);
+    assert!(script.attr("defer").is_some(), "{}", script.html());
     assert!(root.join("search.js").is_file());
 }

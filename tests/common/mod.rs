@@ -1,8 +1,10 @@
 //! Shared helpers for integration tests: fixture sites copied into temporary
-//! folders with the repository's default theme, and the real binary.
+//! folders with the repository's default theme, the real binary, and built
+//! pages parsed for CSS-selector assertions (`html::Page`).
 #![allow(dead_code)]
 
 pub mod git;
+pub mod html;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
