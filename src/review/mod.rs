@@ -42,8 +42,11 @@ pub const SYMLINK: RuleId = RuleId::new("scope.symlink");
 pub const SUBMODULE: RuleId = RuleId::new("scope.submodule");
 /// A student's PR adds a file with the executable bit.
 pub const EXECUTABLE: RuleId = RuleId::new("scope.executable");
-/// A student's PR adds a file over [`MAX_FILE_BYTES`].
+/// A student's PR adds a file over [`MAX_FILE_BYTES`], or files over
+/// [`MAX_PR_BYTES`] in all.
 pub const TOO_BIG: RuleId = RuleId::new("scope.too-big");
+/// A student's PR adds or changes more than [`MAX_PR_FILES`] files.
+pub const TOO_MANY_FILES: RuleId = RuleId::new("scope.too-many-files");
 /// A staff PR changes programme rules: records whose verdict changes (a warning).
 pub const VERDICT_CHANGED: RuleId = RuleId::new("scope.verdict-changed");
 /// A file the PR changes also changed on the base branch since (a warning).
@@ -306,10 +309,69 @@ fn unsafe_content(side: &Side) -> Option<Diagnostic> {
     )
 }
 
+/// A student's PR may add or change this many files at most: a record and
+/// its productions are a few dozen.
+pub const MAX_PR_FILES: usize = 200;
+/// … and this many bytes in all: a dozen scanned documents.
+pub const MAX_PR_BYTES: u64 = 50 * 1024 * 1024;
+
+/// The limits on a student's PR as a whole, each reported once, at the
+/// path that crosses it: without them, many files each under the per-file
+/// limit would pass.
+fn pr_size(changes: &[Change]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let (mut files, mut bytes) = (0usize, 0u64);
+    let (mut too_many, mut too_big) = (false, false);
+    for side in changes.iter().filter_map(|c| c.new.as_ref()) {
+        files += 1;
+        bytes = bytes.saturating_add(side.size);
+        if files > MAX_PR_FILES && !too_many {
+            too_many = true;
+            out.push(
+                Diagnostic::error(
+                    TOO_MANY_FILES,
+                    &side.path,
+                    Position::file(),
+                    Text::new(
+                        format!("cette PR ajoute ou modifie plus de {MAX_PR_FILES} fichiers"),
+                        format!("this PR adds or changes more than {MAX_PR_FILES} files"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "regroupez les pièces (un PDF par production) ou parlez-en à l’équipe",
+                    "group the documents (one PDF per production) or ask the staff",
+                )),
+            );
+        }
+        if bytes > MAX_PR_BYTES && !too_big {
+            too_big = true;
+            let mib = MAX_PR_BYTES / (1024 * 1024);
+            out.push(
+                Diagnostic::error(
+                    TOO_BIG,
+                    &side.path,
+                    Position::file(),
+                    Text::new(
+                        format!("avec ce fichier, la PR dépasse {mib} Mio au total"),
+                        format!("with this file, the PR is over {mib} MiB in all"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "réduisez les fichiers (PDF compressés, images redimensionnées) ou déposez-les ailleurs avec un lien",
+                    "make the files smaller (compressed PDFs, resized images) or host them elsewhere and link to them",
+                )),
+            );
+        }
+    }
+    out
+}
+
 /// The scope guard for a PR by a student `author`: one diagnostic per
-/// offending path (both sides of a rename are looked at).
+/// offending path (both sides of a rename are looked at), and the limits on
+/// the PR as a whole.
 pub fn guard(author: &Handle, changes: &[Change]) -> Diagnostics {
     let mut ds = Diagnostics::new();
+    ds.extend(pr_size(changes));
     for c in changes {
         match c.kind {
             ChangeKind::Added | ChangeKind::Modified | ChangeKind::TypeChanged => {
@@ -904,6 +966,37 @@ mod tests {
                 ("scope.other-record", "data/portfolios/bob/x.md".into()),
             ]
         );
+    }
+
+    #[test]
+    fn a_students_pr_is_limited_in_files_and_bytes_as_a_whole() {
+        let alice = Handle::parse("alice").unwrap();
+        // Twelve files just under the per-file limit: each passes alone.
+        let big: Vec<Change> = (0..12)
+            .map(|i| {
+                added(
+                    &format!("data/portfolios/alice/scan-{i:02}.pdf"),
+                    Mode::File,
+                    MAX_FILE_BYTES - 1,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rules(&guard(&alice, &big)),
+            vec![("scope.too-big", "data/portfolios/alice/scan-05.pdf".into())]
+        );
+        let many: Vec<Change> = (0..20_000)
+            .map(|i| added(&format!("data/portfolios/alice/f{i:05}.md"), Mode::File, 10))
+            .collect();
+        assert_eq!(
+            rules(&guard(&alice, &many)),
+            vec![(
+                "scope.too-many-files",
+                "data/portfolios/alice/f00200.md".into()
+            )]
+        );
+        // A normal record passes.
+        assert!(guard(&alice, &many[..30]).is_empty());
     }
 
     #[test]
