@@ -92,11 +92,16 @@ fn inside(path: &Path) -> io::Result<&Path> {
 #[derive(Debug, Clone)]
 pub struct Disk {
     root: PathBuf,
+    /// The root with links resolved, computed on first need.
+    canonical: std::sync::OnceLock<Option<PathBuf>>,
 }
 
 impl Disk {
     pub fn new(root: impl Into<PathBuf>) -> Disk {
-        Disk { root: root.into() }
+        Disk {
+            root: root.into(),
+            canonical: std::sync::OnceLock::new(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -151,8 +156,11 @@ impl Source for Disk {
 
     fn resolve(&self, path: &Path) -> Option<PathBuf> {
         let target = self.root.join(inside(path).ok()?).canonicalize().ok()?;
-        let root = self.root.canonicalize().ok()?;
-        Some(match target.strip_prefix(&root) {
+        let root = self
+            .canonical
+            .get_or_init(|| self.root.canonicalize().ok())
+            .as_ref()?;
+        Some(match target.strip_prefix(root) {
             Ok(rel) => rel.to_path_buf(),
             Err(_) => target,
         })

@@ -1842,8 +1842,13 @@ impl Cx<'_> {
                 return None;
             }
         }
-        let target = self.files.resolve(&full);
-        match target.and_then(|t| self.files.kind(&t)) {
+        // Without a link on the way the path is its own target: one `lstat`.
+        let kind = if through_link {
+            self.files.resolve(&full).and_then(|t| self.files.kind(&t))
+        } else {
+            self.files.kind(&full)
+        };
+        match kind {
             Some(Kind::File) => Some(RecordFile {
                 path: path.to_path_buf(),
             }),
