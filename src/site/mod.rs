@@ -276,8 +276,14 @@ fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
 
 /// Renders every output and writes it with the static files read from
 /// `files` into `output`, atomically; returns the number of files written.
+/// Refuses (`build.output-refused`) any output that is not absent, empty or
+/// written by an earlier build, before anything is written.
 pub fn write(site: &Site, files: &Files, output: &Path) -> Result<usize, Vec<Diagnostic>> {
-    let staging = Staging::new(output).map_err(|e| vec![io_error(output, e)])?;
+    let target = output::check_target(&site.root, output).map_err(|d| vec![d])?;
+    let staging = Staging::new(&target).map_err(|e| vec![io_error(output, e)])?;
+    // Checked again under the lock: another build may have written or
+    // replaced the folder since the first check.
+    output::check_target(&site.root, output).map_err(|d| vec![d])?;
     let outputs = site.outputs();
     let errors: Vec<Diagnostic> = outputs
         .par_iter()
