@@ -200,11 +200,11 @@ struct RawEvent {
     end: Option<Spanned<String>>,
     timezone: Option<Spanned<String>>,
     location: Option<Place>,
-    online: Option<String>,
+    online: Option<Spanned<String>>,
     language: Option<Spanned<String>>,
     capacity: Option<u32>,
     status: Option<Spanned<String>>,
-    registration: Option<String>,
+    registration: Option<Spanned<String>>,
 }
 
 fn pos(s: &Spanned<String>) -> Position {
@@ -511,6 +511,10 @@ fn check_event(
             )),
         );
     }
+    // Both become links of the calendar page (`online`, the register button).
+    for link in [&e.online, &e.registration].into_iter().flatten() {
+        ds.extend(crate::core::url::check(&link.value, file, pos(link)));
+    }
     if e.location.is_none() && e.online.is_none() {
         ds.push(
             Diagnostic::warning(
@@ -642,11 +646,11 @@ fn check_event(
         when: when?,
         timezone: tz_name,
         place: e.location,
-        online: e.online,
+        online: e.online.map(|o| o.value),
         language,
         capacity: e.capacity,
         status: status?,
-        registration: e.registration,
+        registration: e.registration.map(|r| r.value),
         file: file.to_path_buf(),
         position: e.id.as_ref().map(pos).unwrap_or(at),
     })

@@ -235,11 +235,16 @@ impl Config {
             let items = items.map(|items| {
                 items
                     .into_iter()
-                    .map(|i| MenuItem {
-                        label: i.label,
-                        position: yaml::position(&i.link.referenced, 1)
-                            .with_len(i.link.value.chars().count() as u32),
-                        link: i.link.value,
+                    .map(|i| {
+                        let position = yaml::position(&i.link.referenced, 1)
+                            .with_len(i.link.value.chars().count() as u32);
+                        // A menu entry lands on every page.
+                        ds.extend(crate::core::url::check(&i.link.value, file, position));
+                        MenuItem {
+                            label: i.label,
+                            position,
+                            link: i.link.value,
+                        }
                     })
                     .collect()
             });

@@ -138,6 +138,9 @@ impl Site {
                 for l in &p.scan.links {
                     out.extend(link::check(lib, &l.dest, p.lang, Some(id), &p.file, l.position));
                 }
+                for u in &p.scan.unsafe_urls {
+                    out.extend(crate::core::url::check(&u.dest, &p.file, u.position));
+                }
                 for pos in &p.scan.images_without_alt {
                     out.push(
                         Diagnostic::warning(
