@@ -353,8 +353,19 @@ pub fn parse(
                 )),
             );
         } else {
+            // One spelling per address: `/fr//contact/` and `/fr/./contact/`
+            // are `/fr/contact/` to a web server, and so to the clash check.
+            let segments: Vec<&str> = v
+                .split('/')
+                .filter(|s| !s.is_empty() && *s != ".")
+                .collect();
+            let slash = if v.ends_with('/') && !segments.is_empty() {
+                "/"
+            } else {
+                ""
+            };
             aliases.push(Located {
-                value: v.to_string(),
+                value: format!("/{}{slash}", segments.join("/")),
                 at: pos,
             });
         }
