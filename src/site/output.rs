@@ -9,8 +9,8 @@
 //! Then atomicity: everything goes into a fresh folder beside the output,
 //! which replaces the output only once the whole build succeeded. A failed or
 //! interrupted build leaves the previous site exactly as it was. An advisory
-//! lock on a file beside the output serialises builds sharing that parent
-//! folder, so one build never deletes the staging folder of a live one.
+//! lock on the output's parent folder serialises builds sharing it, so one
+//! build never deletes the staging folder of a live one.
 
 use std::fs::File;
 use std::io;
@@ -28,8 +28,10 @@ const MARKER_TEXT: &str = "This folder is written by `engage build`, which repla
 Ce dossier est écrit par `engage build`, qui le remplace entièrement.\n";
 
 const STAGING_PREFIX: &str = ".engage-build-";
-/// The lock file beside the output (in its parent folder).
-pub const LOCK_FILE: &str = ".engage.lock";
+/// The lock file beside the output (in its parent folder), where a folder
+/// cannot be locked itself (Windows).
+#[cfg_attr(unix, allow(dead_code))]
+const LOCK_FILE: &str = ".engage.lock";
 
 /// Folders whose presence shows a folder holds sources, not a built site.
 const SOURCE_MARKERS: &[&str] = &["content", "data", ".git"];
@@ -191,15 +193,7 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent)?;
-        // std's advisory lock (flock on Unix, LockFileEx on Windows): no
-        // dependency, released by the kernel when a build dies, so a killed
-        // build never leaves a stale lock behind.
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(parent.join(LOCK_FILE))?;
-        lock.lock()?;
+        let lock = lock_folder(&parent)?;
         if let Ok(entries) = std::fs::read_dir(&parent) {
             for e in entries.flatten() {
                 if e.file_name().to_string_lossy().starts_with(STAGING_PREFIX) {
@@ -247,6 +241,25 @@ impl Staging {
     }
 }
 
+/// Takes the advisory lock of `folder`, waiting for it. std's lock (flock
+/// on Unix, LockFileEx on Windows): no dependency, and released by the
+/// kernel when a build dies, so a killed build never leaves a stale lock.
+/// On Unix the folder itself is locked, so a build leaves no lock file
+/// behind; elsewhere a folder cannot be opened as a file, and
+/// [`LOCK_FILE`] is locked instead.
+fn lock_folder(folder: &Path) -> io::Result<File> {
+    #[cfg(unix)]
+    let lock = File::open(folder)?;
+    #[cfg(not(unix))]
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(folder.join(LOCK_FILE))?;
+    lock.lock()?;
+    Ok(lock)
+}
+
 /// Exchanges two folders in one system call where the OS offers it, so the
 /// output never goes missing, even for an instant.
 #[cfg(target_os = "linux")]
@@ -279,6 +292,7 @@ mod tests {
         let mut v: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != LOCK_FILE)
             .collect();
         v.sort();
         v
@@ -295,11 +309,7 @@ mod tests {
         s.write("/fr/index.html", b"new").unwrap();
         drop(s);
         assert!(target.join("old.html").exists());
-        assert_eq!(
-            entries(dir.path()),
-            [LOCK_FILE, "public"],
-            "staging folder cleaned"
-        );
+        assert_eq!(entries(dir.path()), ["public"], "staging folder cleaned");
 
         let s = Staging::new(&target).unwrap();
         s.write("fr/index.html", b"new").unwrap();
@@ -310,7 +320,7 @@ mod tests {
             std::fs::read_to_string(target.join("fr/index.html")).unwrap(),
             "new"
         );
-        assert_eq!(entries(dir.path()), [LOCK_FILE, "public"]);
+        assert_eq!(entries(dir.path()), ["public"]);
     }
 
     #[cfg(unix)]
