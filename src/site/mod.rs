@@ -2,6 +2,7 @@
 //! validated into diagnostics, then rendered and written. `build`, and later
 //! `serve`, `check` and `report`, all start from [`Site::load`].
 
+pub mod bounds;
 pub mod config;
 pub mod content;
 pub mod faq;

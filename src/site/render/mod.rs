@@ -353,13 +353,13 @@ impl Site {
         ctx: &tera::Context,
         for_file: &std::path::Path,
     ) -> Result<String, Diagnostic> {
-        self.theme
-            .tera
-            .render(&format!("{name}.html"), ctx)
-            .map_err(|e| {
-                let template = self.theme.sources.get(name).cloned().unwrap_or_default();
-                template_error(TEMPLATE_RENDER, &template, &e, Some(for_file))
-            })
+        crate::site::bounds::render(&self.theme.tera, &format!("{name}.html"), ctx).map_err(|e| {
+            let template = self.theme.sources.get(name).cloned().unwrap_or_default();
+            match e {
+                Ok(bound) => crate::site::bounds::exceeded(bound, &template, for_file),
+                Err(e) => template_error(TEMPLATE_RENDER, &template, &e, Some(for_file)),
+            }
+        })
     }
 
     fn render_not_translated(&self, m: &Missing) -> Result<String, Diagnostic> {
