@@ -30,7 +30,7 @@ pub fn record(i: usize, entries: u32, hours: f64) -> Vec<(String, String)> {
     // 25 records per intake, intakes in February and October from 2000.
     let intake = i / 25;
     let year = 2000 + intake / 2;
-    let month = if intake % 2 == 0 { 2 } else { 10 };
+    let month = if intake.is_multiple_of(2) { 2 } else { 10 };
     let enrolment = jiff::civil::date(year as i16, month as i8, 1);
     let handle = format!("student-{i:04}");
     let dir = format!("data/portfolios/{handle}");
@@ -93,7 +93,7 @@ pub fn calendar(records: usize) -> String {
     let mut y = String::from("events:\n");
     for intake in 0..records.div_ceil(25) {
         let year = 2000 + intake / 2;
-        let month = if intake % 2 == 0 { 2 } else { 10 };
+        let month = if intake.is_multiple_of(2) { 2 } else { 10 };
         let day = jiff::civil::date(year as i16, month as i8, 1)
             .checked_add(jiff::Span::new().days(30))
             .expect("date");

@@ -33,6 +33,10 @@ pub const ID_INVALID: RuleId = RuleId::new("calendar.id-invalid");
 pub const END_BEFORE_START: RuleId = RuleId::new("calendar.end-before-start");
 pub const END_MISSING: RuleId = RuleId::new("calendar.end-missing");
 pub const DATE_INVALID: RuleId = RuleId::new("calendar.date-invalid");
+/// A local time skipped by a clock change (spring forward).
+pub const TIME_NONEXISTENT: RuleId = RuleId::new("calendar.time-nonexistent");
+/// A local time that happens twice (autumn clock change).
+pub const TIME_AMBIGUOUS: RuleId = RuleId::new("calendar.time-ambiguous");
 pub const TIMEZONE_UNKNOWN: RuleId = RuleId::new("calendar.timezone-unknown");
 pub const KIND_UNKNOWN: RuleId = RuleId::new("calendar.kind-unknown");
 pub const STATUS_UNKNOWN: RuleId = RuleId::new("calendar.status-unknown");
@@ -200,11 +204,11 @@ struct RawEvent {
     end: Option<Spanned<String>>,
     timezone: Option<Spanned<String>>,
     location: Option<Place>,
-    online: Option<String>,
+    online: Option<Spanned<String>>,
     language: Option<Spanned<String>>,
     capacity: Option<u32>,
     status: Option<Spanned<String>>,
-    registration: Option<String>,
+    registration: Option<Spanned<String>>,
 }
 
 fn pos(s: &Spanned<String>) -> Position {
@@ -268,6 +272,82 @@ fn moment(value: &Spanned<String>, file: &Path) -> Result<Moment, Diagnostic> {
             "write 2025-10-14T18:00 for a time, or 2025-10-14 for a whole day",
         ))
     })
+}
+
+/// `dt` in `tz`, or the diagnostic at `value` that says why it cannot be
+/// shown: a time skipped by a clock change is an error (moving it silently
+/// would publish a time nobody chose), a time that happens twice a warning
+/// (the first, summer-time one is used), a date beyond what the calendar can
+/// represent an error (rather than the event silently vanishing).
+fn zoned(
+    dt: DateTime,
+    tz: &TimeZone,
+    value: &Spanned<String>,
+    tz_name: &str,
+    file: &Path,
+    ds: &mut Diagnostics,
+) -> Option<Zoned> {
+    use jiff::tz::AmbiguousOffset;
+    let ambiguous = tz.to_ambiguous_zoned(dt);
+    match ambiguous.offset() {
+        AmbiguousOffset::Unambiguous { .. } => {}
+        AmbiguousOffset::Gap { before, after } => {
+            ds.push(
+                Diagnostic::error(
+                    TIME_NONEXISTENT,
+                    file,
+                    pos(value),
+                    Text::new(
+                        format!("{} n’existe pas à {tz_name} : l’heure passe de {before} à {after} ce jour-là", value.value),
+                        format!("{} does not exist in {tz_name}: clocks go from {before} to {after} that day", value.value),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "choisissez une heure avant ou après le changement d’heure",
+                    "choose a time before or after the clock change",
+                )),
+            );
+            return None;
+        }
+        AmbiguousOffset::Fold { before, after } => ds.push(
+            Diagnostic::warning(
+                TIME_AMBIGUOUS,
+                file,
+                pos(value),
+                Text::new(
+                    format!("{} a lieu deux fois à {tz_name} (UTC{before} puis UTC{after}) : la première est retenue", value.value),
+                    format!("{} happens twice in {tz_name} (UTC{before} then UTC{after}): the first is used", value.value),
+                ),
+            )
+            .with_hint(Text::new(
+                "choisissez une heure hors du changement d’heure pour lever le doute",
+                "choose a time outside the clock change to remove the doubt",
+            )),
+        ),
+    }
+    match ambiguous.compatible() {
+        Ok(z) => Some(z),
+        Err(_) => {
+            ds.push(beyond_calendar(file, value));
+            None
+        }
+    }
+}
+
+fn beyond_calendar(file: &Path, value: &Spanned<String>) -> Diagnostic {
+    Diagnostic::error(
+        DATE_INVALID,
+        file,
+        pos(value),
+        Text::new(
+            format!(
+                "{} est hors des dates que le calendrier peut afficher",
+                value.value
+            ),
+            format!("{} is beyond the dates the calendar can show", value.value),
+        ),
+    )
+    .with_hint(Text::new("vérifiez l’année", "check the year"))
 }
 
 impl Calendar {
@@ -511,6 +591,10 @@ fn check_event(
             )),
         );
     }
+    // Both become links of the calendar page (`online`, the register button).
+    for link in [&e.online, &e.registration].into_iter().flatten() {
+        ds.extend(crate::core::url::check(&link.value, file, pos(link)));
+    }
     if e.location.is_none() && e.online.is_none() {
         ds.push(
             Diagnostic::warning(
@@ -585,8 +669,12 @@ fn check_event(
             None
         }
         (Some(Moment::At(s)), Some(Moment::At(en)), Some(tz)) => {
-            match (s.to_zoned(tz.clone()), en.to_zoned(tz.clone())) {
-                (Ok(start), Ok(end)) => Some(When::Timed { start, end }),
+            let end_value = e.end.as_ref().unwrap_or(&e.start);
+            match (
+                zoned(s, tz, &e.start, &tz_name, file, ds),
+                zoned(en, tz, end_value, &tz_name, file, ds),
+            ) {
+                (Some(start), Some(end)) => Some(When::Timed { start, end }),
                 _ => None,
             }
         }
@@ -601,6 +689,13 @@ fn check_event(
         }
         _ => None,
     };
+    // An all-day event ends (exclusively, in iCalendar) the day after its
+    // last day, which must exist.
+    if let (Some(When::AllDay { last, .. }), Some(end)) = (&when, &e.end) {
+        if last.tomorrow().is_err() {
+            ds.push(beyond_calendar(file, end));
+        }
+    }
     if let (Some(when), Some(end)) = (&when, &e.end) {
         let backwards = match when {
             When::Timed { start, end } => end < start,
@@ -642,11 +737,11 @@ fn check_event(
         when: when?,
         timezone: tz_name,
         place: e.location,
-        online: e.online,
+        online: e.online.map(|o| o.value),
         language,
         capacity: e.capacity,
         status: status?,
-        registration: e.registration,
+        registration: e.registration.map(|r| r.value),
         file: file.to_path_buf(),
         position: e.id.as_ref().map(pos).unwrap_or(at),
     })

@@ -50,10 +50,11 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
             report.output.display()
         ),
     }
-    let internal = report
-        .diagnostics
-        .iter()
-        .any(|d| d.rule == crate::site::config::MISSING || d.rule == crate::site::WRITE);
+    let internal = report.diagnostics.iter().any(|d| {
+        d.rule == crate::site::config::MISSING
+            || d.rule == crate::site::WRITE
+            || d.rule == crate::site::output::OUTPUT_REFUSED
+    });
     match report.written {
         Some(_) => EXIT_OK,
         None if internal => EXIT_USAGE,

@@ -6,5 +6,6 @@ pub mod html;
 pub mod lang;
 pub mod layout;
 pub mod source;
+pub mod url;
 pub mod values;
 pub mod yaml;

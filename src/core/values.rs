@@ -319,3 +319,32 @@ pub struct Located<T> {
     pub value: T,
     pub at: Position,
 }
+
+/// Deserialises a list of months (1–12), refusing any other number at the
+/// element itself, so that the error points at `13` in `[2, 13, 0]`. Used
+/// with `#[serde(deserialize_with)]` where the field stays a `Vec<u8>`.
+pub fn months<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    /// One month, checked while it is read.
+    struct Month(u8);
+    impl<'de> Deserialize<'de> for Month {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let n = u8::deserialize(d)?;
+            if (1..=12).contains(&n) {
+                Ok(Month(n))
+            } else {
+                Err(crate::core::yaml::invalid_value(
+                    &format!(
+                        "{n} n’est pas un mois : les mois vont de 1 (janvier) à 12 (décembre)"
+                    ),
+                    &format!(
+                        "{n} is not a month: months are numbered 1 (January) to 12 (December)"
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(Vec::<Month>::deserialize(d)?
+        .into_iter()
+        .map(|m| m.0)
+        .collect())
+}

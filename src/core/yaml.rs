@@ -19,6 +19,17 @@ pub const DUPLICATE_KEY: RuleId = RuleId::new("yaml.duplicate-key");
 pub const WRONG_TYPE: RuleId = RuleId::new("yaml.wrong-type");
 pub const MISSING_KEY: RuleId = RuleId::new("yaml.missing-key");
 pub const TOO_BIG: RuleId = RuleId::new("yaml.too-big");
+pub const INVALID_VALUE: RuleId = RuleId::new("yaml.invalid-value");
+
+/// Marks a custom error of a `Deserialize` impl (a value of the right type
+/// but outside what is allowed) so that it becomes an [`INVALID_VALUE`]
+/// diagnostic with both languages, at the value itself.
+const VALUE_MARK: char = '⁂'; // printable: serde-saphyr escapes control characters
+
+/// The serde error for a value out of bounds, in both languages.
+pub fn invalid_value<E: serde::de::Error>(fr: &str, en: &str) -> E {
+    E::custom(format!("{VALUE_MARK}{fr}{VALUE_MARK}{en}"))
+}
 
 /// Limits that keep a hostile or broken file from exhausting memory: far above
 /// any real page, record or calendar, far below what an alias bomb expands to.
@@ -126,6 +137,15 @@ fn expected_type(lower: &str) -> Option<(&'static str, &'static str)> {
 }
 
 fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
+    let mut marked = msg.split(VALUE_MARK).skip(1);
+    if let (Some(fr), Some(en)) = (marked.next(), marked.next()) {
+        return Diagnostic::error(INVALID_VALUE, file, pos, Text::new(fr, en)).with_hint(
+            Text::new(
+                "corrigez cette valeur (voir le message)",
+                "correct this value (see the message)",
+            ),
+        );
+    }
     if let Some(key) = msg
         .strip_prefix("unknown field `")
         .and_then(|r| r.split('`').next())

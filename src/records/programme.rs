@@ -192,7 +192,7 @@ pub struct Facts {
     #[schemars(with = "Vec<LangCode>")]
     pub teaching_languages: Vec<Lang>,
     /// Months (1–12) in which an intake starts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::core::values::months")]
     pub intake_months: Vec<u8>,
     #[serde(default)]
     pub places_per_intake: Option<u32>,

@@ -216,7 +216,10 @@ impl Element {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Check {
     /// The record's intake (`2025-02`) starts in one of these months.
-    IntakeMonth { months: Vec<u8> },
+    IntakeMonth {
+        #[serde(deserialize_with = "crate::core::values::months")]
+        months: Vec<u8>,
+    },
     /// No date of the record (enrolment, hours, modules, workshops,
     /// signatures) lies after today: the record logs the past only.
     /// Workshops are left to `workshop-in-calendar` when the programme has

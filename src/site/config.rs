@@ -18,6 +18,7 @@ pub const MISSING: RuleId = RuleId::new("config.missing");
 pub const LANGUAGE: RuleId = RuleId::new("config.language");
 pub const BASE_URL: RuleId = RuleId::new("config.base-url");
 pub const TRANSLATION: RuleId = RuleId::new("config.translation-missing");
+pub const THEME: RuleId = RuleId::new("config.theme-invalid");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -235,11 +236,16 @@ impl Config {
             let items = items.map(|items| {
                 items
                     .into_iter()
-                    .map(|i| MenuItem {
-                        label: i.label,
-                        position: yaml::position(&i.link.referenced, 1)
-                            .with_len(i.link.value.chars().count() as u32),
-                        link: i.link.value,
+                    .map(|i| {
+                        let position = yaml::position(&i.link.referenced, 1)
+                            .with_len(i.link.value.chars().count() as u32);
+                        // A menu entry lands on every page.
+                        ds.extend(crate::core::url::check(&i.link.value, file, position));
+                        MenuItem {
+                            label: i.label,
+                            position,
+                            link: i.link.value,
+                        }
                     })
                     .collect()
             });
@@ -248,10 +254,39 @@ impl Config {
                 Lang::En => menu.en = items,
             }
         }
-        let theme = raw
-            .theme
-            .map(|t| t.value)
-            .unwrap_or_else(|| "default".to_string());
+        let theme = match raw.theme {
+            None => "default".to_string(),
+            Some(t) => {
+                // A theme is a folder name of themes/: templates from
+                // elsewhere (`../../x`, `/etc`) are not part of the site.
+                let name = t.value.trim();
+                let ok = !name.is_empty()
+                    && name != "."
+                    && name != ".."
+                    && name
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                if !ok {
+                    ds.push(
+                        Diagnostic::error(
+                            THEME,
+                            file,
+                            yaml::position(&t.referenced, 1)
+                                .with_len(t.value.chars().count() as u32),
+                            Text::new(
+                                format!("`{}` n’est pas un nom de thème : le thème est un dossier de themes/", t.value),
+                                format!("`{}` is not a theme name: the theme is a folder of themes/", t.value),
+                            ),
+                        )
+                        .with_hint(Text::new(
+                            "écrivez le seul nom du dossier, par exemple `theme: default`",
+                            "write the folder name only, for example `theme: default`",
+                        )),
+                    );
+                }
+                name.to_string()
+            }
+        };
         if ds.has_errors() {
             return Err(ds);
         }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::core::diagnostic::Position;
 use crate::core::lang::Lang;
+use crate::core::url;
 use crate::site::slug::{slugify, AnchorSet};
 use crate::site::typography;
 
@@ -57,6 +58,9 @@ pub struct Scan {
     pub duplicate_ids: Vec<(String, Position)>,
     /// Footnote names: pulldown-cmark gives their definitions these ids.
     pub footnotes: Vec<String>,
+    /// Links, images and URL attributes of raw HTML whose scheme is not
+    /// allowed (`javascript:`…), as the browser would read them.
+    pub unsafe_urls: Vec<LinkRef>,
 }
 
 impl Scan {
@@ -117,7 +121,40 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
     }
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
     let mut image: Option<(String, usize)> = None;
+    // An HTML block comes as several events; its tags are read whole.
+    let mut html_block: Option<(usize, String)> = None;
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match &ev {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if url::disallowed_scheme(dest_url).is_some() =>
+            {
+                let src = &body[range.clone()];
+                let at = src
+                    .find(&**dest_url)
+                    .map(|i| range.start + i)
+                    .unwrap_or(range.start);
+                out.unsafe_urls.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    position: lines
+                        .position(body, at)
+                        .with_len(dest_url.chars().count() as u32),
+                });
+            }
+            Event::Start(Tag::HtmlBlock) => html_block = Some((range.start, String::new())),
+            Event::Html(h) => match html_block.as_mut() {
+                Some((_, text)) => text.push_str(h),
+                None => unsafe_html_urls(h, range.start, body, &lines, &mut out.unsafe_urls),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((start, text)) = html_block.take() {
+                    unsafe_html_urls(&text, start, body, &lines, &mut out.unsafe_urls);
+                }
+            }
+            Event::InlineHtml(h) => {
+                unsafe_html_urls(h, range.start, body, &lines, &mut out.unsafe_urls)
+            }
+            _ => {}
+        }
         match ev {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
@@ -182,6 +219,70 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
         }
     }
     out
+}
+
+/// Attributes of raw HTML that browsers load or follow as URLs.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "xlink:href",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "cite",
+    "longdesc",
+    "ping",
+    "background",
+];
+
+/// Finds the URL attributes of the raw HTML `html` (found at byte `start`
+/// of `body`) whose scheme is not allowed. The values are read by html5ever's
+/// tokenizer, the one ammonia uses, so character references (`&#106;`,
+/// `&colon;`, `&Tab;`) are decoded exactly as a browser would.
+fn unsafe_html_urls(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Vec<LinkRef>) {
+    use html5ever::tokenizer::{
+        BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    };
+    struct Sink(std::cell::RefCell<Vec<(String, u64)>>);
+    impl TokenSink for Sink {
+        type Handle = ();
+        fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+            if let Token::TagToken(tag) = token {
+                for a in &tag.attrs {
+                    let name = match &a.name.prefix {
+                        Some(p) => format!("{}:{}", p, a.name.local),
+                        None => a.name.local.to_string(),
+                    };
+                    if URL_ATTRIBUTES.contains(&name.as_str())
+                        && url::disallowed_scheme(&a.value).is_some()
+                    {
+                        self.0.borrow_mut().push((a.value.to_string(), line));
+                    }
+                }
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    // Cheap test first: most raw HTML has no URL at all.
+    if !html.contains('=') {
+        return;
+    }
+    let tokenizer = Tokenizer::new(Sink(Default::default()), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(html.into());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let first = lines.position(body, start);
+    for (dest, line) in tokenizer.sink.0.take() {
+        let line_offset = line.saturating_sub(1) as u32;
+        let position = if line_offset == 0 {
+            first
+        } else {
+            Position::new(first.line + line_offset, 1)
+        };
+        out.push(LinkRef { dest, position });
+    }
 }
 
 /// Emits the joined text run, with French spacing when `typeset`.
@@ -259,8 +360,14 @@ pub fn render(
                 dest_url,
                 title,
                 id,
-            }) if dest_url.starts_with("@/") => {
-                let dest_url = resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url);
+            }) if dest_url.starts_with("@/") || url::disallowed_scheme(&dest_url).is_some() => {
+                // A refused scheme was reported by `scan`; it never reaches
+                // the HTML, even where the build goes on (`engage check`).
+                let dest_url = if dest_url.starts_with("@/") {
+                    resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url)
+                } else {
+                    CowStr::from("#")
+                };
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -276,9 +383,24 @@ pub fn render(
                 in_code = false;
                 Event::End(TagEnd::CodeBlock)
             }
-            Event::Start(t @ Tag::Image { .. }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 in_image += 1;
-                Event::Start(t)
+                let dest_url = if url::disallowed_scheme(&dest_url).is_some() {
+                    CowStr::from("")
+                } else {
+                    dest_url
+                };
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::End(TagEnd::Image) => {
                 in_image = in_image.saturating_sub(1);
@@ -326,6 +448,7 @@ fn sanitize(html: &str) -> String {
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .link_rel(None)
+        .url_schemes(url::ALLOWED_SCHEMES.iter().copied().collect())
         .clean(html)
         .to_string()
 }
@@ -383,6 +506,26 @@ pub use crate::core::html::script_safe_json;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refused_schemes_are_found_and_never_reach_the_html() {
+        let body = "[a](javascript:alert(1))\n\n<javascript:alert(2)>\n\n![i](data:text/html,x)\n\n[b](&#106;avascript:alert(3))\n\n<p><a href=\"java&Tab;script&colon;alert(4)\">x</a> <img src=\"vbscript:x\"></p>\n\nok <a href='JAVASCRIPT:alert(5)'>y</a> [ok](https://x.org) [m](mailto:a@b.org)\n";
+        let scan = scan(body, 1);
+        let lines: Vec<u32> = scan.unsafe_urls.iter().map(|u| u.position.line).collect();
+        assert_eq!(lines, [1, 3, 5, 7, 9, 9, 11], "{:?}", scan.unsafe_urls);
+        let html = render(body, &scan.headings, Lang::En, &|_| None);
+        // Every attribute value that is a URL: the text of an autolink may
+        // still read `javascript:…`, harmlessly.
+        for attr in ["href=\"", "src=\""] {
+            for (i, _) in html.match_indices(attr) {
+                let value = &html[i + attr.len()..];
+                let value = &value[..value.find('"').unwrap()];
+                assert_eq!(url::disallowed_scheme(value), None, "{value} in {html}");
+            }
+        }
+        assert!(!html.contains("<a href='"), "{html}");
+        assert!(html.contains("href=\"https://x.org\"") && html.contains("mailto:a@b.org"));
+    }
 
     fn html(body: &str, lang: Lang) -> String {
         let s = scan(body, 1);

@@ -2,6 +2,7 @@
 //! validated into diagnostics, then rendered and written. `build`, and later
 //! `serve`, `check` and `report`, all start from [`Site::load`].
 
+pub mod bounds;
 pub mod config;
 pub mod content;
 pub mod faq;
@@ -31,7 +32,7 @@ use crate::core::lang::Lang;
 use crate::core::source::{Files, Hidden, Kind};
 use crate::records::programme::Programmes;
 use crate::site::config::Config;
-use crate::site::content::{Library, PageId, URL_CONFLICT};
+use crate::site::content::{Library, PageId};
 use crate::site::output::Staging;
 use crate::site::theme::Theme;
 
@@ -39,6 +40,8 @@ pub const IMAGE_ALT: RuleId = RuleId::new("content.image-alt");
 pub const ANCHOR_DUPLICATE: RuleId = RuleId::new("content.anchor-duplicate");
 pub const WRITE: RuleId = RuleId::new("build.write");
 pub const PROGRAMME_UNKNOWN: RuleId = RuleId::new("content.programme-unknown");
+/// An alias that would overwrite a generated file or another alias.
+pub const ALIAS_CONFLICT: RuleId = RuleId::new("content.alias-conflict");
 
 /// What `engage build` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -138,6 +141,9 @@ impl Site {
                 for l in &p.scan.links {
                     out.extend(link::check(lib, &l.dest, p.lang, Some(id), &p.file, l.position));
                 }
+                for u in &p.scan.unsafe_urls {
+                    out.extend(crate::core::url::check(&u.dest, &p.file, u.position));
+                }
                 for pos in &p.scan.images_without_alt {
                     out.push(
                         Diagnostic::warning(
@@ -197,49 +203,7 @@ impl Site {
             ds.extend(faq::check(&lib.pages[*id], outline));
         }
         ds.extend(faq::check_translations(lib, &self.faqs));
-        // Aliases must not hide a page nor another alias.
-        let mut claimed: HashMap<String, &Path> = lib
-            .urls
-            .iter()
-            .zip(&lib.pages)
-            .map(|(u, p)| (u.clone(), p.file.as_path()))
-            .collect();
-        for p in &lib.pages {
-            for a in &p.aliases {
-                let key = if a.value.ends_with(".html") {
-                    a.value.clone()
-                } else {
-                    format!("{}/", a.value.trim_end_matches('/'))
-                };
-                if let Some(other) = claimed.get(&key) {
-                    ds.push(
-                        Diagnostic::error(
-                            URL_CONFLICT,
-                            &p.file,
-                            a.at,
-                            Text::new(
-                                format!(
-                                    "l’ancienne adresse {} est déjà celle de {}",
-                                    a.value,
-                                    other.display()
-                                ),
-                                format!(
-                                    "the old address {} already belongs to {}",
-                                    a.value,
-                                    other.display()
-                                ),
-                            ),
-                        )
-                        .with_hint(Text::new(
-                            "retirez cet alias ou changez-le",
-                            "remove or change this alias",
-                        )),
-                    );
-                } else {
-                    claimed.insert(key, &p.file);
-                }
-            }
-        }
+        ds.extend(self.check_aliases());
         for lang in self.config.languages.iter().copied() {
             for item in self.config.menu.get(lang).into_iter().flatten() {
                 if item.link.starts_with("@/") {
@@ -255,6 +219,174 @@ impl Site {
             }
         }
         ds
+    }
+}
+
+impl Site {
+    /// Aliases must not overwrite any generated file (home, 404, sitemap,
+    /// feeds, search index, a page, another alias) nor stand where a
+    /// generated file needs a folder or the other way round
+    /// (`/sitemap.xml` would be the folder sitemap.xml/). Paths come from
+    /// [`Site::path`], the same function the write step uses, so what is
+    /// checked is exactly what would be written.
+    fn check_aliases(&self) -> Diagnostics {
+        use crate::site::render::Output;
+        let mut ds = Diagnostics::new();
+        // Path → who writes it; folders → one file written inside.
+        let mut files: HashMap<String, Text> = HashMap::new();
+        let mut folders: HashMap<String, Text> = HashMap::new();
+        let claim = |path: String,
+                     owner: Text,
+                     files: &mut HashMap<String, Text>,
+                     folders: &mut HashMap<String, Text>| {
+            let mut dir = path.as_str();
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                folders
+                    .entry(parent.to_string())
+                    .or_insert_with(|| owner.clone());
+                dir = parent;
+            }
+            files.insert(path, owner);
+        };
+        for o in self.outputs() {
+            if matches!(o, Output::Alias { .. }) {
+                continue;
+            }
+            let path = self.path(&o);
+            let owner = self.owner(&o, &path);
+            claim(path, owner, &mut files, &mut folders);
+        }
+        for p in &self.library.pages {
+            for a in &p.aliases {
+                let path = crate::site::render::alias_path(&a.value);
+                let mut dirs =
+                    std::iter::successors(path.rsplit_once('/'), |(d, _)| d.rsplit_once('/'))
+                        .map(|(d, _)| d);
+                let clash = files
+                    .get(&path)
+                    .or_else(|| folders.get(&path))
+                    .or_else(|| dirs.find_map(|d| files.get(d)));
+                if let Some(other) = clash {
+                    ds.push(
+                        Diagnostic::error(
+                            ALIAS_CONFLICT,
+                            &p.file,
+                            a.at,
+                            Text::new(
+                                format!(
+                                    "l’ancienne adresse {} écraserait {} ({})",
+                                    a.value, other.fr, path
+                                ),
+                                format!(
+                                    "the old address {} would overwrite {} ({})",
+                                    a.value, other.en, path
+                                ),
+                            ),
+                        )
+                        .with_hint(Text::new(
+                            "retirez cet alias ou changez-le",
+                            "remove or change this alias",
+                        )),
+                    );
+                } else {
+                    let owner = Text::new(
+                        format!("l’alias de {} (ligne {})", p.file.display(), a.at.line),
+                        format!("the alias of {} (line {})", p.file.display(), a.at.line),
+                    );
+                    claim(path, owner, &mut files, &mut folders);
+                }
+            }
+        }
+        ds
+    }
+
+    /// Aliases clashing with a static file (`/style.css` would need the
+    /// folder style.css/). Checked by the write step, which lists the
+    /// static folders anyway.
+    fn check_aliases_against_static(
+        &self,
+        statics: &BTreeMap<PathBuf, PathBuf>,
+    ) -> Vec<Diagnostic> {
+        let rels: Vec<String> = statics
+            .keys()
+            .map(|rel| {
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
+        let mut files = std::collections::HashSet::new();
+        let mut folders = std::collections::HashSet::new();
+        for rel in &rels {
+            files.insert(rel.as_str());
+            let mut dir = rel.as_str();
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                folders.insert(parent);
+                dir = parent;
+            }
+        }
+        let mut out = Vec::new();
+        for p in &self.library.pages {
+            for a in &p.aliases {
+                let path = crate::site::render::alias_path(&a.value);
+                let mut dirs =
+                    std::iter::successors(path.rsplit_once('/'), |(d, _)| d.rsplit_once('/'))
+                        .map(|(d, _)| d);
+                let clash = files
+                    .get(path.as_str())
+                    .or_else(|| folders.get(path.as_str()))
+                    .copied()
+                    .or_else(|| dirs.find(|d| files.contains(d)));
+                if let Some(other) = clash {
+                    out.push(
+                        Diagnostic::error(
+                            ALIAS_CONFLICT,
+                            &p.file,
+                            a.at,
+                            Text::new(
+                                format!(
+                                    "l’ancienne adresse {} écraserait le fichier statique {other}",
+                                    a.value
+                                ),
+                                format!(
+                                    "the old address {} would overwrite the static file {other}",
+                                    a.value
+                                ),
+                            ),
+                        )
+                        .with_hint(Text::new(
+                            "retirez cet alias ou changez-le",
+                            "remove or change this alias",
+                        )),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// Who writes `output`, in words, for messages about clashes.
+    fn owner(&self, output: &crate::site::render::Output, path: &str) -> Text {
+        use crate::site::render::Output;
+        match output {
+            Output::Page(id) => {
+                let f = self.library.pages[*id].file.display();
+                Text::new(format!("la page {f}"), format!("the page {f}"))
+            }
+            Output::NotTranslated(_) => Text::new(
+                format!("l’avis de traduction manquante {path}"),
+                format!("the missing-translation notice {path}"),
+            ),
+            Output::Root => Text::new(
+                "le choix de langue à la racine du site",
+                "the language chooser at the site root",
+            ),
+            _ => Text::new(
+                format!("le fichier généré {path}"),
+                format!("the generated file {path}"),
+            ),
+        }
     }
 }
 
@@ -276,8 +408,19 @@ fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
 
 /// Renders every output and writes it with the static files read from
 /// `files` into `output`, atomically; returns the number of files written.
+/// Refuses (`build.output-refused`) any output that is not absent, empty or
+/// written by an earlier build, before anything is written.
 pub fn write(site: &Site, files: &Files, output: &Path) -> Result<usize, Vec<Diagnostic>> {
-    let staging = Staging::new(output).map_err(|e| vec![io_error(output, e)])?;
+    let target = output::check_target(&site.root, output).map_err(|d| vec![d])?;
+    let statics = static_files(files, &site.theme.static_dirs);
+    let clashes = site.check_aliases_against_static(&statics);
+    if !clashes.is_empty() {
+        return Err(clashes);
+    }
+    let staging = Staging::new(&target).map_err(|e| vec![io_error(output, e)])?;
+    // Checked again under the lock: another build may have written or
+    // replaced the folder since the first check.
+    output::check_target(&site.root, output).map_err(|d| vec![d])?;
     let outputs = site.outputs();
     let errors: Vec<Diagnostic> = outputs
         .par_iter()
@@ -292,13 +435,14 @@ pub fn write(site: &Site, files: &Files, output: &Path) -> Result<usize, Vec<Dia
     if !errors.is_empty() {
         return Err(errors);
     }
-    let copied = copy_static(files, &site.theme.static_dirs, &staging).map_err(|e| vec![e])?;
+    let copied = copy_static(files, &statics, &staging).map_err(|e| vec![e])?;
     staging.commit().map_err(|e| vec![io_error(output, e)])?;
     Ok(outputs.len() + copied)
 }
 
-fn copy_static(files: &Files, dirs: &[PathBuf], staging: &Staging) -> Result<usize, Diagnostic> {
-    // Later folders win: the site's static files replace the theme's.
+/// The static files of the theme and the site: path in the output → file
+/// to copy. Later folders win: the site's static files replace the theme's.
+fn static_files(files: &Files, dirs: &[PathBuf]) -> BTreeMap<PathBuf, PathBuf> {
     let mut chosen: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for dir in dirs {
         let (found, _) = files.walk(dir, Hidden::Keep);
@@ -310,6 +454,14 @@ fn copy_static(files: &Files, dirs: &[PathBuf], staging: &Staging) -> Result<usi
             chosen.insert(rel, path);
         }
     }
+    chosen
+}
+
+fn copy_static(
+    files: &Files,
+    chosen: &BTreeMap<PathBuf, PathBuf>,
+    staging: &Staging,
+) -> Result<usize, Diagnostic> {
     chosen
         .par_iter()
         .map(|(rel, path)| {

@@ -323,6 +323,25 @@ pub fn parse(
                     )),
                 );
                 slugify(&default_slug)
+            } else if slug != s.value {
+                // Rewriting it silently would publish an address nobody
+                // wrote; say which one it would be instead.
+                ds.push(
+                    Diagnostic::error(
+                        SLUG_INVALID,
+                        &file,
+                        pos,
+                        Text::new(
+                            format!("le slug `{}` n’est pas une adresse valable", s.value),
+                            format!("the slug `{}` is not a valid address", s.value),
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        format!("écrivez `slug: {slug}` (minuscules sans accents, chiffres et tirets)"),
+                        format!("write `slug: {slug}` (lowercase letters without accents, digits and hyphens)"),
+                    )),
+                );
+                slug
             } else {
                 slug
             }
@@ -353,8 +372,19 @@ pub fn parse(
                 )),
             );
         } else {
+            // One spelling per address: `/fr//contact/` and `/fr/./contact/`
+            // are `/fr/contact/` to a web server, and so to the clash check.
+            let segments: Vec<&str> = v
+                .split('/')
+                .filter(|s| !s.is_empty() && *s != ".")
+                .collect();
+            let slash = if v.ends_with('/') && !segments.is_empty() {
+                "/"
+            } else {
+                ""
+            };
             aliases.push(Located {
-                value: v.to_string(),
+                value: format!("/{}{slash}", segments.join("/")),
                 at: pos,
             });
         }
@@ -424,13 +454,28 @@ mod tests {
     #[test]
     fn front_matter_and_body_line() {
         let (p, ds) =
-            page("---\ntitle: Bonjour\nslug: Questions Fréquentes\nweight: 2\n---\n# Hi\n");
+            page("---\ntitle: Bonjour\nslug: questions-frequentes\nweight: 2\n---\n# Hi\n");
         assert!(ds.is_empty(), "{ds:?}");
         let p = p.unwrap();
         assert_eq!(p.title, "Bonjour");
         assert_eq!(p.slug, "questions-frequentes");
         assert_eq!(p.body_line, 6);
         assert_eq!(p.weight, Some(2));
+    }
+
+    #[test]
+    fn a_slug_written_otherwise_is_an_error_suggesting_the_slug() {
+        let (_, ds) = page("---\ntitle: Bonjour\nslug: Questions Fréquentes\n---\n# Hi\n");
+        let d = ds.first().unwrap();
+        assert_eq!((d.rule.as_str(), d.line()), ("content.slug-invalid", 3));
+        assert!(
+            d.hint
+                .as_ref()
+                .unwrap()
+                .en
+                .contains("`slug: questions-frequentes`"),
+            "{d:?}"
+        );
     }
 
     #[test]

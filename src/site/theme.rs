@@ -152,14 +152,20 @@ impl Theme {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_html);
+        // Bounds (see site::bounds): extends cycles before tera sees them,
+        // include and macro cycles after, and a bounded range().
+        ds.extend(crate::site::bounds::extends_cycles(&raw, &sources));
+        crate::site::bounds::install(&mut tera);
         if ds.is_empty() {
-            if let Err(e) = tera.add_raw_templates(raw) {
-                ds.push(template_error(
+            let texts = raw.clone();
+            match tera.add_raw_templates(raw) {
+                Ok(()) => ds.extend(crate::site::bounds::check(&tera, &texts, &sources)),
+                Err(e) => ds.push(template_error(
                     TEMPLATE_SYNTAX,
                     &theme_dir.join("templates"),
                     &e,
                     None,
-                ));
+                )),
             }
         }
         let strings = load_strings(files, &theme_dir, languages, &mut ds);

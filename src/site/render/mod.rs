@@ -51,6 +51,20 @@ pub enum IcsScope {
     Event(usize),
 }
 
+/// The file an alias is written to: `/old.html` as is, any other
+/// address as a folder with an index.html (`/old` and `/old/` alike).
+/// Aliases are normalised when the page is read (`//` and `.` removed).
+pub fn alias_path(from: &str) -> String {
+    let from = from.trim_start_matches('/');
+    if from.ends_with(".html") {
+        from.to_string()
+    } else if from.trim_end_matches('/').is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{}/index.html", from.trim_end_matches('/'))
+    }
+}
+
 /// Where the search index of a language is written.
 pub fn search_index_path(lang: Lang) -> String {
     format!("{}/search-index.json", lang.code())
@@ -339,13 +353,13 @@ impl Site {
         ctx: &tera::Context,
         for_file: &std::path::Path,
     ) -> Result<String, Diagnostic> {
-        self.theme
-            .tera
-            .render(&format!("{name}.html"), ctx)
-            .map_err(|e| {
-                let template = self.theme.sources.get(name).cloned().unwrap_or_default();
-                template_error(TEMPLATE_RENDER, &template, &e, Some(for_file))
-            })
+        crate::site::bounds::render(&self.theme.tera, &format!("{name}.html"), ctx).map_err(|e| {
+            let template = self.theme.sources.get(name).cloned().unwrap_or_default();
+            match e {
+                Ok(bound) => crate::site::bounds::exceeded(bound, &template, for_file),
+                Err(e) => template_error(TEMPLATE_RENDER, &template, &e, Some(for_file)),
+            }
+        })
     }
 
     fn render_not_translated(&self, m: &Missing) -> Result<String, Diagnostic> {
@@ -529,51 +543,46 @@ impl Site {
         out
     }
 
+    /// Where `output` is written, relative to the output folder. The one
+    /// place paths are decided, so that validation can find clashes
+    /// before anything is written.
+    pub fn path(&self, output: &Output) -> String {
+        let index = |url: &str| format!("{}index.html", url.trim_start_matches('/'));
+        match output {
+            Output::Page(id) => index(&self.library.urls[*id]),
+            Output::NotTranslated(i) => index(&self.library.missing[*i].url),
+            Output::NotFound(l) => format!("{}/404.html", l.code()),
+            Output::RootNotFound => "404.html".into(),
+            Output::Root => "index.html".into(),
+            Output::Alias { from, .. } => alias_path(from),
+            Output::Sitemap => "sitemap.xml".into(),
+            Output::Robots => "robots.txt".into(),
+            Output::Ics(lang, scope) => self.ics_path(*lang, scope),
+            Output::SearchIndex(lang) => search_index_path(*lang),
+            Output::RootIcs => "calendar.ics".into(),
+        }
+    }
+
     /// Renders one output: its path inside the site and its bytes.
     pub fn render(&self, output: &Output) -> Result<(String, Vec<u8>), Diagnostic> {
-        let index = |url: &str| format!("{}index.html", url.trim_start_matches('/'));
-        Ok(match output {
-            Output::Page(id) => (
-                index(&self.library.urls[*id]),
-                self.render_page(*id)?.into_bytes(),
-            ),
-            Output::NotTranslated(i) => {
-                let m = &self.library.missing[*i];
-                (index(&m.url), self.render_not_translated(m)?.into_bytes())
-            }
-            Output::NotFound(l) => (
-                format!("{}/404.html", l.code()),
-                self.render_404(*l)?.into_bytes(),
-            ),
-            Output::RootNotFound => (
-                "404.html".into(),
-                self.render_404(self.config.default_lang())?.into_bytes(),
-            ),
-            Output::Root => ("index.html".into(), self.render_root()?.into_bytes()),
-            Output::Alias { from, to } => {
-                let path = if from.ends_with(".html") {
-                    from.trim_start_matches('/').to_string()
-                } else {
-                    index(&format!("{}/", from.trim_end_matches('/')))
-                };
-                (path, self.render_alias(*to)?.into_bytes())
-            }
-            Output::Sitemap => ("sitemap.xml".into(), self.sitemap().into_bytes()),
-            Output::Robots => ("robots.txt".into(), self.robots().into_bytes()),
-            Output::Ics(lang, scope) => (
-                self.ics_path(*lang, scope),
-                self.ics(*lang, scope).into_bytes(),
-            ),
-            Output::SearchIndex(lang) => (
-                search_index_path(*lang),
-                self.search_index(*lang).to_json().into_bytes(),
-            ),
-            Output::RootIcs => (
-                "calendar.ics".into(),
-                self.ics(self.config.default_lang(), &IcsScope::All)
-                    .into_bytes(),
-            ),
-        })
+        let bytes = match output {
+            Output::Page(id) => self.render_page(*id)?.into_bytes(),
+            Output::NotTranslated(i) => self
+                .render_not_translated(&self.library.missing[*i])?
+                .into_bytes(),
+            Output::NotFound(l) => self.render_404(*l)?.into_bytes(),
+            Output::RootNotFound => self.render_404(self.config.default_lang())?.into_bytes(),
+            Output::Root => self.render_root()?.into_bytes(),
+            Output::Alias { to, .. } => self.render_alias(*to)?.into_bytes(),
+            Output::Sitemap => self.sitemap().into_bytes(),
+            Output::Robots => self.robots().into_bytes(),
+            Output::Ics(lang, scope) => self.ics(*lang, scope).into_bytes(),
+            Output::SearchIndex(lang) => self.search_index(*lang).to_json().into_bytes(),
+            Output::RootIcs => self
+                .ics(self.config.default_lang(), &IcsScope::All)
+                .into_bytes(),
+        };
+        Ok((self.path(output), bytes))
     }
 }
 

@@ -1,0 +1,101 @@
+//! Which URLs may reach an `href` or `src` of the built site: only those
+//! whose scheme is on an allow-list (https, http, mailto, tel) or that have
+//! no scheme at all (relative links, `#anchors`, `@/` page links). Anything
+//! else (`javascript:`, `data:`, `vbscript:`, …) could run script in a
+//! visitor's browser, so it is refused where it is written, with its line.
+
+use std::path::Path;
+
+use crate::core::diagnostic::{Diagnostic, Position, RuleId, Text};
+
+/// A URL whose scheme is not allowed.
+pub const URL_SCHEME: RuleId = RuleId::new("content.url-scheme");
+
+/// The schemes a link of the site may use, besides relative links.
+pub const ALLOWED_SCHEMES: &[&str] = &["https", "http", "mailto", "tel"];
+
+/// The scheme of `url` as a browser would read it, lowercased, when it is
+/// not allowed. Browsers drop leading and trailing control characters and
+/// spaces and every tab and newline before reading the scheme, so
+/// `" java\tscript:"` is `javascript:`; we do the same. Character references
+/// (`&#58;`) are decoded before this by whoever parsed the text (Markdown,
+/// HTML); a YAML value is escaped on output, where `&` stays literal.
+pub fn disallowed_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let end = cleaned.find(':')?;
+    let scheme = &cleaned[..end];
+    // A colon after `/`, `?` or `#` is part of a relative URL (`a/b:c`).
+    let is_scheme = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !is_scheme {
+        return None;
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    (!ALLOWED_SCHEMES.contains(&scheme.as_str())).then_some(scheme)
+}
+
+/// The error for `url` written at `position` of `file`, when its scheme is
+/// not allowed.
+pub fn check(url: &str, file: &Path, position: Position) -> Option<Diagnostic> {
+    let scheme = disallowed_scheme(url)?;
+    Some(
+        Diagnostic::error(
+            URL_SCHEME,
+            file,
+            position,
+            Text::new(
+                format!("le lien `{scheme}:` n’est pas autorisé : il pourrait exécuter du code chez les visiteurs"),
+                format!("the link scheme `{scheme}:` is not allowed: it could run code in visitors' browsers"),
+            ),
+        )
+        .with_hint(Text::new(
+            "utilisez une adresse https://, mailto:, tel:, un lien @/page.md ou un lien relatif",
+            "use an https://, mailto: or tel: address, an @/page.md link or a relative link",
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_are_read_as_browsers_read_them() {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " \u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "data:text/html,<script>",
+            "vbscript:msgbox",
+            "file:///etc/passwd",
+        ] {
+            assert!(disallowed_scheme(bad).is_some(), "{bad:?}");
+        }
+        for good in [
+            "https://x.org",
+            "HTTP://x.org",
+            "mailto:a@b.org",
+            "tel:+3226502879",
+            "@/faq.md#x",
+            "#anchor",
+            "/fr/page/",
+            "../a:b",
+            "photo.jpg",
+            "//cdn.example.org/a.js",
+            "",
+        ] {
+            assert_eq!(disallowed_scheme(good), None, "{good:?}");
+        }
+    }
+}
