@@ -97,7 +97,7 @@ pub fn feed(events: &[&Event], ctx: &FeedContext) -> String {
             }
         }
         if let Some(place) = &e.place {
-            ev.location(&place.one_line());
+            ev.location(&place.one_line(ctx.lang));
         } else if let Some(url) = &e.online {
             ev.location(url);
         }
@@ -214,7 +214,10 @@ mod tests {
             assert!(l.len() <= 75, "{} octets: {l}", l.len());
         }
         let lines: Vec<&str> = folded.split("\r\n").collect();
-        assert!(lines[1].starts_with(' '), "continuation starts with a space");
+        assert!(
+            lines[1].starts_with(' '),
+            "continuation starts with a space"
+        );
         assert_eq!(fold(&folded), folded, "folding twice changes nothing");
         assert_eq!(
             folded.replace("\r\n ", ""),

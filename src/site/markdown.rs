@@ -288,6 +288,17 @@ pub fn render(
                 prev = c.chars().last();
                 Event::Code(c)
             }
+            // A task list's box is a drawing, not a form control: an
+            // <input type=checkbox> without a label is an accessibility
+            // error (WCAG 4.1.2), and nobody can tick it on a public page.
+            Event::TaskListMarker(done) => {
+                prev = None;
+                Event::Text(CowStr::from(if done {
+                    "\u{2611}\u{A0}"
+                } else {
+                    "\u{2610}\u{A0}"
+                }))
+            }
             Event::Start(
                 t @ (Tag::Paragraph
                 | Tag::Item

@@ -32,7 +32,7 @@ impl Site {
             .calendar_page(lang)
             .map(|id| format!("{}{}", self.config.base_path, self.library.urls[id]));
         let ics = format!("{}/{}", self.config.base_path, event_ics_path(lang, &e.id));
-        calendar::event_view(e, lang, page.as_deref(), ics)
+        calendar::event_view(e, lang, self.today, page.as_deref(), ics)
     }
 
     pub(super) fn calendar_ctx(&self, lang: Lang) -> Value {

@@ -351,6 +351,10 @@ impl Site {
     fn render_not_translated(&self, m: &Missing) -> Result<String, Diagnostic> {
         let available = &self.library.pages[m.available];
         let mut ctx = self.common(m.lang, Some(&m.key), &m.url);
+        // The notice is not a translation: declaring the existing page as its
+        // alternate would be an hreflang link without a return link (the
+        // existing page does not list the notice). It is noindex anyway.
+        ctx.insert("alternates", &Vec::<Alternate>::new());
         ctx.insert(
             "page",
             &serde_json::json!({
@@ -386,6 +390,27 @@ impl Site {
             "page",
             &serde_json::json!({ "title": title, "url": format!("{}{url}", self.config.base_path), "description": "", "kind": "404" }),
         );
+        // A visitor lost on a missing address may read another language
+        // (/404.html serves every unknown address, /en/… included): the
+        // page says it in each other language too.
+        let others: Vec<Value> = self
+            .config
+            .languages
+            .iter()
+            .filter(|&&l| l != lang)
+            .map(|&l| {
+                let t = self.theme.strings.get(&l);
+                let get = |k: &str| t.and_then(|s| s.get(k)).cloned().unwrap_or_default();
+                serde_json::json!({
+                    "code": l.code(),
+                    "url": format!("{}/{}/", self.config.base_path, l.code()),
+                    "title": get("not_found_title"),
+                    "body": get("not_found_body"),
+                    "back_home": get("back_home"),
+                })
+            })
+            .collect();
+        ctx.insert("other_languages", &others);
         self.render_template("404", &ctx, std::path::Path::new("404"))
     }
 
