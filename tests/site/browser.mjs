@@ -115,6 +115,9 @@ async function visitors(base) {
 
   // An FAQ permalink scrolls to its answer.
   await page.goto(faqFr.replace(/#.*/, "") + "#cost");
+  // The theme scrolls smoothly (unless the visitor asks for reduced motion):
+  // give the scroll time to end.
+  await page.waitForFunction(() => Math.abs(document.getElementById("cost").getBoundingClientRect().top) < 200, null, { timeout: 5000 }).catch(() => {});
   const top = await page.evaluate(() => document.getElementById("cost").getBoundingClientRect().top);
   const y = await page.evaluate(() => window.scrollY);
   check(y > 0 && top >= -2 && top < 200, `FAQ permalink #cost scrolls to its question (scrollY ${y}, top ${top})`);
@@ -124,7 +127,7 @@ async function visitors(base) {
   const searches = [
     ["fr", "Bureau ÉTUDIANT", "#internship-student-office"],
     ["fr", "assurances", "#insurance"],
-    ["en", "Engagée grants", "#cost"],
+    ["en", "Engagée trouble", "#who-to-contact"],
     ["en", "circles", "#internship-circle"],
   ];
   for (const [lang, q, anchor] of searches) {

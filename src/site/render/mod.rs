@@ -4,6 +4,8 @@
 //! run them in parallel and a future live preview can re-run just the ones a
 //! change touches.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -12,9 +14,10 @@ use crate::core::diagnostic::Diagnostic;
 use crate::core::lang::Lang;
 use crate::site::content::{Missing, PageId};
 use crate::site::link;
-use crate::site::markdown::{self, Heading};
+use crate::site::markdown;
 use crate::site::page::PageKind;
 use crate::site::theme::{template_error, TEMPLATE_RENDER};
+use crate::site::typography;
 use crate::site::Site;
 
 mod calendar;
@@ -58,7 +61,7 @@ pub fn search_index_path(lang: Lang) -> String {
 
 #[derive(Serialize)]
 struct MenuCtx<'a> {
-    label: &'a str,
+    label: Cow<'a, str>,
     url: String,
     active: bool,
     external: bool,
@@ -72,8 +75,8 @@ struct LangCtx {
 
 #[derive(Serialize)]
 struct SiteCtx<'a> {
-    title: &'a str,
-    description: &'a str,
+    title: Cow<'a, str>,
+    description: Cow<'a, str>,
     organisation: &'a str,
     base_url: &'a str,
     contact: ContactCtx<'a>,
@@ -105,26 +108,64 @@ struct Alternate {
 
 #[derive(Serialize)]
 struct ChildCtx<'a> {
-    title: &'a str,
-    description: &'a str,
+    title: Cow<'a, str>,
+    description: Cow<'a, str>,
     url: String,
     date: Option<String>,
 }
 
 #[derive(Serialize)]
 struct PageCtx<'a> {
-    title: &'a str,
-    description: &'a str,
+    title: Cow<'a, str>,
+    description: Cow<'a, str>,
     content: String,
     url: String,
     permalink: String,
     date: Option<String>,
     updated: Option<String>,
-    toc: Vec<&'a Heading>,
+    toc: Vec<TocCtx<'a>>,
     extra: &'a Value,
     kind: &'static str,
     pages: Vec<ChildCtx<'a>>,
     subsections: Vec<ChildCtx<'a>>,
+}
+
+/// A heading in a table of contents.
+#[derive(Serialize)]
+struct TocCtx<'a> {
+    level: u8,
+    id: &'a str,
+    title: Cow<'a, str>,
+}
+
+/// `text` with the spacing of `lang`: French puts no-break spaces before
+/// `; : ! ?` and inside « ». The Markdown body gets it from the renderer;
+/// this is for every other text of a page (titles, descriptions, tables of
+/// contents, menus, data), which would otherwise keep ordinary spaces that
+/// break lines before a colon.
+pub(crate) fn typo(lang: Lang, text: &str) -> Cow<'_, str> {
+    match lang {
+        Lang::Fr => typography::french(text, None),
+        Lang::En => Cow::Borrowed(text),
+    }
+}
+
+/// [`typo`] on every text of a data view (a programme's facts), but its
+/// addresses and ids: `https://` must keep its colon as it is.
+fn typo_value(lang: Lang, v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let Cow::Owned(t) = typo(lang, s) {
+                *s = t;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| typo_value(lang, i)),
+        Value::Object(map) => map
+            .iter_mut()
+            .filter(|(k, _)| !matches!(k.as_str(), "id" | "application" | "kind"))
+            .for_each(|(_, i)| typo_value(lang, i)),
+        _ => {}
+    }
 }
 
 impl Site {
@@ -149,7 +190,7 @@ impl Site {
                             && current_url.starts_with(site_url)
                             && site_url != format!("/{}/", lang.code());
                         MenuCtx {
-                            label: &m.label,
+                            label: typo(lang, &m.label),
                             url,
                             active,
                             external,
@@ -159,8 +200,8 @@ impl Site {
             })
             .unwrap_or_default();
         SiteCtx {
-            title: c.title(lang),
-            description: c.description(lang),
+            title: typo(lang, c.title(lang)),
+            description: typo(lang, c.description(lang)),
             organisation: &c.organisation,
             base_url: &c.base_url,
             contact: ContactCtx {
@@ -249,8 +290,8 @@ impl Site {
     fn child_ctx(&self, id: PageId) -> ChildCtx<'_> {
         let p = &self.library.pages[id];
         ChildCtx {
-            title: &p.title,
-            description: &p.description,
+            title: typo(p.lang, &p.title),
+            description: typo(p.lang, &p.description),
             url: format!("{}{}", self.config.base_path, self.library.urls[id]),
             date: p.date.map(|d| d.to_string()),
         }
@@ -278,8 +319,8 @@ impl Site {
             }
         };
         let page = PageCtx {
-            title: &p.title,
-            description: &p.description,
+            title: typo(p.lang, &p.title),
+            description: typo(p.lang, &p.description),
             content: self.page_html(id),
             url: format!("{}{url}", self.config.base_path),
             permalink: self.permalink(url),
@@ -290,6 +331,11 @@ impl Site {
                 .headings
                 .iter()
                 .filter(|h| h.level == 2 || h.level == 3)
+                .map(|h| TocCtx {
+                    level: h.level,
+                    id: &h.id,
+                    title: typo(p.lang, &h.title),
+                })
                 .collect(),
             extra: &p.extra,
             kind: p.kind.as_str(),
@@ -302,7 +348,10 @@ impl Site {
             .as_ref()
             .and_then(|id| self.programmes.get(&id.value))
         {
-            ctx.insert("programme", &prog.view(p.lang));
+            let mut view = prog.view(p.lang);
+            typo_value(p.lang, &mut view);
+            ctx.insert("programme", &view);
+            ctx.insert("application", &self.application_ctx(prog, p.lang));
         }
         if p.template_name() == "search" {
             ctx.insert("search", &serde_json::json!({ "index_url": format!("{}/{}", self.config.base_path, search_index_path(p.lang)) }));
@@ -425,8 +474,8 @@ impl Site {
                     "code": l.code(),
                     "name": l.endonym(),
                     "url": format!("{}/{}/", self.config.base_path, l.code()),
-                    "title": self.config.title(l),
-                    "description": self.config.description(l),
+                    "title": typo(l, self.config.title(l)),
+                    "description": typo(l, self.config.description(l)),
                 })
             })
             .collect();
