@@ -21,8 +21,9 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": 
   ".txt": "text/plain", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon" };
 
 const failures = [];
+let checks = 0;
 function fail(what) { failures.push(what); console.error("FAIL " + what); }
-function check(cond, what) { if (!cond) fail(what); return cond; }
+function check(cond, what) { checks++; if (!cond) fail(what); return cond; }
 
 function walk(dir) {
   return readdirSync(dir).flatMap((n) => {
@@ -220,5 +221,5 @@ for (const site of readdirSync(OUT).sort()) {
   server.close();
 }
 await browser.close();
-console.log(`browser: ${total} pages, ${failures.length} failure(s); screenshots in ${SHOTS}`);
+console.log(`browser: ${total} pages, ${checks} checks, ${failures.length} failure(s); screenshots in ${SHOTS}`);
 process.exit(failures.length ? 1 : 0);

@@ -7,8 +7,8 @@
 #   2. the RFC 5545 line checker and Python's icalendar on every .ics file;
 #   3. axe-core (WCAG 2.1 A and AA) in Debian's Chromium on every page, and
 #      the visitor tests (browser.mjs), with screenshots.
-# Needs: java, python3 with icalendar, node with `npm ci` done here,
-# /usr/bin/chromium. Under CI=true a missing tool fails the run; elsewhere
+# Needs: java, Python with icalendar ($GATES_PYTHON, else python3), node
+# with `npm ci` done here, Chromium ($CHROMIUM, else /usr/bin/chromium). Under CI=true a missing tool fails the run; elsewhere
 # it is reported and that gate is skipped, so that a contributor without a
 # browser can still run the rest.
 set -euo pipefail
@@ -46,8 +46,12 @@ build_sites() {
   for s in $SITES; do
     local dir=$ROOT
     [ "$s" = root ] || dir=$ROOT/examples/$s
-    "$ENGAGE" --root "$dir" --lang en build --today "$TODAY" --output "$PWD/$OUT/$s" >/dev/null
+    # Each site in a folder of its own: a build clears leftover staging
+    # folders beside its output.
+    "$ENGAGE" --root "$dir" --lang en build --today "$TODAY" --output "$PWD/$OUT/$s" >/dev/null 2>"$OUT/$s.log" \
+      || { cat "$OUT/$s.log" >&2; return 1; }
   done
+  rm -f "$OUT"/*.log
   echo "gates: built $SITES at --today $TODAY: $(find "$OUT" -name '*.html' | wc -l) HTML, $(find "$OUT" -name '*.css' | wc -l) CSS, $(find "$OUT" -name '*.ics' | wc -l) .ics files"
 }
 
@@ -60,10 +64,11 @@ timed build build_sites
 if need java java -version && need vnu.jar test -f node_modules/vnu-jar/build/dist/vnu.jar; then
   timed "Nu HTML checker ($(find "$OUT" -name '*.html' -o -name '*.css' | wc -l) files)" vnu
 fi
-if need "python3 icalendar" python3 -c 'import icalendar'; then
-  timed "iCalendar (RFC 5545 lines + icalendar)" python3 ics_check.py "$OUT"
+PYTHON=${GATES_PYTHON:-python3}
+if need "Python icalendar" "$PYTHON" -c 'import icalendar'; then
+  timed "iCalendar (RFC 5545 lines + icalendar)" "$PYTHON" ics_check.py "$OUT"
 fi
-if need chromium test -x /usr/bin/chromium && need playwright-core test -d node_modules/playwright-core; then
+if need chromium test -x "${CHROMIUM:-/usr/bin/chromium}" && need playwright-core test -d node_modules/playwright-core; then
   timed "axe-core and visitor tests in Chromium" node browser.mjs "$OUT"
 fi
 if [ "$missing" = 1 ]; then
