@@ -488,3 +488,48 @@ fn content_states_the_cost_and_names_modules_as_the_programme_file_does() {
         );
     }
 }
+
+#[test]
+fn pages_have_a_favicon_social_cards_and_a_webcal_link() {
+    for rel in ["index.html", "fr/index.html", "en/faq/index.html"] {
+        let doc = page(site(), rel);
+        let icon = one(&doc, "link[rel=icon]").attr("href").unwrap();
+        assert!(
+            site().join(icon.trim_start_matches('/')).is_file(),
+            "{rel}: {icon}"
+        );
+    }
+    for (rel, locale) in [("fr/index.html", "fr_BE"), ("en/faq/index.html", "en_GB")] {
+        let doc = page(site(), rel);
+        let og = |p: &str| {
+            one(&doc, &format!("meta[property=\"og:{p}\"]"))
+                .attr("content")
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(og("locale"), locale);
+        assert_eq!(og("image"), "https://engage.example.org/social.png");
+        assert_eq!(
+            og("url"),
+            one(&doc, "link[rel=canonical]").attr("href").unwrap()
+        );
+        assert!(!og("title").is_empty() && !og("description").is_empty());
+        assert!(site().join("social.png").is_file());
+        assert_eq!(
+            one(&doc, "meta[name=\"twitter:card\"]").attr("content"),
+            Some("summary_large_image")
+        );
+    }
+    let doc = page(site(), "fr/agenda/index.html");
+    let hrefs: Vec<_> = all(&doc, ".feeds a")
+        .into_iter()
+        .filter_map(|a| a.attr("href"))
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "webcal://engage.example.org/fr/calendar.ics",
+            "/fr/calendar.ics"
+        ]
+    );
+}

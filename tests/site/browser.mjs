@@ -177,6 +177,18 @@ async function visitors(base) {
     check(offers.length === 0, `calendar (${lang}): past events offer no registration nor places: ${offers.slice(0, 2).join(" ")}`);
   }
 
+  // Phones: the menu folds behind a button, which opens it.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(base + "/fr/");
+  const header = await page.locator(".site-header").evaluate((h) => h.getBoundingClientRect().height);
+  check(header <= 160, `phone: the header takes ${header} px of 640 (at most a quarter)`);
+  check(!(await page.locator(".site-nav").isVisible()), "phone: the menu is folded");
+  await page.locator(".menu-button").click();
+  check(await page.locator(".site-nav a").first().isVisible(), "phone: the menu button opens the menu");
+  check((await page.locator(".menu-button").getAttribute("aria-expanded")) === "true", "phone: the button says the menu is open");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  check(!(await page.locator(".menu-button").isVisible()), "desktop: no menu button");
+
   // Screenshots for people: home, FAQ and calendar, phone and desktop.
   mkdirSync(SHOTS, { recursive: true });
   for (const lang of ["fr", "en"]) {

@@ -78,6 +78,9 @@ impl Site {
             "months": months,
             "past": past,
             "feed_url": format!("{base}/{}", self.ics_path(lang, &IcsScope::All)),
+            // The same feed for calendar apps: webcal:// subscribes (and
+            // keeps the calendar up to date) where a download only imports.
+            "webcal_url": webcal(&self.permalink(&format!("/{}", self.ics_path(lang, &IcsScope::All)))),
             "programme_feeds": self.programmes.iter().map(|p| serde_json::json!({
                 "programme": p.id,
                 "name": p.facts.name.get(lang),
@@ -161,6 +164,15 @@ impl Site {
             },
         )
     }
+}
+
+/// `https://host/x.ics` as `webcal://host/x.ics`.
+fn webcal(url: &str) -> String {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    format!("webcal://{rest}")
 }
 
 /// Where the "add to my calendar" file of one event lives.
