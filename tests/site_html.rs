@@ -533,3 +533,23 @@ fn pages_have_a_favicon_social_cards_and_a_webcal_link() {
         ]
     );
 }
+
+#[test]
+fn addresses_shown_as_text_break_between_their_parts() {
+    for rel in ["fr/agenda/index.html", "en/calendar/index.html"] {
+        let doc = page(site(), rel);
+        let urls = all(&doc, "a.url");
+        assert!(!urls.is_empty(), "{rel}: online events show their address");
+        for a in urls {
+            assert_eq!(
+                text(a),
+                a.attr("href").unwrap(),
+                "{rel}: the text is the address"
+            );
+            assert!(
+                a.select(&sel("wbr")).count() >= 3,
+                "{rel}: break opportunities after / and before ."
+            );
+        }
+    }
+}
