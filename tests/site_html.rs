@@ -553,3 +553,31 @@ fn addresses_shown_as_text_break_between_their_parts() {
         }
     }
 }
+
+#[test]
+fn sub_pages_have_a_breadcrumb_trail() {
+    let doc = page(site(), "fr/certificat/stage/index.html");
+    let trail: Vec<String> = all(&doc, "nav.breadcrumbs li")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(trail, ["Accueil", "Le programme CECi", "Le stage bénévole"]);
+    let links: Vec<_> = all(&doc, "nav.breadcrumbs a")
+        .into_iter()
+        .filter_map(|a| a.attr("href"))
+        .collect();
+    assert_eq!(links, ["/fr/", "/fr/certificat/"]);
+    assert_eq!(
+        one(&doc, "nav.breadcrumbs [aria-current=page]")
+            .value()
+            .name(),
+        "span"
+    );
+    let en = page(site(), "en/faq/index.html");
+    let trail: Vec<String> = all(&en, "nav.breadcrumbs li")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(trail, ["Home", "Frequently asked questions"]);
+    assert!(all(&page(site(), "fr/index.html"), "nav.breadcrumbs").is_empty());
+}

@@ -304,10 +304,42 @@ impl Site {
         markdown::render(p.body(), &p.scan.headings, p.lang, &resolve)
     }
 
+    /// The sections above page `id`, from the home page down, for the
+    /// breadcrumb trail; empty for the home page. The home page's entry has
+    /// no title: the theme names it ("Home").
+    fn breadcrumbs(&self, id: PageId) -> Vec<Value> {
+        let p = &self.library.pages[id];
+        let dir = match p.kind {
+            PageKind::Home => return Vec::new(),
+            PageKind::Section => p.parent_dir(),
+            PageKind::Page => p.dir(),
+        };
+        let mut keys = vec!["_index".to_string()];
+        let mut acc = String::new();
+        for part in dir.split('/').filter(|s| !s.is_empty()) {
+            if !acc.is_empty() {
+                acc.push('/');
+            }
+            acc.push_str(part);
+            keys.push(format!("{acc}/_index"));
+        }
+        keys.iter()
+            .filter_map(|k| self.library.get(k, p.lang))
+            .map(|a| {
+                let page = &self.library.pages[a];
+                serde_json::json!({
+                    "title": (page.kind != PageKind::Home).then(|| typo(p.lang, &page.title)),
+                    "url": format!("{}{}", self.config.base_path, self.library.urls[a]),
+                })
+            })
+            .collect()
+    }
+
     fn render_page(&self, id: PageId) -> Result<String, Diagnostic> {
         let p = &self.library.pages[id];
         let url = &self.library.urls[id];
         let mut ctx = self.common(p.lang, Some(&p.key), url);
+        ctx.insert("breadcrumbs", &self.breadcrumbs(id));
         let (pages, subsections) = match p.kind {
             PageKind::Page => (Vec::new(), Vec::new()),
             _ => {
