@@ -581,3 +581,15 @@ fn sub_pages_have_a_breadcrumb_trail() {
     assert_eq!(trail, ["Home", "Frequently asked questions"]);
     assert!(all(&page(site(), "fr/index.html"), "nav.breadcrumbs").is_empty());
 }
+
+#[test]
+fn section_pages_link_to_the_previous_and_next_page() {
+    let doc = page(site(), "fr/certificat/stage/index.html");
+    let prev = one(&doc, "nav.pager a[rel=prev]").attr("href");
+    let next = one(&doc, "nav.pager a[rel=next]").attr("href");
+    assert_eq!(prev, Some("/fr/certificat/modules/"));
+    assert_eq!(next, Some("/fr/certificat/portfolio/"));
+    // The section's own page and pages outside a section have none.
+    assert!(all(&page(site(), "fr/certificat/index.html"), "nav.pager").is_empty());
+    assert!(all(&page(site(), "fr/contact/index.html"), "nav.pager").is_empty());
+}

@@ -335,11 +335,32 @@ impl Site {
             .collect()
     }
 
+    /// The pages before and after page `id` in its section's order (the
+    /// order of the section's list), for "previous / next" links; None for
+    /// sections and for pages outside a section.
+    fn neighbours(&self, id: PageId) -> Option<(Option<PageId>, Option<PageId>)> {
+        let p = &self.library.pages[id];
+        if p.kind != PageKind::Page || p.dir().is_empty() {
+            return None;
+        }
+        let section = self.library.get(&format!("{}/_index", p.dir()), p.lang)?;
+        let (pages, _) = self.children.get(&section)?;
+        let at = pages.iter().position(|&c| c == id)?;
+        Some((
+            at.checked_sub(1).map(|i| pages[i]),
+            pages.get(at + 1).copied(),
+        ))
+    }
+
     fn render_page(&self, id: PageId) -> Result<String, Diagnostic> {
         let p = &self.library.pages[id];
         let url = &self.library.urls[id];
         let mut ctx = self.common(p.lang, Some(&p.key), url);
         ctx.insert("breadcrumbs", &self.breadcrumbs(id));
+        if let Some((prev, next)) = self.neighbours(id) {
+            ctx.insert("previous", &prev.map(|c| self.child_ctx(c)));
+            ctx.insert("next", &next.map(|c| self.child_ctx(c)));
+        }
         let (pages, subsections) = match p.kind {
             PageKind::Page => (Vec::new(), Vec::new()),
             _ => {
