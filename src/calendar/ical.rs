@@ -1,6 +1,8 @@
 //! iCalendar (RFC 5545) feeds of the calendar, so that visitors subscribe
 //! from any calendar client. The icalendar crate writes the events (text
-//! escaping, CRLF, folding at 75 octets); we give it stable UIDs and a stable
+//! escaping, CRLF); we fold the lines ourselves (`fold`), because the crate
+//! folds at 75 octets *plus* the leading space of continuation lines, one
+//! octet more than RFC 5545 allows. We give it stable UIDs and a stable
 //! DTSTAMP (the build's "today") so that feeds do not change between builds
 //! of the same data.
 
@@ -95,7 +97,7 @@ pub fn feed(events: &[&Event], ctx: &FeedContext) -> String {
             }
         }
         if let Some(place) = &e.place {
-            ev.location(&place.one_line());
+            ev.location(&place.one_line(ctx.lang));
         } else if let Some(url) = &e.online {
             ev.location(url);
         }
@@ -112,7 +114,7 @@ pub fn feed(events: &[&Event], ctx: &FeedContext) -> String {
         );
         cal.push(ev.done());
     }
-    let text = cal.done().to_string();
+    let text = fold(&cal.done().to_string());
     if !needs_brussels {
         return text;
     }
@@ -120,6 +122,34 @@ pub fn feed(events: &[&Event], ctx: &FeedContext) -> String {
         Some(at) => format!("{}{VTIMEZONE_BRUSSELS}{}", &text[..at], &text[at..]),
         None => text,
     }
+}
+
+/// At most 75 octets per line, CRLF excluded and the leading space of a
+/// continuation line included (RFC 5545 3.1).
+const LINE_OCTETS: usize = 75;
+
+/// Unfolds `text` (as the crate folded it) and folds it again at
+/// [`LINE_OCTETS`], never inside a UTF-8 character (strict clients reject a
+/// line that is not valid UTF-8 on its own).
+fn fold(text: &str) -> String {
+    let unfolded = text.replace("\r\n ", "").replace("\r\n\t", "");
+    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 40);
+    for line in unfolded.split("\r\n").filter(|l| !l.is_empty()) {
+        let mut room = LINE_OCTETS;
+        let mut used = 0;
+        for c in line.chars() {
+            if used + c.len_utf8() > room {
+                out.push_str("\r\n ");
+                // The continuation's leading space counts.
+                room = LINE_OCTETS - 1;
+                used = 0;
+            }
+            out.push(c);
+            used += c.len_utf8();
+        }
+        out.push_str("\r\n");
+    }
+    out
 }
 
 #[cfg(test)]
@@ -152,8 +182,8 @@ mod tests {
         let text = feed(&events, &ctx);
         assert_eq!(text, feed(&events, &ctx), "stable across builds");
         assert!(
-            text.lines().all(|l| l.len() <= 75 + 1),
-            "no line over 75 octets"
+            text.split("\r\n").all(|l| l.len() <= 75),
+            "no line over 75 octets, the continuation's space included"
         );
         assert!(!text.replace("\r\n", "").contains('\n'), "CRLF only");
         let unfolded = icalendar::parser::unfold(&text);
@@ -174,5 +204,25 @@ mod tests {
         );
         assert!(text.contains("DTSTAMP:20251001T000000Z"));
         assert_eq!(text.matches("PRODID:").count(), 1);
+    }
+
+    #[test]
+    fn fold_counts_the_leading_space_and_keeps_characters_whole() {
+        let long = format!("SUMMARY:{}\r\n", "é".repeat(100));
+        let folded = fold(&long);
+        for l in folded.split("\r\n") {
+            assert!(l.len() <= 75, "{} octets: {l}", l.len());
+        }
+        let lines: Vec<&str> = folded.split("\r\n").collect();
+        assert!(
+            lines[1].starts_with(' '),
+            "continuation starts with a space"
+        );
+        assert_eq!(fold(&folded), folded, "folding twice changes nothing");
+        assert_eq!(
+            folded.replace("\r\n ", ""),
+            long,
+            "unfolding gives the line back"
+        );
     }
 }

@@ -116,24 +116,58 @@ impl When {
     }
 }
 
+/// One part of a place: the same in every language (`campus: Solbosch`) or
+/// given per language (`building: { fr: "Bâtiment U", en: "Building U" }`),
+/// so that English pages do not show French addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum PlaceText {
+    Same(String),
+    PerLang(PerLang<String>),
+}
+
+impl PlaceText {
+    /// The text in `lang`, else in French, else in the other language.
+    pub fn get(&self, lang: Lang) -> Option<&str> {
+        match self {
+            PlaceText::Same(s) => Some(s),
+            PlaceText::PerLang(p) => p
+                .get(lang)
+                .or(p.fr.as_ref())
+                .or(p.en.as_ref())
+                .map(String::as_str),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
-    pub campus: Option<String>,
-    pub building: Option<String>,
-    pub room: Option<String>,
-    pub address: Option<String>,
+    pub campus: Option<PlaceText>,
+    pub building: Option<PlaceText>,
+    pub room: Option<PlaceText>,
+    pub address: Option<PlaceText>,
 }
 
 impl Place {
-    /// "Solbosch, Bâtiment U, U.A2.210, Avenue …" — the parts given.
-    pub fn one_line(&self) -> String {
-        [&self.campus, &self.building, &self.room, &self.address]
+    /// "Solbosch, Building U, U.A2.210, Avenue …" — the parts given, in `lang`.
+    pub fn one_line(&self, lang: Lang) -> String {
+        self.parts(lang, true).join(", ")
+    }
+
+    /// The parts given in `lang`, the address last and only `with_address`.
+    pub fn parts(&self, lang: Lang, with_address: bool) -> Vec<&str> {
+        let address = if with_address { &self.address } else { &None };
+        [&self.campus, &self.building, &self.room, address]
             .into_iter()
             .flatten()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ")
+            .filter_map(|t| t.get(lang))
+            .collect()
+    }
+
+    /// The address in `lang`, if given.
+    pub fn address(&self, lang: Lang) -> Option<&str> {
+        self.address.as_ref().and_then(|a| a.get(lang))
     }
 }
 
@@ -897,9 +931,13 @@ pub struct EventView {
     /// the page's.
     pub language: &'static str,
     pub other_language: bool,
+    /// Places and registration: only for events still to come (a past
+    /// workshop offers neither).
     pub capacity: Option<u32>,
     pub status: &'static str,
     pub registration: Option<String>,
+    /// Whether the event is over on the build's day.
+    pub past: bool,
     /// Link to this event on the calendar page, and its own .ics file.
     pub url: Option<String>,
     pub ics_url: String,
@@ -915,10 +953,21 @@ fn iso(when: &When) -> (String, String) {
     }
 }
 
-/// The view of `e` for a page in `lang`. `page_url` is the calendar page
-/// (site-relative, with base path) and `ics_url` the event's own feed.
-pub fn event_view(e: &Event, lang: Lang, page_url: Option<&str>, ics_url: String) -> EventView {
+/// The view of `e` for a page in `lang` on the day `today`. `page_url` is
+/// the calendar page (site-relative, with base path) and `ics_url` the
+/// event's own feed.
+pub fn event_view(
+    e: &Event,
+    lang: Lang,
+    today: Date,
+    page_url: Option<&str>,
+    ics_url: String,
+) -> EventView {
     let (title, fell_back) = e.title(lang);
+    let past = e.when.last_day() < today;
+    // Only what is taught has a language worth announcing: an application
+    // window or a jury session is "given" in no language.
+    let taught = matches!(e.kind, Kind::Workshop | Kind::InfoSession);
     let (start, end) = iso(&e.when);
     EventView {
         id: e.id.clone(),
@@ -930,13 +979,14 @@ pub fn event_view(e: &Event, lang: Lang, page_url: Option<&str>, ics_url: String
         start,
         end,
         all_day: matches!(e.when, When::AllDay { .. }),
-        place: e.place.as_ref().map(Place::one_line),
+        place: e.place.as_ref().map(|p| p.one_line(lang)),
         online: e.online.clone(),
         language: e.language.code(),
-        other_language: e.language != lang,
-        capacity: e.capacity,
+        other_language: taught && e.language != lang,
+        capacity: e.capacity.filter(|_| !past),
         status: e.status.as_str(),
-        registration: e.registration.clone(),
+        registration: e.registration.clone().filter(|_| !past),
+        past,
         url: page_url.map(|u| format!("{u}#{}", e.id)),
         ics_url,
     }
@@ -956,11 +1006,10 @@ pub fn json_ld(
             let (start, end) = iso(&e.when);
             let location = match (&e.place, &e.online) {
                 (Some(p), _) => {
-                    let name: Vec<&str> = [&p.campus, &p.building, &p.room].into_iter().flatten().map(String::as_str).collect();
                     serde_json::json!({
                         "@type": "Place",
-                        "name": name.join(", "),
-                        "address": p.address.clone().unwrap_or_else(|| p.one_line()),
+                        "name": p.parts(lang, false).join(", "),
+                        "address": p.address(lang).map(str::to_string).unwrap_or_else(|| p.one_line(lang)),
                     })
                 }
                 (None, Some(url)) => serde_json::json!({ "@type": "VirtualLocation", "url": url }),

@@ -210,6 +210,34 @@ pub struct Facts {
     pub portfolio: Option<PortfolioFacts>,
     #[serde(default)]
     pub actions: Option<ActionFacts>,
+    /// How to apply (the dates are the calendar's application windows).
+    #[serde(default)]
+    pub application: Option<Application>,
+}
+
+/// How to apply, for the programme, application and FAQ pages: the form
+/// and where to be told when applications open. The dates are not here:
+/// they are the programme's `application-window` events of the calendar,
+/// so that the pages, the calendar and its feeds agree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Application {
+    /// The application form's address, linked while a window is open.
+    pub form: String,
+    /// Where to ask to be told when applications open (a form or a
+    /// `mailto:` address), linked while no window is open.
+    #[serde(default)]
+    pub notify: Option<String>,
+}
+
+/// `x` written the way `lang` writes decimals: "0,5" in French, "0.5" in
+/// English, and no ".0" for whole numbers.
+pub fn decimal(x: impl std::fmt::Display, lang: Lang) -> String {
+    let s = x.to_string();
+    match lang {
+        Lang::Fr => s.replace('.', ","),
+        Lang::En => s,
+    }
 }
 
 /// A programme file, data/programmes/<id>.yml: facts for visitors and
@@ -363,6 +391,7 @@ impl Programme {
                 severity: r.severity.into(),
                 phase: r.phase,
                 label: r.label,
+                public: r.public,
                 message: r.message.text(),
                 hint: r.hint.map(|h| h.text()),
                 check: r.check,
@@ -575,9 +604,12 @@ impl Programme {
                 .map(|k| k.label.get(lang))
                 .collect::<Vec<_>>()
         };
+        // Internal checks ("no future date", "places per intake") are
+        // marked `public: false`: meaningless to students as requirements.
         let requirements: Vec<serde_json::Value> = self
             .rules
             .iter()
+            .filter(|r| r.public)
             .map(|r| {
                 serde_json::json!({
                     "id": r.id.as_str(),
@@ -595,6 +627,7 @@ impl Programme {
             "short_name": f.short_name,
             "organiser": f.organiser,
             "credits": f.credits,
+            "credits_label": f.credits.map(|c| decimal(c, lang)),
             "extracurricular": f.extracurricular,
             "teaching_languages": f.teaching_languages.iter().map(|l| l.code()).collect::<Vec<_>>(),
             "min_hours": f.internship.as_ref().map(|i| i.min_hours),
@@ -605,16 +638,20 @@ impl Programme {
             "cost_note": f.cost.as_ref().and_then(|c| c.note.as_ref()).map(|n| n.get(lang)),
             "intake_months": f.intake_months,
             "modules": modules,
-            "module_sessions": f.modules.iter().map(|m| serde_json::json!({"label": m.label.get(lang), "sessions": m.sessions})).collect::<Vec<_>>(),
+            // Only modules that give a number of sessions: a count left
+            // empty printed "Communication ( séances)".
+            "module_sessions": f.modules.iter().filter(|m| m.sessions.is_some()).map(|m| serde_json::json!({"label": m.label.get(lang), "sessions": m.sessions})).collect::<Vec<_>>(),
             "workshops_per_year": f.workshops.as_ref().map(|w| [w.per_year_min, w.per_year_max]),
             "workshops_language": f.workshops.as_ref().map(|w| w.language.code()),
+            "workshops_format": f.workshops.as_ref().map(|w| w.format.get(lang)),
+            "application": f.application,
             "productions": f.portfolio.as_ref().map(|p| p.productions),
             "production_kinds": labels(self.production_kinds()),
             "organisations_accepted": kinds(true),
             "organisations_refused": kinds(false),
             "action_kinds": labels(self.action_kinds()),
             "cycles": labels(self.cycles()),
-            "credit_scale": f.actions.iter().flat_map(|a| &a.credit_scale).map(|b| serde_json::json!({"from_hours": b.from_hours, "credits": b.credits})).collect::<Vec<_>>(),
+            "credit_scale": f.actions.iter().flat_map(|a| &a.credit_scale).map(|b| serde_json::json!({"from_hours": b.from_hours, "credits": b.credits, "credits_label": decimal(b.credits, lang)})).collect::<Vec<_>>(),
             "requirements": requirements,
         })
     }

@@ -409,10 +409,20 @@ pub(crate) struct RuleDef {
     pub severity: Level,
     pub phase: Phase,
     pub label: Text,
+    /// Whether the programme's pages list the rule among what is checked in
+    /// a record (default yes). `false` for internal checks ("no future
+    /// date", "places per intake") that mean nothing to a student reading
+    /// the requirements.
+    #[serde(default = "shown")]
+    pub public: bool,
     pub message: Template,
     #[serde(default)]
     pub hint: Option<Template>,
     pub check: Check,
+}
+
+fn shown() -> bool {
+    true
 }
 
 /// One rule of a programme, loaded and known good: its id is well formed
@@ -424,6 +434,8 @@ pub struct Rule {
     pub phase: Phase,
     /// A short name for lists of rules (site pages, reports).
     pub label: Text,
+    /// Listed on the programme's pages (`public: false` hides internal checks).
+    pub public: bool,
     /// The message shown when the rule is broken, with `{placeholders}`.
     pub message: Text,
     pub hint: Option<Text>,

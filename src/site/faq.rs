@@ -287,6 +287,10 @@ pub struct CategoryView {
 pub struct FaqView {
     pub intro_html: String,
     pub categories: Vec<CategoryView>,
+    /// What follows a thematic break (`---`) after the last answer ("Can't
+    /// find your question here?"): the page's closing words, which belong
+    /// neither to the last answer nor to its JSON-LD.
+    pub outro_html: String,
     /// schema.org FAQPage, ready to put in a `<script type="application/ld+json">`.
     pub json_ld: String,
 }
@@ -309,6 +313,8 @@ pub fn view(page: &Page, outline: &Outline, resolve: &dyn Fn(&str) -> Option<Str
         Lang::Fr => typography::french(&h.title, None).into_owned(),
         Lang::En => h.title.clone(),
     };
+    let last = outline.questions().last().map(|q| q.heading);
+    let mut outro = 0..0;
     let categories: Vec<CategoryView> = outline
         .categories
         .iter()
@@ -320,7 +326,14 @@ pub fn view(page: &Page, outline: &Outline, resolve: &dyn Fn(&str) -> Option<Str
                 .questions
                 .iter()
                 .map(|q| {
-                    let answer_html = render(&q.answer);
+                    let mut answer = q.answer.clone();
+                    if Some(q.heading) == last {
+                        if let Some(rule) = closing_rule(page.body(), &answer) {
+                            outro = rule.end..answer.end;
+                            answer.end = rule.start;
+                        }
+                    }
+                    let answer_html = render(&answer);
                     QuestionView {
                         id: headings[q.heading].id.clone(),
                         title: title(&headings[q.heading]),
@@ -335,8 +348,30 @@ pub fn view(page: &Page, outline: &Outline, resolve: &dyn Fn(&str) -> Option<Str
     FaqView {
         intro_html: render(&outline.intro),
         categories,
+        outro_html: render(&outro),
         json_ld,
     }
+}
+
+/// The last thematic break (`---`) at the top level of the answer `answer`
+/// (a range of `body`), as a range of `body`: where the FAQ's closing words
+/// start. Breaks inside lists or quotes are part of the answer.
+fn closing_rule(body: &str, answer: &Range<usize>) -> Option<Range<usize>> {
+    use pulldown_cmark::{Event, Parser};
+    let src = body.get(answer.clone())?;
+    let mut depth = 0usize;
+    let mut found = None;
+    for (ev, range) in Parser::new(src).into_offset_iter() {
+        match ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Rule if depth == 0 => {
+                found = Some(answer.start + range.start..answer.start + range.end)
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 fn json_ld(categories: &[CategoryView], lang: Lang) -> String {

@@ -410,6 +410,17 @@ pub fn render(
                 prev = c.chars().last();
                 Event::Code(c)
             }
+            // A task list's box is a drawing, not a form control: an
+            // <input type=checkbox> without a label is an accessibility
+            // error (WCAG 4.1.2), and nobody can tick it on a public page.
+            Event::TaskListMarker(done) => {
+                prev = None;
+                Event::Text(CowStr::from(if done {
+                    "\u{2611}\u{A0}"
+                } else {
+                    "\u{2610}\u{A0}"
+                }))
+            }
             Event::Start(
                 t @ (Tag::Paragraph
                 | Tag::Item
@@ -610,7 +621,9 @@ mod tests {
         let out = html("Why?\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ note[^1]\n\n[^1]: foot\n", Lang::En);
         assert!(out.contains("Why?"));
         assert!(out.contains("<table>"));
-        assert!(out.contains("checkbox"));
+        // A task's box is drawn as text: a form control would need a label.
+        assert!(out.contains("<li>\u{2611}\u{A0}done</li>"), "{out}");
+        assert!(!out.contains("<input"), "{out}");
         assert!(out.contains("<del>old</del>"));
         assert!(out.contains("footnote"));
     }

@@ -14,7 +14,9 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
+    // Following links: the example sites reach the bundled theme through
+    // a `themes` symlink, and a copy must hold the theme itself.
+    for entry in walkdir::WalkDir::new(from).follow_links(true) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
         let dest = to.join(rel);

@@ -7,6 +7,7 @@ use super::IcsScope;
 use crate::calendar::ical;
 use crate::calendar::{self, Event, EventView};
 use crate::core::lang::Lang;
+use crate::records::programme::Programme;
 use crate::site::content::PageId;
 use crate::site::Site;
 
@@ -32,7 +33,17 @@ impl Site {
             .calendar_page(lang)
             .map(|id| format!("{}{}", self.config.base_path, self.library.urls[id]));
         let ics = format!("{}/{}", self.config.base_path, event_ics_path(lang, &e.id));
-        calendar::event_view(e, lang, page.as_deref(), ics)
+        let mut v = calendar::event_view(e, lang, self.today, page.as_deref(), ics);
+        // Texts from data get the language's spacing, as Markdown does.
+        for text in [Some(&mut v.title), v.summary.as_mut(), v.place.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            if let std::borrow::Cow::Owned(t) = super::typo(lang, text) {
+                *text = t;
+            }
+        }
+        v
     }
 
     pub(super) fn calendar_ctx(&self, lang: Lang) -> Value {
@@ -67,12 +78,51 @@ impl Site {
             "months": months,
             "past": past,
             "feed_url": format!("{base}/{}", self.ics_path(lang, &IcsScope::All)),
+            // The same feed for calendar apps: webcal:// subscribes (and
+            // keeps the calendar up to date) where a download only imports.
+            "webcal_url": webcal(&self.permalink(&format!("/{}", self.ics_path(lang, &IcsScope::All)))),
             "programme_feeds": self.programmes.iter().map(|p| serde_json::json!({
                 "programme": p.id,
                 "name": p.facts.name.get(lang),
                 "url": format!("{base}/{}", self.ics_path(lang, &IcsScope::Programme(p.id.clone()))),
             })).collect::<Vec<_>>(),
             "json_ld": calendar::json_ld(&shown, lang, &self.config.organisation, &self.config.base_url, permalink.as_deref()),
+        })
+    }
+
+    /// How to apply to `programme` on the build's day: its form and "tell
+    /// me" addresses (programme file) and its application windows
+    /// (calendar): the one open now, else the next one.
+    pub(super) fn application_ctx(&self, programme: &Programme, lang: Lang) -> Value {
+        let windows: Vec<&Event> = self
+            .calendar
+            .events
+            .iter()
+            .filter(|e| {
+                e.kind == calendar::Kind::ApplicationWindow
+                    && e.programme == programme.id
+                    && e.status != calendar::Status::Cancelled
+                    && e.when.last_day() >= self.today
+            })
+            .collect();
+        let window = |e: &Event| {
+            serde_json::json!({
+                "first": calendar::day_label(e.when.first_day(), lang),
+                "last": calendar::day_label(e.when.last_day(), lang),
+                "url": self.event_view(e, lang).url,
+            })
+        };
+        let open = windows.first().filter(|e| e.when.first_day() <= self.today);
+        let next = windows.iter().find(|e| e.when.first_day() > self.today);
+        let app = programme.facts.application.as_ref();
+        serde_json::json!({
+            "form": app.map(|a| &a.form),
+            "notify": app.and_then(|a| a.notify.as_ref()),
+            "open": open.map(|e| window(e)),
+            "next": next.map(|e| window(e)),
+            "calendar_url": self
+                .calendar_page(lang)
+                .map(|id| format!("{}{}", self.config.base_path, self.library.urls[id])),
         })
     }
 
@@ -114,6 +164,15 @@ impl Site {
             },
         )
     }
+}
+
+/// `https://host/x.ics` as `webcal://host/x.ics`.
+fn webcal(url: &str) -> String {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    format!("webcal://{rest}")
 }
 
 /// Where the "add to my calendar" file of one event lives.

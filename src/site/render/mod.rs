@@ -4,6 +4,8 @@
 //! run them in parallel and a future live preview can re-run just the ones a
 //! change touches.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -12,9 +14,10 @@ use crate::core::diagnostic::Diagnostic;
 use crate::core::lang::Lang;
 use crate::site::content::{Missing, PageId};
 use crate::site::link;
-use crate::site::markdown::{self, Heading};
+use crate::site::markdown;
 use crate::site::page::PageKind;
 use crate::site::theme::{template_error, TEMPLATE_RENDER};
+use crate::site::typography;
 use crate::site::Site;
 
 mod calendar;
@@ -72,7 +75,7 @@ pub fn search_index_path(lang: Lang) -> String {
 
 #[derive(Serialize)]
 struct MenuCtx<'a> {
-    label: &'a str,
+    label: Cow<'a, str>,
     url: String,
     active: bool,
     external: bool,
@@ -86,8 +89,8 @@ struct LangCtx {
 
 #[derive(Serialize)]
 struct SiteCtx<'a> {
-    title: &'a str,
-    description: &'a str,
+    title: Cow<'a, str>,
+    description: Cow<'a, str>,
     organisation: &'a str,
     base_url: &'a str,
     contact: ContactCtx<'a>,
@@ -119,26 +122,64 @@ struct Alternate {
 
 #[derive(Serialize)]
 struct ChildCtx<'a> {
-    title: &'a str,
-    description: &'a str,
+    title: Cow<'a, str>,
+    description: Cow<'a, str>,
     url: String,
     date: Option<String>,
 }
 
 #[derive(Serialize)]
 struct PageCtx<'a> {
-    title: &'a str,
-    description: &'a str,
+    title: Cow<'a, str>,
+    description: Cow<'a, str>,
     content: String,
     url: String,
     permalink: String,
     date: Option<String>,
     updated: Option<String>,
-    toc: Vec<&'a Heading>,
+    toc: Vec<TocCtx<'a>>,
     extra: &'a Value,
     kind: &'static str,
     pages: Vec<ChildCtx<'a>>,
     subsections: Vec<ChildCtx<'a>>,
+}
+
+/// A heading in a table of contents.
+#[derive(Serialize)]
+struct TocCtx<'a> {
+    level: u8,
+    id: &'a str,
+    title: Cow<'a, str>,
+}
+
+/// `text` with the spacing of `lang`: French puts no-break spaces before
+/// `; : ! ?` and inside « ». The Markdown body gets it from the renderer;
+/// this is for every other text of a page (titles, descriptions, tables of
+/// contents, menus, data), which would otherwise keep ordinary spaces that
+/// break lines before a colon.
+pub(crate) fn typo(lang: Lang, text: &str) -> Cow<'_, str> {
+    match lang {
+        Lang::Fr => typography::french(text, None),
+        Lang::En => Cow::Borrowed(text),
+    }
+}
+
+/// [`typo`] on every text of a data view (a programme's facts), but its
+/// addresses and ids: `https://` must keep its colon as it is.
+fn typo_value(lang: Lang, v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let Cow::Owned(t) = typo(lang, s) {
+                *s = t;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| typo_value(lang, i)),
+        Value::Object(map) => map
+            .iter_mut()
+            .filter(|(k, _)| !matches!(k.as_str(), "id" | "application" | "kind"))
+            .for_each(|(_, i)| typo_value(lang, i)),
+        _ => {}
+    }
 }
 
 impl Site {
@@ -163,7 +204,7 @@ impl Site {
                             && current_url.starts_with(site_url)
                             && site_url != format!("/{}/", lang.code());
                         MenuCtx {
-                            label: &m.label,
+                            label: typo(lang, &m.label),
                             url,
                             active,
                             external,
@@ -173,8 +214,8 @@ impl Site {
             })
             .unwrap_or_default();
         SiteCtx {
-            title: c.title(lang),
-            description: c.description(lang),
+            title: typo(lang, c.title(lang)),
+            description: typo(lang, c.description(lang)),
             organisation: &c.organisation,
             base_url: &c.base_url,
             contact: ContactCtx {
@@ -263,8 +304,8 @@ impl Site {
     fn child_ctx(&self, id: PageId) -> ChildCtx<'_> {
         let p = &self.library.pages[id];
         ChildCtx {
-            title: &p.title,
-            description: &p.description,
+            title: typo(p.lang, &p.title),
+            description: typo(p.lang, &p.description),
             url: format!("{}{}", self.config.base_path, self.library.urls[id]),
             date: p.date.map(|d| d.to_string()),
         }
@@ -277,10 +318,63 @@ impl Site {
         markdown::render(p.body(), &p.scan.headings, p.lang, &resolve)
     }
 
+    /// The sections above page `id`, from the home page down, for the
+    /// breadcrumb trail; empty for the home page. The home page's entry has
+    /// no title: the theme names it ("Home").
+    fn breadcrumbs(&self, id: PageId) -> Vec<Value> {
+        let p = &self.library.pages[id];
+        let dir = match p.kind {
+            PageKind::Home => return Vec::new(),
+            PageKind::Section => p.parent_dir(),
+            PageKind::Page => p.dir(),
+        };
+        let mut keys = vec!["_index".to_string()];
+        let mut acc = String::new();
+        for part in dir.split('/').filter(|s| !s.is_empty()) {
+            if !acc.is_empty() {
+                acc.push('/');
+            }
+            acc.push_str(part);
+            keys.push(format!("{acc}/_index"));
+        }
+        keys.iter()
+            .filter_map(|k| self.library.get(k, p.lang))
+            .map(|a| {
+                let page = &self.library.pages[a];
+                serde_json::json!({
+                    "title": (page.kind != PageKind::Home).then(|| typo(p.lang, &page.title)),
+                    "url": format!("{}{}", self.config.base_path, self.library.urls[a]),
+                })
+            })
+            .collect()
+    }
+
+    /// The pages before and after page `id` in its section's order (the
+    /// order of the section's list), for "previous / next" links; None for
+    /// sections and for pages outside a section.
+    fn neighbours(&self, id: PageId) -> Option<(Option<PageId>, Option<PageId>)> {
+        let p = &self.library.pages[id];
+        if p.kind != PageKind::Page || p.dir().is_empty() {
+            return None;
+        }
+        let section = self.library.get(&format!("{}/_index", p.dir()), p.lang)?;
+        let (pages, _) = self.children.get(&section)?;
+        let at = pages.iter().position(|&c| c == id)?;
+        Some((
+            at.checked_sub(1).map(|i| pages[i]),
+            pages.get(at + 1).copied(),
+        ))
+    }
+
     fn render_page(&self, id: PageId) -> Result<String, Diagnostic> {
         let p = &self.library.pages[id];
         let url = &self.library.urls[id];
         let mut ctx = self.common(p.lang, Some(&p.key), url);
+        ctx.insert("breadcrumbs", &self.breadcrumbs(id));
+        if let Some((prev, next)) = self.neighbours(id) {
+            ctx.insert("previous", &prev.map(|c| self.child_ctx(c)));
+            ctx.insert("next", &next.map(|c| self.child_ctx(c)));
+        }
         let (pages, subsections) = match p.kind {
             PageKind::Page => (Vec::new(), Vec::new()),
             _ => {
@@ -292,8 +386,8 @@ impl Site {
             }
         };
         let page = PageCtx {
-            title: &p.title,
-            description: &p.description,
+            title: typo(p.lang, &p.title),
+            description: typo(p.lang, &p.description),
             content: self.page_html(id),
             url: format!("{}{url}", self.config.base_path),
             permalink: self.permalink(url),
@@ -304,6 +398,11 @@ impl Site {
                 .headings
                 .iter()
                 .filter(|h| h.level == 2 || h.level == 3)
+                .map(|h| TocCtx {
+                    level: h.level,
+                    id: &h.id,
+                    title: typo(p.lang, &h.title),
+                })
                 .collect(),
             extra: &p.extra,
             kind: p.kind.as_str(),
@@ -316,7 +415,10 @@ impl Site {
             .as_ref()
             .and_then(|id| self.programmes.get(&id.value))
         {
-            ctx.insert("programme", &prog.view(p.lang));
+            let mut view = prog.view(p.lang);
+            typo_value(p.lang, &mut view);
+            ctx.insert("programme", &view);
+            ctx.insert("application", &self.application_ctx(prog, p.lang));
         }
         if p.template_name() == "search" {
             ctx.insert("search", &serde_json::json!({ "index_url": format!("{}/{}", self.config.base_path, search_index_path(p.lang)) }));
@@ -365,6 +467,10 @@ impl Site {
     fn render_not_translated(&self, m: &Missing) -> Result<String, Diagnostic> {
         let available = &self.library.pages[m.available];
         let mut ctx = self.common(m.lang, Some(&m.key), &m.url);
+        // The notice is not a translation: declaring the existing page as its
+        // alternate would be an hreflang link without a return link (the
+        // existing page does not list the notice). It is noindex anyway.
+        ctx.insert("alternates", &Vec::<Alternate>::new());
         ctx.insert(
             "page",
             &serde_json::json!({
@@ -400,6 +506,27 @@ impl Site {
             "page",
             &serde_json::json!({ "title": title, "url": format!("{}{url}", self.config.base_path), "description": "", "kind": "404" }),
         );
+        // A visitor lost on a missing address may read another language
+        // (/404.html serves every unknown address, /en/… included): the
+        // page says it in each other language too.
+        let others: Vec<Value> = self
+            .config
+            .languages
+            .iter()
+            .filter(|&&l| l != lang)
+            .map(|&l| {
+                let t = self.theme.strings.get(&l);
+                let get = |k: &str| t.and_then(|s| s.get(k)).cloned().unwrap_or_default();
+                serde_json::json!({
+                    "code": l.code(),
+                    "url": format!("{}/{}/", self.config.base_path, l.code()),
+                    "title": get("not_found_title"),
+                    "body": get("not_found_body"),
+                    "back_home": get("back_home"),
+                })
+            })
+            .collect();
+        ctx.insert("other_languages", &others);
         self.render_template("404", &ctx, std::path::Path::new("404"))
     }
 
@@ -414,8 +541,8 @@ impl Site {
                     "code": l.code(),
                     "name": l.endonym(),
                     "url": format!("{}/{}/", self.config.base_path, l.code()),
-                    "title": self.config.title(l),
-                    "description": self.config.description(l),
+                    "title": typo(l, self.config.title(l)),
+                    "description": typo(l, self.config.description(l)),
                 })
             })
             .collect();
