@@ -1,13 +1,18 @@
 //! The JSON document of `engage check --format json`: every diagnostic and
-//! every record's summary, for scripts and editors.
+//! every record's summary, for scripts and editors. Progress is a view of
+//! each record's metrics: a metric is an object `{"done","required"}` under
+//! its key (a map by item for metrics per cycle or module), a document a
+//! boolean, a tally a number.
 
 use std::io::Write;
 
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use crate::core::diagnostic::{Diagnostic, Severity};
 use crate::core::lang::Lang;
 use crate::records::check::{Report, Summary};
+use crate::records::evaluate::{Metric, Progress, Quantity};
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
@@ -23,7 +28,81 @@ struct JsonDiagnostic<'a> {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
-    records: &'a [Summary],
+    records: Vec<JsonRecord<'a>>,
+}
+
+struct JsonRecord<'a>(&'a Summary);
+
+impl Serialize for JsonRecord<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("handle", &r.handle)?;
+        map.serialize_entry("programme", &r.programme)?;
+        map.serialize_entry("status", &r.status)?;
+        map.serialize_entry("complete", &r.complete)?;
+        map.serialize_entry("errors", &r.errors)?;
+        map.serialize_entry("warnings", &r.warnings)?;
+        if let Some(p) = &r.progress {
+            progress_entries(&mut map, p)?;
+        }
+        map.end()
+    }
+}
+
+/// The metrics in their order, those per item grouped under their key,
+/// then the keys still missing and the deadline.
+fn progress_entries<M: SerializeMap>(map: &mut M, p: &Progress) -> Result<(), M::Error> {
+    let per_item = |a: &Metric, b: &Metric| a.id == b.id && a.item.is_some() && b.item.is_some();
+    for group in p.metrics.chunk_by(per_item) {
+        let first = &group[0];
+        if first.item.is_some() {
+            map.serialize_entry(first.id.key(), &ByItem(group))?;
+            continue;
+        }
+        map.serialize_entry(first.id.key(), &JsonMetric(first))?;
+        if !first.missing.is_empty() {
+            map.serialize_entry(&format!("missing_{}", first.id.key()), &first.missing)?;
+        }
+    }
+    if let Some(d) = p.deadline {
+        map.serialize_entry("deadline", &d.to_string())?;
+    }
+    Ok(())
+}
+
+struct ByItem<'a>(&'a [Metric]);
+
+impl Serialize for ByItem<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for m in self.0 {
+            map.serialize_entry(m.item.as_deref().unwrap_or_default(), &JsonMetric(m))?;
+        }
+        map.end()
+    }
+}
+
+struct JsonMetric<'a>(&'a Metric);
+
+impl Serialize for JsonMetric<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let m = self.0;
+        match (m.done, m.required) {
+            (Quantity::Given(b), _) => s.serialize_bool(b),
+            (done, None) => done.serialize(s),
+            (done, Some(required)) => {
+                let mut map = s.serialize_map(None)?;
+                map.serialize_entry("done", &done)?;
+                map.serialize_entry("required", &required)?;
+                // A module's sessions all attended earn its certificate.
+                if let Quantity::Sessions(_) = done {
+                    map.serialize_entry("certificate", &m.is_met())?;
+                }
+                map.end()
+            }
+        }
+    }
 }
 
 /// Writes the report as JSON, messages in `lang`, fields in this order:
@@ -33,7 +112,8 @@ struct JsonReport<'a> {
 ///   "assessment","agreement":…,"workshops","credits":{"<cycle>":{"done","required"}},
 ///   "attendance":{"<module>":{"done","required","certificate"}},"full_modules":…,
 ///   "elements":…,"missing_elements":[…],"deadline"}]}`; a programme's
-///   progress fields appear only when one of its rules fills them.
+///   progress fields appear only when one of its rules measures them
+///   (`MetricId` gives the order).
 pub fn write_json(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::Result<()> {
     let diagnostics = report
         .diagnostics
@@ -50,7 +130,7 @@ pub fn write_json(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::
         .collect();
     let json = JsonReport {
         diagnostics,
-        records: &report.records,
+        records: report.records.iter().map(JsonRecord).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &json)?;
     writeln!(out)

@@ -21,6 +21,7 @@ pub mod summary;
 use crate::formats::json::write_json;
 use crate::formats::summary::write_summary;
 use crate::records::check::{Report, Summary};
+use crate::records::evaluate::{Metric, Quantity};
 use crate::records::vocabulary::Status;
 
 /// One output format of a finished check. `notes` are extra lines for
@@ -227,6 +228,10 @@ fn diagnostic_item(s: &mut String, d: &Diagnostic, lang: Lang) {
     ));
 }
 
+fn row(s: &mut String, label: &str, done: &str, required: &str) {
+    s.push_str(&format!("| {} | {done} | {required} |\n", md(label)));
+}
+
 fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
     let t = |fr: &'static str, en: &'static str| match lang {
         Lang::Fr => fr,
@@ -248,81 +253,28 @@ fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
             t("fait", "done"),
             t("requis", "required")
         ));
-        let mut row = |label: &str, done: String, required: String| {
-            s.push_str(&format!("| {} | {done} | {required} |\n", md(label)));
+        // Counts first, then documents (yes or no), then tallies.
+        let rank = |m: &&Metric| match (m.done, m.required) {
+            (Quantity::Given(_), _) => 1,
+            (_, Some(_)) => 0,
+            (_, None) => 2,
         };
-        if let Some(c) = p.hours {
-            row(
-                t("Heures", "Hours"),
-                c.done.to_string(),
-                c.required.to_string(),
-            );
-        }
-        if let Some(c) = p.productions {
-            row("Productions", c.done.to_string(), c.required.to_string());
-        }
-        if let Some(c) = p.modules {
-            row("Modules", c.done.to_string(), c.required.to_string());
-        }
-        if let Some(c) = p.agreement {
-            row(
-                t("Signatures de la convention", "Agreement signatures"),
-                c.done.to_string(),
-                c.required.to_string(),
-            );
-        }
-        for (cycle, c) in &p.credits {
-            let label = match lang {
-                Lang::Fr => format!("ECTS, cycle {cycle}"),
-                Lang::En => format!("ECTS, {cycle} cycle"),
+        let mut rows: Vec<&Metric> = p.metrics.iter().filter(|m| m.shown).collect();
+        rows.sort_by_key(rank);
+        for m in rows {
+            let (done, required) = match (m.done, m.required) {
+                (Quantity::Given(b), _) => {
+                    (if b { "✅" } else { "—" }.to_string(), "✅".to_string())
+                }
+                (done, required) => (
+                    done.to_string(),
+                    required.map(|r| r.to_string()).unwrap_or_default(),
+                ),
             };
-            row(&label, c.done.to_string(), c.required.to_string());
-        }
-        for (module, a) in &p.attendance {
-            let label = match lang {
-                Lang::Fr => format!("Séances, module {module}"),
-                Lang::En => format!("Sessions, module {module}"),
-            };
-            row(&label, a.done.to_string(), a.required.to_string());
-        }
-        if let Some(c) = p.full_modules {
-            row(
-                t("Modules suivis en entier", "Modules attended in full"),
-                c.done.to_string(),
-                c.required.to_string(),
-            );
-        }
-        if let Some(c) = p.elements {
-            row(
-                t("Éléments obligatoires", "Mandatory elements"),
-                c.done.to_string(),
-                c.required.to_string(),
-            );
-        }
-        let yes_no = |b: bool| if b { "✅" } else { "—" };
-        if let Some(b) = p.analysis {
-            row(
-                t("Analyse réflexive", "Self-reflective analysis"),
-                yes_no(b).into(),
-                "✅".into(),
-            );
-        }
-        if let Some(b) = p.assessment {
-            row(
-                t("Grille d’évaluation", "Assessment grid"),
-                yes_no(b).into(),
-                "✅".into(),
-            );
-        }
-        if p.shows_workshops {
-            row(
-                t("Ateliers", "Workshops"),
-                p.workshops.to_string(),
-                String::new(),
-            );
+            row(s, m.label.get(lang), &done, &required);
         }
         if let Some(d) = p.deadline {
-            row(t("Échéance", "Deadline"), d.to_string(), String::new());
+            row(s, t("Échéance", "Deadline"), &d.to_string(), "");
         }
         s.push('\n');
     }
@@ -382,13 +334,47 @@ mod tests {
     #[test]
     fn the_summary_has_a_progress_table_and_what_is_missing() {
         use crate::core::values::Hours;
-        use crate::records::evaluate::{Count, Progress};
+        use crate::records::evaluate::{MetricId, Progress};
         let mut report = Report::default();
         report.diagnostics.push(Diagnostic::error(
             RuleId::new("ceci.future-date"),
             "data/portfolios/zoe/portfolio.yml",
             Position::new(12, 7),
             Text::new("x", "a | date in the future"),
+        ));
+        let metric = |id, label: &str, done, required, missing: &str| {
+            Metric::new(
+                id,
+                Text::new(label, label),
+                Text::new(label, label),
+                done,
+                Some(required),
+            )
+            .short_of(Text::new(missing, missing))
+        };
+        let hours = |h: u32| Quantity::Hours(Hours::from_minutes(h * 60));
+        let mut progress = Progress::default();
+        // Out of order: the summary follows the metric order, not this one.
+        progress.record(metric(
+            MetricId::Analysis,
+            "Self-reflective analysis",
+            Quantity::Given(false),
+            Quantity::Given(true),
+            "the self-reflective analysis",
+        ));
+        progress.record(metric(
+            MetricId::Hours,
+            "Hours",
+            hours(120),
+            hours(150),
+            "{left} h",
+        ));
+        progress.record(metric(
+            MetricId::Productions,
+            "Productions",
+            Quantity::Count(5),
+            Quantity::Count(5),
+            "{left} production(s)",
         ));
         report.records.push(Summary {
             handle: "zoe".into(),
@@ -397,18 +383,7 @@ mod tests {
             complete: false,
             errors: 1,
             warnings: 0,
-            progress: Some(Progress {
-                hours: Some(Count {
-                    done: Hours::from_minutes(120 * 60),
-                    required: Hours::from_minutes(150 * 60),
-                }),
-                productions: Some(Count {
-                    done: 5,
-                    required: 5,
-                }),
-                analysis: Some(false),
-                ..Progress::default()
-            }),
+            progress: Some(progress),
         });
         let s = step_summary(&report, &["PR by zoe".into()], Lang::En);
         let want = "## engage check\n\n❌ **1** error(s), **0** warning(s)\n\n- PR by zoe\n\n\

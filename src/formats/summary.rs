@@ -1,13 +1,42 @@
 //! The human summary of `engage check`: one line per record with its
-//! progress, and what is still missing.
+//! progress, and what is still missing. A view of each record's metrics:
+//! it knows units, not programme parts.
 
 use std::io::Write;
 
 use crate::core::lang::Lang;
-use crate::core::values::Hours;
 use crate::records::check::Report;
-use crate::records::evaluate::Progress;
+use crate::records::evaluate::{Metric, Progress, Quantity};
 use crate::records::vocabulary::Status;
+
+/// `hours 120/150`, `engineering 0/2 ECTS`, `analysis no`, `workshops 2`.
+fn part(m: &Metric, lang: Lang) -> String {
+    let t = |fr: &'static str, en: &'static str| match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    };
+    let short = m.short.get(lang);
+    match (m.done, m.required) {
+        (Quantity::Given(b), _) => format!(
+            "{short} {}",
+            if b { t("oui", "yes") } else { t("non", "no") }
+        ),
+        (done, Some(required)) => {
+            let unit = match done {
+                Quantity::Credits(_) => " ECTS",
+                _ => "",
+            };
+            let award = match done {
+                Quantity::Sessions(_) if m.is_met() => {
+                    t(" (attestation due)", " (certificate due)")
+                }
+                _ => "",
+            };
+            format!("{short} {done}/{required}{unit}{award}")
+        }
+        (done, None) => format!("{short} {done}"),
+    }
+}
 
 /// One line per record: `alice  ceci  submitted  complete  hours 152/150 …`.
 pub fn write_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::Result<()> {
@@ -45,69 +74,11 @@ pub fn write_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::i
         } else {
             t("incomplet", "incomplete").into()
         });
-        if let Some(c) = p.hours {
-            parts.push(format!(
-                "{} {}/{}",
-                t("heures", "hours"),
-                c.done,
-                c.required
-            ));
-        }
-        if let Some(c) = p.productions {
-            parts.push(format!("productions {}/{}", c.done, c.required));
-        }
-        if let Some(c) = p.modules {
-            parts.push(format!("modules {}/{}", c.done, c.required));
-        }
-        let yes_no = |b: bool| if b { t("oui", "yes") } else { t("non", "no") };
-        if let Some(b) = p.analysis {
-            parts.push(format!("{} {}", t("analyse", "analysis"), yes_no(b)));
-        }
-        if let Some(b) = p.assessment {
-            parts.push(format!("{} {}", t("grille", "assessment"), yes_no(b)));
-        }
-        if let Some(c) = p.agreement {
-            parts.push(format!(
-                "{} {}/{}",
-                t("convention", "agreement"),
-                c.done,
-                c.required
-            ));
-        }
-        for (cycle, c) in &p.credits {
-            parts.push(format!("{cycle} {}/{} ECTS", c.done, c.required));
-        }
-        for (module, a) in &p.attendance {
-            parts.push(format!(
-                "{module} {}/{}{}",
-                a.done,
-                a.required,
-                if a.certificate {
-                    t(" (attestation due)", " (certificate due)")
-                } else {
-                    ""
-                }
-            ));
-        }
-        if let Some(c) = p.full_modules {
-            parts.push(format!(
-                "{} {}/{}",
-                t("modules complets", "full modules"),
-                c.done,
-                c.required
-            ));
-        }
-        if let Some(c) = p.elements {
-            parts.push(format!(
-                "{} {}/{}",
-                t("éléments", "elements"),
-                c.done,
-                c.required
-            ));
-        }
-        if p.shows_workshops {
-            parts.push(format!("{} {}", t("ateliers", "workshops"), p.workshops));
-        }
+        // Requirements first, tallies (nothing required) at the end.
+        let shown = || p.metrics.iter().filter(|m| m.shown);
+        let requirements = shown().filter(|m| m.required.is_some());
+        let tallies = shown().filter(|m| m.required.is_none());
+        parts.extend(requirements.chain(tallies).map(|m| part(m, lang)));
         if let Some(d) = p.deadline {
             parts.push(format!("{} {d}", t("échéance", "deadline")));
         }
@@ -152,57 +123,10 @@ pub fn write_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::i
 }
 
 /// What a record still lacks before it can be submitted, in words a
-/// student acts on: `30 h`, `2 productions`, `the self-reflective analysis`.
+/// student acts on: `30 h`, `2 production(s)`, `the self-reflective analysis`.
 pub fn missing(p: &Progress, lang: Lang) -> Vec<String> {
-    let t = |fr: &str, en: &str| match lang {
-        Lang::Fr => fr.to_string(),
-        Lang::En => en.to_string(),
-    };
-    let mut out = Vec::new();
-    if let Some(c) = p.hours.filter(|c| !c.is_met()) {
-        let left = Hours::from_minutes(c.required.minutes() - c.done.minutes());
-        out.push(format!("{left} h"));
-    }
-    if let Some(c) = p.productions.filter(|c| !c.is_met()) {
-        out.push(format!("{} production(s)", c.required - c.done));
-    }
-    if let Some(c) = p.modules.filter(|c| !c.is_met()) {
-        out.push(format!(
-            "{} {}",
-            c.required - c.done,
-            t("module(s) en ligne", "online module(s)")
-        ));
-    }
-    if p.analysis == Some(false) {
-        out.push(t("l’analyse réflexive", "the self-reflective analysis"));
-    }
-    if p.assessment == Some(false) {
-        out.push(t("la grille d’évaluation", "the assessment grid"));
-    }
-    if let Some(c) = p.agreement.filter(|c| !c.is_met()) {
-        out.push(format!(
-            "{} {}",
-            c.required - c.done,
-            t(
-                "signature(s) de la convention",
-                "signature(s) of the agreement"
-            )
-        ));
-    }
-    for (cycle, c) in p.credits.iter().filter(|(_, c)| !c.is_met()) {
-        let en = format!("{} ECTS in the {cycle} cycle", c.done.until(c.required));
-        let fr = format!("{} ECTS en cycle {cycle}", c.done.until(c.required));
-        out.push(t(&fr, &en));
-    }
-    if let Some(c) = p.full_modules.filter(|c| !c.is_met()) {
-        out.push(format!(
-            "{} {}",
-            c.required - c.done,
-            t("module(s) suivi(s) en entier", "module(s) attended in full")
-        ));
-    }
-    for key in &p.missing_elements {
-        out.push(format!("`{key}`"));
-    }
-    out
+    p.metrics
+        .iter()
+        .flat_map(|m| m.missing_words(lang))
+        .collect()
 }

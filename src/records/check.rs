@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::calendar::Calendar;
 use crate::core::diagnostic::Diagnostics;
@@ -31,7 +30,7 @@ pub enum Scope {
 }
 
 /// The summary of one record folder.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Summary {
     /// The folder name (the handle, when the record is well formed).
     pub handle: String,
@@ -42,7 +41,6 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     /// `None` when the record could not be read far enough to be checked.
-    #[serde(flatten)]
     pub progress: Option<Progress>,
 }
 

@@ -6,8 +6,9 @@
 //! typed parameters, so that a typo is a located error when the programme is
 //! loaded rather than a surprise when a student's record is checked. A new
 //! kind of check is one new variant here (with its placeholders and the
-//! record parts it needs and reads, in the `impl Check` below) and one arm
-//! in `check.rs`.
+//! record parts it needs and reads, in the `impl Check` below) and one
+//! function in `records/evaluate/` (with a `MetricId` if it measures
+//! progress).
 
 use std::fmt;
 

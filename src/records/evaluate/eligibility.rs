@@ -1,0 +1,55 @@
+//! Rules about eligibility at registration (CIRÉ): a recent residence
+//! permit, a nationality, a language spoken.
+
+use super::{last_day, Context, Evaluation};
+use crate::core::values::Country;
+use crate::records::rule::Arg;
+
+/// `permit-within-years`: the permit was issued less than `years` years
+/// before registration, and not after it.
+pub(super) fn permit_within_years(cx: &Context, years: u8, ev: &mut Evaluation) {
+    let (Some(e), Some(registration)) = (&cx.record.eligibility, &cx.record.enrolment) else {
+        return;
+    };
+    let permit = &e.residence_permit;
+    // "Less than five years": registering on the fifth anniversary is too
+    // late; the limit is the day before.
+    let Some(limit) = last_day(permit.value, years) else {
+        return;
+    };
+    if permit.value > registration.value || registration.value > limit {
+        ev.breach(
+            permit.at,
+            vec![
+                Arg::same("permit", permit.value),
+                Arg::same("registration", registration.value),
+                Arg::same("years", years),
+                Arg::same("limit", limit),
+            ],
+        );
+    }
+}
+
+/// `nationality-outside`: no nationality among `countries`.
+pub(super) fn nationality_outside(cx: &Context, countries: &[Country], ev: &mut Evaluation) {
+    let Some(e) = &cx.record.eligibility else {
+        return;
+    };
+    for n in e
+        .nationalities
+        .iter()
+        .filter(|n| countries.contains(&n.value))
+    {
+        ev.breach(n.at, vec![Arg::same("nationality", &n.value)]);
+    }
+}
+
+/// `speaks-language`: `language` is among the languages spoken.
+pub(super) fn speaks_language(cx: &Context, language: &str, ev: &mut Evaluation) {
+    let Some(e) = &cx.record.eligibility else {
+        return;
+    };
+    if !e.languages.iter().any(|l| l == language) {
+        ev.breach(e.languages_at, vec![Arg::same("language", language)]);
+    }
+}

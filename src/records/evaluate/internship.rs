@@ -1,0 +1,159 @@
+//! Rules about the internship: the organisation, the supervisor, the
+//! agreement and the hours.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::{Context, Evaluation, Metric, MetricId, Quantity};
+use crate::core::diagnostic::{Diagnostic, Diagnostics, RuleId, Text};
+use crate::core::values::Hours;
+use crate::records::portfolio::Record;
+use crate::records::rule::{Arg, Party};
+use crate::records::vocabulary::{Status, SupervisorRole};
+
+/// Built-in: the entries of one day add up to more than 24 hours.
+pub const HOURS_PER_DAY: RuleId = RuleId::new("record.hours-per-day");
+
+/// `organisation-accepted`: the organisation's kind is one the programme
+/// accepts.
+pub(super) fn organisation_accepted(cx: &Context, ev: &mut Evaluation) {
+    let Some(kind) = &cx.internship.organisation.kind else {
+        return;
+    };
+    if let Some(k) = cx.programme.organisation_kind(&kind.value) {
+        if !k.accepted {
+            ev.breach(kind.at, vec![Arg::text("kind", k.label.clone())]);
+        }
+    }
+}
+
+/// `supervisor-role`: in an organisation run by a committee, a student who
+/// is (or is not) a committee member has a supervisor with `role`.
+pub(super) fn supervisor_role(
+    cx: &Context,
+    committee_member: bool,
+    role: SupervisorRole,
+    ev: &mut Evaluation,
+) {
+    let ship = cx.internship;
+    let committee = ship
+        .organisation
+        .kind
+        .as_ref()
+        .and_then(|k| cx.programme.organisation_kind(&k.value))
+        .is_some_and(|k| k.committee);
+    let Some(actual) = &ship.supervisor.role else {
+        return;
+    };
+    if committee && ship.committee_member == committee_member && actual.value != role {
+        ev.breach(
+            actual.at,
+            vec![
+                Arg::text("role", actual.value.label()),
+                Arg::text("expected", role.label()),
+            ],
+        );
+    }
+}
+
+/// `agreement-signed`: signatures are progress; a missing one is reported
+/// once hours are logged or the record is submitted (an agreement not
+/// signed yet is fine until the first hour).
+pub(super) fn agreement_signed(cx: &Context, parties: &[Party], ev: &mut Evaluation) {
+    let ship = cx.internship;
+    let signed = |p: &Party| ship.agreement.iter().any(|(q, _)| q == p);
+    let done = parties.iter().filter(|p| signed(p)).count() as u32;
+    ev.metric(
+        Metric::new(
+            MetricId::Agreement,
+            Text::new("Signatures de la convention", "Agreement signatures"),
+            Text::new("convention", "agreement"),
+            Quantity::Count(done),
+            Some(Quantity::Count(parties.len() as u32)),
+        )
+        .short_of(Text::new(
+            "{left} signature(s) de la convention",
+            "{left} signature(s) of the agreement",
+        )),
+    );
+    if ship.entries.is_empty() && cx.record.status.value == Status::InProgress {
+        return;
+    }
+    let at = ship
+        .agreement_at
+        .or(ship.entries_at)
+        .unwrap_or(cx.status_at());
+    for p in parties.iter().filter(|p| !signed(p)) {
+        ev.breach(at, vec![Arg::text("party", p.label())]);
+    }
+}
+
+/// `agreement-before-hours`: every signature on or before the first hour.
+pub(super) fn agreement_before_hours(cx: &Context, ev: &mut Evaluation) {
+    let ship = cx.internship;
+    let Some(first) = ship.entries.iter().map(|e| e.date.value).min() else {
+        return;
+    };
+    for (party, d) in ship.agreement.iter().filter(|(_, d)| d.value > first) {
+        ev.breach(
+            d.at,
+            vec![
+                Arg::text("party", party.label()),
+                Arg::same("signed", d.value),
+                Arg::same("first_hour", first),
+            ],
+        );
+    }
+}
+
+/// `minimum-hours`: the hours logged reach `hours`.
+pub(super) fn minimum_hours(cx: &Context, hours: Hours, ev: &mut Evaluation) {
+    let ship = cx.internship;
+    let done: Hours = ship.entries.iter().map(|e| e.hours.value).sum();
+    let metric = Metric::new(
+        MetricId::Hours,
+        Text::new("Heures", "Hours"),
+        Text::new("heures", "hours"),
+        Quantity::Hours(done),
+        Some(Quantity::Hours(hours)),
+    )
+    .short_of(Text::new("{left} h", "{left} h"));
+    ev.require(metric, ship.entries_at.unwrap_or(cx.status_at()), || {
+        vec![Arg::same("logged", done), Arg::same("required", hours)]
+    });
+}
+
+/// More than 24 hours on one day cannot be true, whatever the programme.
+pub(super) fn hours_per_day(record: &Record, ds: &mut Diagnostics) {
+    let mut per_day: BTreeMap<Date, Hours> = BTreeMap::new();
+    for e in record.internship.iter().flat_map(|i| &i.entries) {
+        let total = per_day.entry(e.date.value).or_default();
+        let before = *total;
+        *total = total.saturating_add(e.hours.value);
+        // Reported once per day, on the entry that goes over.
+        if before <= Hours::DAY && *total > Hours::DAY {
+            ds.push(
+                Diagnostic::error(
+                    HOURS_PER_DAY,
+                    &record.file,
+                    e.hours.at,
+                    Text::new(
+                        format!(
+                            "le {} compte {} h au total, plus que les 24 h d’une journée",
+                            e.date.value, total
+                        ),
+                        format!(
+                            "{} adds up to {} h, more than the 24 h of a day",
+                            e.date.value, total
+                        ),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "vérifiez les dates et les heures des lignes de cette journée",
+                    "check the dates and hours of this day's entries",
+                )),
+            );
+        }
+    }
+}
