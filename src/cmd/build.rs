@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::cmd::{BuildArgs, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::cmd::{BuildArgs, Ended, Stopped};
 use crate::core::diagnostic::emit_human;
 use crate::core::lang::Lang;
 use std::time::Instant;
@@ -11,7 +11,7 @@ use crate::core::source::{Disk, Files};
 use crate::site::BuildOptions;
 use crate::workspace::{Parts, Workspace};
 
-pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
+pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> Ended {
     let options = BuildOptions {
         drafts: args.drafts,
         base_url: args.base_url.clone(),
@@ -23,7 +23,7 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
     let report = ws.build(root, &options, started);
     let mut err = super::stderr();
     if emit_human(&mut err, &ws.files, &report.diagnostics, lang).is_err() {
-        return EXIT_USAGE;
+        return Err(Stopped::Usage);
     }
     let (errors, warnings) = (
         report.diagnostics.error_count(),
@@ -50,14 +50,5 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> u8 {
             report.output.display()
         ),
     }
-    let internal = report.diagnostics.iter().any(|d| {
-        d.rule == crate::site::config::MISSING
-            || d.rule == crate::site::WRITE
-            || d.rule == crate::site::output::OUTPUT_REFUSED
-    });
-    match report.written {
-        Some(_) => EXIT_OK,
-        None if internal => EXIT_USAGE,
-        None => EXIT_PROBLEMS,
-    }
+    Ok(report.diagnostics)
 }

@@ -1,14 +1,15 @@
 //! `engage check [PATH]`: the whole repository (site content, calendar,
 //! programme pages, programme rules over every record), or one record.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::cmd::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use crate::cmd::{Ended, Stopped};
 use crate::core::lang::Lang;
 use crate::core::source::{Disk, Files};
-use crate::formats::{Emit, Github, Human, Json};
+use crate::formats::{Emit, Github, Human, Json, Outputs};
 use crate::records::check::Scope;
 use crate::records::portfolio;
 use crate::workspace::Workspace;
@@ -55,13 +56,13 @@ pub struct CheckArgs {
     pub author: Option<String>,
 }
 
-/// Runs the check and returns the exit code.
-pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
+/// Runs the check and prints it in the chosen format.
+pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> Ended {
     let scope = match scope(root, args.path.as_deref()) {
         Ok(s) => s,
         Err(msg) => {
             eprintln!("{}", msg.get(lang));
-            return EXIT_USAGE;
+            return Err(Stopped::Usage);
         }
     };
     let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
@@ -76,7 +77,7 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
                 }
                 Err(msg) => {
                     eprintln!("{}", msg.get(lang));
-                    return EXIT_USAGE;
+                    return Err(Stopped::Usage);
                 }
             }
         }
@@ -92,16 +93,42 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> u8 {
     } else {
         Format::Human
     });
-    let mut emitter: Box<dyn Emit> = match format {
+    let emitter: Box<dyn Emit> = match format {
         Format::Human => Box::new(Human),
         Format::Json => Box::new(Json),
-        Format::Github => Box::new(Github::from_env()),
+        Format::Github => Box::new(Github),
     };
-    let written = emitter.emit(&files, &report, &notes, lang);
-    match written {
-        Err(_) => EXIT_USAGE,
-        Ok(()) if report.diagnostics.has_errors() => EXIT_PROBLEMS,
-        Ok(()) => EXIT_OK,
+    // The step summary is made in memory and appended once the format has
+    // written everything else, as GitHub reads the file after the step.
+    let summary_file = std::env::var_os("GITHUB_STEP_SUMMARY")
+        .filter(|v| !v.is_empty() && format == Format::Github)
+        .map(PathBuf::from);
+    let mut summary = Vec::new();
+    let written = {
+        let mut out = std::io::stdout().lock();
+        let mut err = super::stderr();
+        let mut to = Outputs {
+            out: &mut out,
+            err: &mut err,
+            step_summary: summary_file
+                .as_ref()
+                .map(|_| &mut summary as &mut dyn Write),
+        };
+        emitter.emit(&mut to, &files, &report, &notes, lang)
+    };
+    let appended = || -> std::io::Result<()> {
+        if let Some(path) = &summary_file {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?
+                .write_all(&summary)?;
+        }
+        Ok(())
+    };
+    match written.and_then(|()| appended()) {
+        Ok(()) => Ok(report.diagnostics),
+        Err(_) => Err(Stopped::Usage),
     }
 }
 

@@ -8,11 +8,14 @@ pub mod new;
 pub mod schema;
 pub mod translations;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
+use crate::core::diagnostic::{Diagnostics, RuleId};
 use crate::core::lang::Lang;
 
 /// Exit code: the run found no error (warnings allowed).
@@ -21,6 +24,50 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_PROBLEMS: u8 = 1;
 /// Exit code: bad usage or an internal failure.
 pub const EXIT_USAGE: u8 = 2;
+
+/// Why a command stopped before doing its job (its message already shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// Bad arguments, or the machine failed (a file that cannot be written,
+    /// an output that is closed).
+    Usage,
+    /// What is already there forbids it (a record that exists): a problem
+    /// of the content, not of the command.
+    Content,
+}
+
+/// How a command ended: the diagnostics it found (and showed), or why it
+/// stopped. [`exit_code`] turns it into the exit code.
+pub type Ended = Result<Diagnostics, Stopped>;
+
+/// Errors of these rules say that engage could not do its job (no site
+/// here, an output folder that cannot be written or may not be replaced),
+/// not that the content is wrong.
+const SYSTEM_RULES: [RuleId; 3] = [
+    crate::site::config::MISSING,
+    crate::site::WRITE,
+    crate::site::output::OUTPUT_REFUSED,
+];
+
+/// The exit code of every command, decided here only: 2 for bad usage or a
+/// failure of the machine (whether told by a message or by a diagnostic of
+/// [`SYSTEM_RULES`]), 1 for problems in the content (an error diagnostic),
+/// 0 otherwise (warnings allowed).
+pub fn exit_code(ended: &Ended) -> u8 {
+    match ended {
+        Err(Stopped::Usage) => EXIT_USAGE,
+        Err(Stopped::Content) => EXIT_PROBLEMS,
+        Ok(ds)
+            if ds
+                .iter()
+                .any(|d| d.is_error() && SYSTEM_RULES.contains(&d.rule)) =>
+        {
+            EXIT_USAGE
+        }
+        Ok(ds) if ds.has_errors() => EXIT_PROBLEMS,
+        Ok(_) => EXIT_OK,
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -95,14 +142,64 @@ pub fn main() -> ExitCode {
         }
     };
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
-    let code = match &cli.command {
+    let ended = match &cli.command {
         Command::Build(args) => crate::cmd::build::run(&cli.root, lang, args),
         Command::Check(args) => crate::cmd::check::run(&cli.root, lang, args),
         Command::New(args) => crate::cmd::new::run(&cli.root, lang, args),
         Command::Schema(args) => crate::cmd::schema::run(&cli.root, lang, args),
         Command::Translations(args) => crate::cmd::translations::run(&cli.root, lang, args),
     };
-    ExitCode::from(code)
+    ExitCode::from(exit_code(&ended))
 }
 
-pub use crate::formats::stderr;
+/// Standard error with colours only on a terminal, and never with NO_COLOR.
+pub fn stderr() -> StandardStream {
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    StandardStream::stderr(if color {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::diagnostic::{Diagnostic, Position, Text};
+
+    fn with(ds: Vec<Diagnostic>) -> Ended {
+        Ok(ds.into_iter().collect())
+    }
+
+    #[test]
+    fn the_exit_code_comes_from_the_kind_of_problem() {
+        let d = |rule: &'static str| {
+            Diagnostic::error(RuleId::new(rule), "x", Position::file(), Text::new("", ""))
+        };
+        let warning = Diagnostic::warning(
+            RuleId::new("translation.outdated"),
+            "x",
+            Position::file(),
+            Text::new("", ""),
+        );
+        assert_eq!(exit_code(&with(vec![])), EXIT_OK);
+        assert_eq!(exit_code(&with(vec![warning.clone()])), EXIT_OK);
+        assert_eq!(
+            exit_code(&with(vec![warning, d("ceci.internship-hours")])),
+            EXIT_PROBLEMS
+        );
+        // A content error does not hide a failure of the machine.
+        assert_eq!(
+            exit_code(&with(vec![d("content.title-missing"), d("build.write")])),
+            EXIT_USAGE
+        );
+        assert_eq!(exit_code(&with(vec![d("config.missing")])), EXIT_USAGE);
+        assert_eq!(
+            exit_code(&with(vec![d("build.output-refused")])),
+            EXIT_USAGE
+        );
+        assert_eq!(exit_code(&Err(Stopped::Usage)), EXIT_USAGE);
+        assert_eq!(exit_code(&Err(Stopped::Content)), EXIT_PROBLEMS);
+    }
+}

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use crate::cmd::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
-use crate::core::diagnostic::{did_you_mean, emit_human, Text};
+use crate::cmd::{Ended, Stopped};
+use crate::core::diagnostic::{did_you_mean, emit_human, Diagnostics, Text};
 use crate::core::lang::Lang;
 use crate::core::source::{Disk, Files};
 use crate::core::values::Handle;
@@ -45,13 +45,13 @@ pub struct NewPortfolioArgs {
 
 /// Writes the template; 0 written, 1 a record already exists or the
 /// programme file has errors, 2 bad arguments or a write failure.
-pub fn run(root: &Path, lang: Lang, args: &NewArgs) -> u8 {
+pub fn run(root: &Path, lang: Lang, args: &NewArgs) -> Ended {
     match &args.what {
         NewCommand::Portfolio(a) => portfolio(root, lang, a),
     }
 }
 
-fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> u8 {
+fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> Ended {
     let say = |t: Text| eprintln!("{}", t.get(lang));
     let Some(handle) = Handle::parse(&args.handle) else {
         say(Text::new(
@@ -64,7 +64,7 @@ fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> u8 {
                 args.handle
             ),
         ));
-        return EXIT_USAGE;
+        return Err(Stopped::Usage);
     };
     let ws = Workspace::load(
         Files::new(Disk::new(root)),
@@ -75,8 +75,10 @@ fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> u8 {
     let ds = &ws.problems.data;
     let Some(programme) = programmes.get(&args.programme) else {
         if programmes.is_broken(&args.programme) {
-            let _ = emit_human(&mut super::stderr(), &ws.files, ds, lang);
-            return EXIT_PROBLEMS;
+            return match emit_human(&mut super::stderr(), &ws.files, ds, lang) {
+                Ok(()) => Ok(ds.clone()),
+                Err(_) => Err(Stopped::Usage),
+            };
         }
         let known: Vec<&str> = programmes.ids().collect();
         let hint = match did_you_mean(&args.programme, known.iter().copied()) {
@@ -102,7 +104,7 @@ fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> u8 {
                 known.join(", ")
             ),
         ));
-        return EXIT_USAGE;
+        return Err(Stopped::Usage);
     };
     let rel = record_file(&handle);
     let path = root.join(&rel);
@@ -111,7 +113,7 @@ fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> u8 {
             format!("{} existe déjà : rien n’est écrasé", rel.display()),
             format!("{} already exists: nothing is overwritten", rel.display()),
         ));
-        return EXIT_PROBLEMS;
+        return Err(Stopped::Content);
     }
     let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
     let text = record_template(programme, &handle, today, lang);
@@ -132,7 +134,7 @@ fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> u8 {
             format!("impossible d’écrire {} : {e}", rel.display()),
             format!("cannot write {}: {e}", rel.display()),
         ));
-        return EXIT_USAGE;
+        return Err(Stopped::Usage);
     }
     println!(
         "{}",
@@ -160,5 +162,5 @@ fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> u8 {
             .get(lang)
         );
     }
-    EXIT_OK
+    Ok(Diagnostics::new())
 }

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{EXIT_OK, EXIT_USAGE};
+use crate::cmd::{Ended, Stopped};
+use crate::core::diagnostic::Diagnostics;
 use crate::core::diagnostic::Text;
 use crate::core::lang::Lang;
 
@@ -24,7 +25,7 @@ pub struct SchemaArgs {
 }
 
 /// Writes both schemas; 0 written, 2 on a write failure.
-pub fn run(root: &Path, lang: Lang, args: &SchemaArgs) -> u8 {
+pub fn run(root: &Path, lang: Lang, args: &SchemaArgs) -> Ended {
     let dir = args
         .output
         .clone()
@@ -45,7 +46,7 @@ pub fn run(root: &Path, lang: Lang, args: &SchemaArgs) -> u8 {
             )
             .get(lang)
         );
-        return EXIT_USAGE;
+        return Err(Stopped::Usage);
     }
     for (name, schema) in files {
         let path = dir.join(name);
@@ -61,9 +62,9 @@ pub fn run(root: &Path, lang: Lang, args: &SchemaArgs) -> u8 {
                 )
                 .get(lang)
             );
-            return EXIT_USAGE;
+            return Err(Stopped::Usage);
         }
         println!("{}", path.display());
     }
-    EXIT_OK
+    Ok(Diagnostics::new())
 }

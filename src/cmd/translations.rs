@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::cmd::{EXIT_OK, EXIT_USAGE};
+use crate::cmd::{Ended, Stopped};
 use crate::core::diagnostic::emit_human;
 use crate::core::lang::Lang;
 use crate::core::source::{Disk, Files};
@@ -22,7 +22,7 @@ pub struct TranslationsArgs {
 
 /// Prints the statuses, then the outdated warnings; exit 0 unless the site
 /// cannot be loaded (warnings never fail: translating takes time).
-pub fn run(root: &Path, lang: Lang, args: &TranslationsArgs) -> u8 {
+pub fn run(root: &Path, lang: Lang, args: &TranslationsArgs) -> Ended {
     // Drafts too: a translation in progress is the one most likely late.
     let options = BuildOptions {
         drafts: true,
@@ -31,7 +31,7 @@ pub fn run(root: &Path, lang: Lang, args: &TranslationsArgs) -> u8 {
     let ws = Workspace::load(Files::new(Disk::new(root)), Parts::CONTENT, &options);
     let Some((config, library)) = &ws.content else {
         let _ = emit_human(&mut super::stderr(), &ws.files, &ws.problems.site, lang);
-        return EXIT_USAGE;
+        return Err(Stopped::Usage);
     };
     let history = ws.files.history().unwrap_or(root);
     let report = freshness::check(history, library, &config.languages);
@@ -45,8 +45,9 @@ pub fn run(root: &Path, lang: Lang, args: &TranslationsArgs) -> u8 {
             .and_then(|()| emit_human(&mut super::stderr(), &ws.files, &report.diagnostics, lang))
     };
     match written {
-        Ok(()) => EXIT_OK,
-        Err(_) => EXIT_USAGE,
+        // Freshness only warns: translating takes time.
+        Ok(()) => Ok(report.diagnostics),
+        Err(_) => Err(Stopped::Usage),
     }
 }
 

@@ -3,14 +3,16 @@
 //! put each diagnostic on its line of the pull request and whose Markdown
 //! step summary shows each record's progress.
 //!
-//! The GitHub format is made of pure functions ([`workflow_command`],
-//! [`step_summary`]) so that tests compare strings; [`Github`] only writes
-//! them to stdout and to the file named by GITHUB_STEP_SUMMARY.
+//! Formats write to the writers they are given ([`Outputs`]) and show
+//! source lines from the texts they are given: they never open a stream or
+//! a file themselves, so that tests, a browser overlay or a captured run get
+//! exactly what a terminal gets. The GitHub format's pieces are pure
+//! functions ([`workflow_command`], [`step_summary`]).
 
-use std::io::{IsTerminal, Write};
-
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use codespan_reporting::term::termcolor::WriteColor;
 
 use crate::core::diagnostic::{emit_human, Diagnostic, Severity};
 use crate::core::lang::Lang;
@@ -24,11 +26,24 @@ use crate::records::check::{Report, Summary};
 use crate::records::evaluate::{Metric, Quantity};
 use crate::records::vocabulary::Status;
 
-/// One output format of a finished check. `notes` are extra lines for
-/// people (what a PR changed, verdicts that change), already in `lang`.
+/// Where a format writes: `out` for what programs and people read
+/// (stdout), `err` for diagnostics shown to people (stderr, coloured on a
+/// terminal), and `step_summary` for the Markdown summary of a GitHub
+/// Actions step, when the caller wants one.
+pub struct Outputs<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn WriteColor,
+    pub step_summary: Option<&'a mut dyn Write>,
+}
+
+/// One output format of a finished check. `texts` gives the source lines
+/// of the files diagnostics name, as they were read; `notes` are extra
+/// lines for people (what a PR changed, verdicts that change), already in
+/// `lang`.
 pub trait Emit {
     fn emit(
-        &mut self,
+        &self,
+        to: &mut Outputs<'_>,
         texts: &dyn SourceText,
         report: &Report,
         notes: &[String],
@@ -36,82 +51,67 @@ pub trait Emit {
     ) -> std::io::Result<()>;
 }
 
-/// Diagnostics in the style of rustc on stderr; a line per record and the
-/// notes on stdout.
+/// Diagnostics in the style of rustc on `err`; a line per record and the
+/// notes on `out`.
 pub struct Human;
 
 impl Emit for Human {
     fn emit(
-        &mut self,
+        &self,
+        to: &mut Outputs<'_>,
         texts: &dyn SourceText,
         report: &Report,
         notes: &[String],
         lang: Lang,
     ) -> std::io::Result<()> {
-        emit_human(&mut stderr(), texts, &report.diagnostics, lang)?;
-        let mut out = std::io::stdout().lock();
-        write_summary(&mut out, report, lang)?;
+        emit_human(to.err, texts, &report.diagnostics, lang)?;
+        write_summary(to.out, report, lang)?;
         for n in notes {
-            writeln!(out, "{n}")?;
+            writeln!(to.out, "{n}")?;
         }
         Ok(())
     }
 }
 
-/// One JSON document on stdout (see `check::write_json`); notes are left
-/// out, their content being in the diagnostics.
+/// One JSON document on `out` (see [`write_json`]); notes are left out,
+/// their content being in the diagnostics.
 pub struct Json;
 
 impl Emit for Json {
     fn emit(
-        &mut self,
+        &self,
+        to: &mut Outputs<'_>,
         _: &dyn SourceText,
         report: &Report,
         _: &[String],
         lang: Lang,
     ) -> std::io::Result<()> {
-        write_json(&mut std::io::stdout().lock(), report, lang)
+        write_json(to.out, report, lang)
     }
 }
 
-/// GitHub Actions: workflow commands on stdout, and the Markdown summary
-/// appended to `summary` (GITHUB_STEP_SUMMARY) when set.
-pub struct Github {
-    pub summary: Option<PathBuf>,
-}
-
-impl Github {
-    /// The summary file GitHub Actions gives the step, if any.
-    pub fn from_env() -> Github {
-        Github {
-            summary: std::env::var_os("GITHUB_STEP_SUMMARY")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from),
-        }
-    }
-}
+/// GitHub Actions: workflow commands on `out`, and the Markdown summary
+/// into `step_summary` when given (the command appends it to the file
+/// named by GITHUB_STEP_SUMMARY).
+pub struct Github;
 
 impl Emit for Github {
     fn emit(
-        &mut self,
+        &self,
+        to: &mut Outputs<'_>,
         _: &dyn SourceText,
         report: &Report,
         notes: &[String],
         lang: Lang,
     ) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
         for d in &report.diagnostics {
-            writeln!(out, "{}", workflow_command(d, lang))?;
+            writeln!(to.out, "{}", workflow_command(d, lang))?;
         }
         for n in notes {
-            writeln!(out, "{n}")?;
+            writeln!(to.out, "{n}")?;
         }
-        if let Some(path) = &self.summary {
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)?;
-            f.write_all(step_summary(report, notes, lang).as_bytes())?;
+        if let Some(summary) = to.step_summary.as_mut() {
+            summary.write_all(step_summary(report, notes, lang).as_bytes())?;
         }
         Ok(())
     }
@@ -315,17 +315,6 @@ fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
     }
 }
 
-/// Standard error, for human diagnostics, with colours only on a terminal, and never with NO_COLOR.
-pub fn stderr() -> StandardStream {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    StandardStream::stderr(if color {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,6 +383,76 @@ mod tests {
             **Still missing before submission**\n\n- 30 h\n\
             - the self-reflective analysis\n\n";
         assert_eq!(s, want);
+    }
+
+    /// Texts held in memory, as a workspace or an editor has them.
+    struct Texts(Vec<(&'static str, &'static str)>);
+
+    impl SourceText for Texts {
+        fn text(&self, path: &Path) -> Option<std::sync::Arc<str>> {
+            self.0
+                .iter()
+                .find(|(p, _)| Path::new(p) == path)
+                .map(|(_, t)| std::sync::Arc::from(*t))
+        }
+    }
+
+    fn one_error() -> Report {
+        let mut report = Report::default();
+        report.diagnostics.push(Diagnostic::error(
+            RuleId::new("ceci.future-date"),
+            "data/portfolios/zoe/portfolio.yml",
+            Position::new(2, 7),
+            Text::new("x", "in the future"),
+        ));
+        report
+    }
+
+    #[test]
+    fn formats_write_to_the_writers_given_with_the_texts_given() {
+        use codespan_reporting::term::termcolor::NoColor;
+        let texts = Texts(vec![(
+            "data/portfolios/zoe/portfolio.yml",
+            "programme: ceci\ndate: 2999-01-01\n",
+        )]);
+        let (mut out, mut err) = (Vec::new(), NoColor::new(Vec::new()));
+        let mut to = Outputs {
+            out: &mut out,
+            err: &mut err,
+            step_summary: None,
+        };
+        Human
+            .emit(&mut to, &texts, &one_error(), &["a note".into()], Lang::En)
+            .unwrap();
+        let err = String::from_utf8(err.into_inner()).unwrap();
+        assert!(
+            err.contains("error[ceci.future-date]: in the future"),
+            "{err}"
+        );
+        // The source line comes from the texts, not from the disk.
+        assert!(err.contains("2 │ date: 2999-01-01"), "{err}");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "0 record(s) checked: 1 error(s), 0 warning(s).\na note\n"
+        );
+
+        let (mut out, mut err, mut summary) = (Vec::new(), NoColor::new(Vec::new()), Vec::new());
+        let mut to = Outputs {
+            out: &mut out,
+            err: &mut err,
+            step_summary: Some(&mut summary),
+        };
+        Github
+            .emit(&mut to, &texts, &one_error(), &[], Lang::En)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "::error file=data/portfolios/zoe/portfolio.yml,line=2,col=7,title=ceci.future-date::in the future\n"
+        );
+        assert!(err.into_inner().is_empty());
+        assert!(String::from_utf8(summary)
+            .unwrap()
+            .starts_with("## engage check\n\n❌ **1** error(s)"));
     }
 
     #[test]
