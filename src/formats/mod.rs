@@ -160,9 +160,74 @@ pub fn workflow_command(d: &Diagnostic, lang: Lang) -> String {
     format!("::{level} {}::{}", props.join(","), escape_data(&message))
 }
 
-/// Text safe inside a Markdown table cell or list item.
+/// Text of a record, a file or a note placed in Markdown (a heading, a
+/// table cell, a list item): it stays one line of plain text. Characters
+/// that could start a link, an image, HTML, emphasis, a code span or a
+/// table cell are escaped; line breaks, which could start a heading, become
+/// spaces.
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `s` as one inline code span that nothing in it can close: the fence is
+/// longer than any run of backticks inside (CommonMark), and line breaks
+/// become spaces.
+fn code(s: &str) -> String {
+    let s = s.replace(['\n', '\r'], " ");
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if longest == 0 {
+        return format!("`{s}`");
+    }
+    let fence = "`".repeat(longest + 1);
+    // One space on each side is dropped by the reader; it keeps a
+    // backtick at either end from joining the fence.
+    format!("{fence} {s} {fence}")
+}
+
+/// A message or a phrase of the programme, whose `code spans` are kept:
+/// the text between them is escaped like [`md`], and inside them only
+/// line breaks and `|` (table cells) are touched. A value with a backtick
+/// can at worst shift which words show as code; nothing it writes becomes
+/// a link, HTML or a heading.
+fn md_spans(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('`') {
+        let run = rest[open..].len() - rest[open..].trim_start_matches('`').len();
+        let fence = &rest[open..open + run];
+        let after = &rest[open + run..];
+        // A closing run of exactly the same length, as CommonMark pairs them.
+        let close = after
+            .match_indices(fence)
+            .find(|(i, _)| !after[i + run..].starts_with('`') && !after[..*i].ends_with('`'));
+        out.push_str(&md(&rest[..open]));
+        match close {
+            Some((i, _)) => {
+                let inner = after[..i].replace('|', "\\|").replace(['\n', '\r'], " ");
+                out.push_str(fence);
+                out.push_str(&inner);
+                out.push_str(fence);
+                rest = &after[i + run..];
+            }
+            None => {
+                out.push_str(&md(fence));
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&md(rest));
+    out
 }
 
 /// The Markdown step summary: the notes, then per record a progress table,
@@ -186,7 +251,7 @@ pub fn step_summary(report: &Report, notes: &[String], lang: Lang) -> String {
         t("avertissement(s)", "warning(s)")
     ));
     for n in notes {
-        s.push_str(&format!("- {}\n", md(n)));
+        s.push_str(&format!("- {}\n", md_spans(n)));
     }
     if !notes.is_empty() {
         s.push('\n');
@@ -219,12 +284,12 @@ pub fn step_summary(report: &Report, notes: &[String], lang: Lang) -> String {
 
 fn diagnostic_item(s: &mut String, d: &Diagnostic, lang: Lang) {
     let icon = if d.is_error() { "❌" } else { "⚠️" };
+    let file = d.file.to_string_lossy().replace('\\', "/");
     s.push_str(&format!(
-        "- {icon} `{}:{}` `{}`: {}\n",
-        d.file.to_string_lossy().replace('\\', "/"),
-        d.position.line,
-        d.rule,
-        md(d.message.get(lang))
+        "- {icon} {} {}: {}\n",
+        code(&format!("{file}:{}", d.position.line)),
+        code(d.rule.as_str()),
+        md_spans(d.message.get(lang))
     ));
 }
 
@@ -245,7 +310,7 @@ fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
     s.push_str(&format!(
         "### {} — {} ({status})\n\n",
         md(&r.handle),
-        r.programme.as_deref().unwrap_or("?")
+        md(r.programme.as_deref().unwrap_or("?"))
     ));
     if let Some(p) = &r.progress {
         s.push_str(&format!(
@@ -308,7 +373,7 @@ fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
                 )
             ));
             for m in missing {
-                s.push_str(&format!("- {}\n", md(&m)));
+                s.push_str(&format!("- {}\n", md_spans(&m)));
             }
             s.push('\n');
         }
@@ -453,6 +518,44 @@ mod tests {
         assert!(String::from_utf8(summary)
             .unwrap()
             .starts_with("## engage check\n\n❌ **1** error(s)"));
+    }
+
+    #[test]
+    fn paths_and_values_cannot_inject_markdown_into_the_step_summary() {
+        let mut report = Report::default();
+        // A file name that would close its code span, start a heading and
+        // add a link; a value that would close the message's code span.
+        let path = "content/a` x\n## Pwned [go](https://evil.example) `.md";
+        report.diagnostics.push(Diagnostic::error(
+            RuleId::new("content.link-missing-page"),
+            path,
+            Position::new(3, 1),
+            Text::new(
+                "x",
+                "the workshop `a` [click](https://evil.example) <b>x</b> `b` does not count",
+            ),
+        ));
+        report.records.push(Summary {
+            handle: "[zoe](https://evil.example)".into(),
+            programme: None,
+            status: None,
+            complete: false,
+            errors: 0,
+            warnings: 0,
+            progress: None,
+        });
+        let s = step_summary(&report, &["note *with* _emphasis_".into()], Lang::En);
+        let want = "## engage check\n\n❌ **1** error(s), **0** warning(s)\n\n\
+            - note \\*with\\* \\_emphasis\\_\n\n\
+            ### \\[zoe\\](https://evil.example) — ? (not checked)\n\n\
+            ### Other problems\n\n\
+            - ❌ `` content/a` x ## Pwned [go](https://evil.example) `.md:3 `` `content.link-missing-page`: \
+            the workshop `a` \\[click\\](https://evil.example) \\<b\\>x\\</b\\> `b` does not count\n\n";
+        assert_eq!(s, want);
+        // No line but ours starts a heading, and no link survives.
+        let headings: Vec<&str> = s.lines().filter(|l| l.starts_with('#')).collect();
+        assert_eq!(headings.len(), 3, "{s}");
+        assert!(!s.contains("[click]("), "{s}");
     }
 
     #[test]
