@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use crate::cmd::{Ended, Stopped};
 use crate::core::lang::Lang;
 use crate::core::source::{Disk, Files};
-use crate::formats::{Emit, Github, Human, Json, Outputs};
+use crate::formats::{Emit, Findings, Github, Human, Json, Outputs};
 use crate::records::check::Scope;
 use crate::records::portfolio;
 use crate::workspace::Workspace;
@@ -114,7 +114,13 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> Ended {
                 .as_ref()
                 .map(|_| &mut summary as &mut dyn Write),
         };
-        emitter.emit(&mut to, &files, &report, &notes, lang)
+        let found = Findings {
+            report: &report,
+            notes: &notes,
+            texts: &files,
+            lang,
+        };
+        emitter.emit(&found, &mut to)
     };
     let appended = || -> std::io::Result<()> {
         if let Some(path) = &summary_file {

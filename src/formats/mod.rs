@@ -36,19 +36,20 @@ pub struct Outputs<'a> {
     pub step_summary: Option<&'a mut dyn Write>,
 }
 
-/// One output format of a finished check. `texts` gives the source lines
-/// of the files diagnostics name, as they were read; `notes` are extra
-/// lines for people (what a PR changed, verdicts that change), already in
-/// `lang`.
+/// What a finished check hands to a format: the report, `notes` (extra
+/// lines for people: what a PR changed, verdicts that change, already in
+/// `lang`), and `texts`, the source of the files diagnostics name as they
+/// were read.
+pub struct Findings<'a> {
+    pub report: &'a Report,
+    pub notes: &'a [String],
+    pub texts: &'a dyn SourceText,
+    pub lang: Lang,
+}
+
+/// One output format of a finished check.
 pub trait Emit {
-    fn emit(
-        &self,
-        to: &mut Outputs<'_>,
-        texts: &dyn SourceText,
-        report: &Report,
-        notes: &[String],
-        lang: Lang,
-    ) -> std::io::Result<()>;
+    fn emit(&self, found: &Findings<'_>, to: &mut Outputs<'_>) -> std::io::Result<()>;
 }
 
 /// Diagnostics in the style of rustc on `err`; a line per record and the
@@ -56,17 +57,10 @@ pub trait Emit {
 pub struct Human;
 
 impl Emit for Human {
-    fn emit(
-        &self,
-        to: &mut Outputs<'_>,
-        texts: &dyn SourceText,
-        report: &Report,
-        notes: &[String],
-        lang: Lang,
-    ) -> std::io::Result<()> {
-        emit_human(to.err, texts, &report.diagnostics, lang)?;
-        write_summary(to.out, report, lang)?;
-        for n in notes {
+    fn emit(&self, found: &Findings<'_>, to: &mut Outputs<'_>) -> std::io::Result<()> {
+        emit_human(to.err, found.texts, &found.report.diagnostics, found.lang)?;
+        write_summary(to.out, found.report, found.lang)?;
+        for n in found.notes {
             writeln!(to.out, "{n}")?;
         }
         Ok(())
@@ -78,15 +72,8 @@ impl Emit for Human {
 pub struct Json;
 
 impl Emit for Json {
-    fn emit(
-        &self,
-        to: &mut Outputs<'_>,
-        _: &dyn SourceText,
-        report: &Report,
-        _: &[String],
-        lang: Lang,
-    ) -> std::io::Result<()> {
-        write_json(to.out, report, lang)
+    fn emit(&self, found: &Findings<'_>, to: &mut Outputs<'_>) -> std::io::Result<()> {
+        write_json(to.out, found.report, found.lang)
     }
 }
 
@@ -96,14 +83,8 @@ impl Emit for Json {
 pub struct Github;
 
 impl Emit for Github {
-    fn emit(
-        &self,
-        to: &mut Outputs<'_>,
-        _: &dyn SourceText,
-        report: &Report,
-        notes: &[String],
-        lang: Lang,
-    ) -> std::io::Result<()> {
+    fn emit(&self, found: &Findings<'_>, to: &mut Outputs<'_>) -> std::io::Result<()> {
+        let (report, notes, lang) = (found.report, found.notes, found.lang);
         for d in &report.diagnostics {
             writeln!(to.out, "{}", workflow_command(d, lang))?;
         }
@@ -486,9 +467,15 @@ mod tests {
             err: &mut err,
             step_summary: None,
         };
-        Human
-            .emit(&mut to, &texts, &one_error(), &["a note".into()], Lang::En)
-            .unwrap();
+        let report = one_error();
+        let notes = ["a note".to_string()];
+        let found = Findings {
+            report: &report,
+            notes: &notes,
+            texts: &texts,
+            lang: Lang::En,
+        };
+        Human.emit(&found, &mut to).unwrap();
         let err = String::from_utf8(err.into_inner()).unwrap();
         assert!(
             err.contains("error[ceci.future-date]: in the future"),
@@ -507,9 +494,11 @@ mod tests {
             err: &mut err,
             step_summary: Some(&mut summary),
         };
-        Github
-            .emit(&mut to, &texts, &one_error(), &[], Lang::En)
-            .unwrap();
+        let found = Findings {
+            notes: &[],
+            ..found
+        };
+        Github.emit(&found, &mut to).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "::error file=data/portfolios/zoe/portfolio.yml,line=2,col=7,title=ceci.future-date::in the future\n"

@@ -71,9 +71,8 @@ pub(super) fn full_modules(cx: &Context, count: u32, ev: &mut Evaluation) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{date, programme, record, rules};
-    use super::super::{check_record, MetricId, Quantity};
-    use crate::calendar::Calendar;
+    use super::super::testing::{check, programme, rules};
+    use super::super::{MetricId, Quantity};
 
     #[test]
     fn a_certificate_for_a_module_not_attended_in_full_is_reported_on_its_line() {
@@ -92,13 +91,7 @@ mod tests {
                     \x20     - { session: 2, date: 2026-10-21 }\n\
                     \x20   certificate:\n\
                     \x20     2026-10-22\n";
-        let r = record(text, &p);
-        let o = check_record(
-            &r,
-            p.get("cire").unwrap(),
-            &Calendar::default(),
-            date("2026-11-01"),
-        );
+        let o = check(&p, text, "2026-11-01");
         assert_eq!(rules(&o), vec![("cire.certificate-due", 12)]);
         let sessions = o.progress.get(MetricId::Attendance).unwrap();
         assert_eq!(sessions.item.as_deref(), Some("daily-life"));

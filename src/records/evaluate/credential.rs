@@ -58,9 +58,8 @@ pub(super) fn credits_below(cx: &Context, credits: Credits, ev: &mut Evaluation)
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{date, programme, record, rules};
-    use super::super::{check_record, MetricId, Quantity};
-    use crate::calendar::Calendar;
+    use super::super::testing::{check, programme, rules};
+    use super::super::{MetricId, Quantity};
 
     #[test]
     fn missing_elements_are_counted_listed_and_reported_once_submitted() {
@@ -77,13 +76,7 @@ mod tests {
                     \x20 workload_ects: 10\n\
                     \x20 assessment: Projet\n\
                     \x20 participation: En ligne\n";
-        let r = record(text, &p);
-        let o = check_record(
-            &r,
-            p.get("micro-credential").unwrap(),
-            &Calendar::default(),
-            date("2026-11-01"),
-        );
+        let o = check(&p, text, "2026-11-01");
         // Missing elements point at the credential's first line (5).
         assert_eq!(
             rules(&o),

@@ -143,9 +143,8 @@ pub(super) fn year_without_credit(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{date, programme, record, rules};
-    use super::super::{check_record, MetricId, Quantity};
-    use crate::calendar::Calendar;
+    use super::super::testing::{check, programme, rules};
+    use super::super::{MetricId, Quantity};
     use crate::core::values::Credits;
 
     /// An ESCOM record with two preparatory years (lines 5 and 6) and one
@@ -170,13 +169,7 @@ mod tests {
             include_str!("../../../examples/escom/data/programmes/escom.yml"),
             "data/programmes/escom.yml",
         );
-        let r = record(&escom(12), &p);
-        let o = check_record(
-            &r,
-            p.get("escom").unwrap(),
-            &Calendar::default(),
-            date("2026-10-01"),
-        );
+        let o = check(&p, &escom(12), "2026-10-01");
         let credits: Vec<_> = o
             .progress
             .metrics
@@ -208,13 +201,7 @@ mod tests {
             "data/programmes/escom.yml",
         );
         let text = escom(40).replace("    cycle: preparatory\n", "    cycle: engineering\n");
-        let r = record(&text, &p);
-        let o = check_record(
-            &r,
-            p.get("escom").unwrap(),
-            &Calendar::default(),
-            date("2025-10-01"),
-        );
+        let o = check(&p, &text, "2025-10-01");
         // Its credits go to the engineering cycle, which the record does
         // not follow: the preparatory cycle has none.
         assert_eq!(

@@ -373,6 +373,14 @@ pub(crate) mod testing {
         r.unwrap()
     }
 
+    /// The record of `text` checked against its programme on `today`,
+    /// with an empty calendar.
+    pub fn check(programmes: &Programmes, text: &str, today: &str) -> Outcome {
+        let r = record(text, programmes);
+        let p = programmes.get(&r.programme).unwrap();
+        check_record(&r, p, &Calendar::default(), date(today))
+    }
+
     /// Rule ids and lines of an outcome's diagnostics.
     pub fn rules(o: &Outcome) -> Vec<(&str, u32)> {
         o.diagnostics
