@@ -59,3 +59,63 @@ fn a_thousand_errors_on_one_long_line_print_in_linear_size() {
         "took {took:?} (65 s before, in a release build)"
     );
 }
+
+/// 100,000 nested `<div>` in a page: refused at load, with the line where
+/// the nesting starts, instead of minutes in the sanitiser's tree builder.
+#[test]
+fn deeply_nested_html_is_refused_quickly() {
+    let site = common::fixture("basic");
+    let body = format!("{}x{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    write(
+        site.path(),
+        "content/divs.fr.md",
+        format!("---\ntitle: Divs\n---\n\nIntro.\n\n{body}\n"),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let run = engage(
+        site.path(),
+        &[
+            "build",
+            "--output",
+            &out.path().join("public").to_string_lossy(),
+        ],
+    );
+    let took = started.elapsed();
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error[content.html-too-deep]") && err.contains("content/divs.fr.md:7:1"),
+        "{err}"
+    );
+    assert!(!out.path().join("public").exists());
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+}
+
+/// 3,000 broken links on one line: 3,000 located errors, each shown with
+/// its part of the line.
+#[test]
+fn three_thousand_broken_links_on_one_line_are_all_reported_briefly() {
+    let site = common::fixture("basic");
+    let links: Vec<String> = (0..3000)
+        .map(|i| format!("[x{i}](@/missing-{i}.md)"))
+        .collect();
+    write(
+        site.path(),
+        "content/liens.fr.md",
+        format!("---\ntitle: Liens\n---\n{}\n", links.join(" ")),
+    );
+    let started = Instant::now();
+    let run = engage(site.path(), &["check"]);
+    let took = started.elapsed();
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1));
+    let on_line_4 = err
+        .lines()
+        .filter(|l| l.contains("content/liens.fr.md:4:"))
+        .count();
+    assert_eq!(on_line_4, 3000);
+    let longest = err.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 400, "a line of {longest} characters was printed");
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+}

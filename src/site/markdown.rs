@@ -61,6 +61,50 @@ pub struct Scan {
     /// Links, images and URL attributes of raw HTML whose scheme is not
     /// allowed (`javascript:`…), as the browser would read them.
     pub unsafe_urls: Vec<LinkRef>,
+    /// Where raw HTML first nests deeper than [`MAX_HTML_DEPTH`].
+    pub html_too_deep: Option<Position>,
+}
+
+/// How deep raw HTML in a page may nest. Real pages stay under a dozen
+/// levels; a hundred thousand nested `<div>` made the sanitiser's tree
+/// building take minutes.
+pub const MAX_HTML_DEPTH: i64 = 100;
+
+/// Elements that never have content, so never nest.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Follows the nesting of the tags of `html`, starting at `depth`; returns
+/// the depth after it and the deepest point reached. A rough count (no
+/// comments or attributes with `>` inside), enough to bound the work.
+fn html_depth(html: &str, mut depth: i64) -> (i64, i64) {
+    let mut deepest = depth;
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        let at = i + off + 1;
+        i = at;
+        match bytes.get(at) {
+            Some(b'/') => depth -= 1,
+            Some(b) if b.is_ascii_alphabetic() => {
+                let name_end = bytes[at..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |n| at + n);
+                let name = html[at..name_end].to_ascii_lowercase();
+                let end = bytes[at..].iter().position(|&b| b == b'>').map(|n| at + n);
+                let self_closing = end.is_some_and(|e| e > 0 && bytes[e - 1] == b'/');
+                if !self_closing && !VOID.contains(&name.as_str()) {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    (depth.max(0), deepest)
 }
 
 impl Scan {
@@ -123,6 +167,7 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
     let mut image: Option<(String, usize)> = None;
     // An HTML block comes as several events; its tags are read whole.
     let mut html_block: Option<(usize, String)> = None;
+    let mut html_nesting = 0i64;
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &ev {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
@@ -147,10 +192,20 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             },
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((start, text)) = html_block.take() {
+                    let (depth, deepest) = html_depth(&text, html_nesting);
+                    html_nesting = depth;
+                    if deepest > MAX_HTML_DEPTH && out.html_too_deep.is_none() {
+                        out.html_too_deep = Some(lines.position(body, start));
+                    }
                     unsafe_html_urls(&text, start, body, &lines, &mut out.unsafe_urls);
                 }
             }
             Event::InlineHtml(h) => {
+                let (depth, deepest) = html_depth(h, html_nesting);
+                html_nesting = depth;
+                if deepest > MAX_HTML_DEPTH && out.html_too_deep.is_none() {
+                    out.html_too_deep = Some(lines.position(body, range.start));
+                }
                 unsafe_html_urls(h, range.start, body, &lines, &mut out.unsafe_urls)
             }
             _ => {}
@@ -655,5 +710,19 @@ mod tests {
         );
         let j = script_safe_json(&serde_json::json!({"a": "</script>"}));
         assert_eq!(j, "{\"a\":\"\\u003c/script\\u003e\"}");
+    }
+
+    #[test]
+    fn raw_html_nesting_is_followed_across_blocks() {
+        let deep = format!("Texte.\n\n{}\n", "<div>".repeat(150));
+        let s = scan(&deep, 5);
+        assert_eq!(s.html_too_deep.map(|p| p.line), Some(7));
+        let fine = format!(
+            "{}<br><img src=\"a.png\"/>{}\n",
+            "<div><span>".repeat(20),
+            "</span></div>".repeat(20)
+        );
+        assert_eq!(scan(&fine, 1).html_too_deep, None);
+        assert_eq!(html_depth("<p>a</p><p>b</p>", 0), (0, 1));
     }
 }

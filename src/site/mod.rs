@@ -37,6 +37,7 @@ use crate::site::output::Staging;
 use crate::site::theme::Theme;
 
 pub const IMAGE_ALT: RuleId = RuleId::new("content.image-alt");
+pub const HTML_TOO_DEEP: RuleId = RuleId::new("content.html-too-deep");
 pub const ANCHOR_DUPLICATE: RuleId = RuleId::new("content.anchor-duplicate");
 pub const WRITE: RuleId = RuleId::new("build.write");
 pub const PROGRAMME_UNKNOWN: RuleId = RuleId::new("content.programme-unknown");
@@ -143,6 +144,23 @@ impl Site {
                 }
                 for u in &p.scan.unsafe_urls {
                     out.extend(crate::core::url::check(&u.dest, &p.file, u.position));
+                }
+                if let Some(at) = p.scan.html_too_deep {
+                    out.push(
+                        Diagnostic::error(
+                            HTML_TOO_DEEP,
+                            &p.file,
+                            at,
+                            Text::new(
+                                format!("le HTML de cette page s’imbrique sur plus de {} niveaux", crate::site::markdown::MAX_HTML_DEPTH),
+                                format!("the HTML of this page nests more than {} levels deep", crate::site::markdown::MAX_HTML_DEPTH),
+                            ),
+                        )
+                        .with_hint(Text::new(
+                            "écrivez la page en Markdown, ou fermez les balises <div> ouvertes",
+                            "write the page in Markdown, or close the open <div> tags",
+                        )),
+                    );
                 }
                 for pos in &p.scan.images_without_alt {
                     out.push(
