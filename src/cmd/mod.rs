@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod new;
 pub mod schema;
+pub mod serve;
 pub mod translations;
 
 use std::path::PathBuf;
@@ -63,6 +64,12 @@ pub enum Command {
     /// Write JSON Schemas of programme and record files, for editors.
     #[command(after_help = "Examples:\n  engage schema\n  engage schema --output /tmp/schemas")]
     Schema(crate::cmd::schema::SchemaArgs),
+    /// Preview the site while you write: served at http://127.0.0.1:1111,
+    /// rebuilt and reloaded on every save, errors shown over the page.
+    #[command(
+        after_help = "Examples:\n  engage serve\n  engage serve --open --drafts\n  engage serve --port 8000 --today 2026-03-01"
+    )]
+    Serve(crate::cmd::serve::ServeArgs),
     /// List every page and FAQ question with its translation status per
     /// language (translated, missing, outdated according to git history).
     #[command(after_help = "Examples:\n  engage translations\n  engage translations --json")]
@@ -100,6 +107,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => crate::cmd::check::run(&cli.root, lang, args),
         Command::New(args) => crate::cmd::new::run(&cli.root, lang, args),
         Command::Schema(args) => crate::cmd::schema::run(&cli.root, lang, args),
+        Command::Serve(args) => crate::cmd::serve::run(&cli.root, lang, args),
         Command::Translations(args) => crate::cmd::translations::run(&cli.root, lang, args),
     };
     ExitCode::from(code)
