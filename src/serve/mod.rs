@@ -132,8 +132,10 @@ pub fn run(root: &Path, options: Options) -> Result<(), Text> {
         lang,
         records: addr.ip().is_loopback(),
     });
-    report(&first, lang);
-    publish(&shared, first);
+    let mut first = first;
+    let pages = first.snapshot.as_ref().map(|s| s.pages);
+    publish(&shared, &mut first);
+    report(&first, pages, lang);
 
     let (tx, rx) = std::sync::mpsc::channel();
     let watcher = watch::Watcher::start(&root, tx).map_err(|e| {
@@ -230,24 +232,18 @@ fn serve_until_ctrl_c(listener: TcpListener, shared: Arc<Shared>) -> std::io::Re
     })
 }
 
-/// Prints a rebuild's diagnostics, once, and what the preview now shows.
-fn report(r: &Rebuild, lang: Lang) {
+/// Prints a rebuild's diagnostics and what the preview now shows. Called
+/// once per change of what is served, never per file event.
+fn report(r: &Rebuild, pages: Option<usize>, lang: Lang) {
     let mut err = crate::formats::stderr();
     let _ = emit_human(&mut err, &r.files, &r.diagnostics, lang);
     let ms = r.elapsed.as_millis();
-    let line = match &r.snapshot {
-        Some(s) => t(
+    let warnings = r.diagnostics.warning_count();
+    let line = match pages {
+        Some(pages) => t(
             lang,
-            format!(
-                "Site reconstruit : {} pages en {ms} ms ({} avertissement(s)).",
-                s.pages,
-                r.diagnostics.warning_count()
-            ),
-            format!(
-                "Site rebuilt: {} pages in {ms} ms ({} warning(s)).",
-                s.pages,
-                r.diagnostics.warning_count()
-            ),
+            format!("Site reconstruit : {pages} pages en {ms} ms ({warnings} avertissement(s))."),
+            format!("Site rebuilt: {pages} pages in {ms} ms ({warnings} warning(s))."),
         ),
         None => t(
             lang,
@@ -266,14 +262,22 @@ fn report(r: &Rebuild, lang: Lang) {
 
 /// Makes a rebuild what is served: a good site replaces the last one and
 /// clears the overlay; errors keep the last good site and set the overlay.
-/// Then every open page reloads.
-fn publish(shared: &Shared, r: Rebuild) {
-    {
+/// Open pages reload only when what they would show changed: one save
+/// often comes as two batches of events (a folder removed, then its
+/// files), and the second rebuild must not reload the page again.
+fn publish(shared: &Shared, r: &mut Rebuild) -> bool {
+    let changed = {
         let mut live = shared.live.write().unwrap_or_else(|e| e.into_inner());
-        match r.snapshot {
+        match r.snapshot.take() {
             Some(s) => {
+                let same = live.errors.is_none()
+                    && live
+                        .site
+                        .as_ref()
+                        .is_some_and(|old| old.outputs == s.outputs && old.statics == s.statics);
                 live.site = Some(Arc::new(s));
                 live.errors = None;
+                !same
             }
             None => {
                 let errors: Diagnostics = r
@@ -282,11 +286,19 @@ fn publish(shared: &Shared, r: Rebuild) {
                     .filter(|d| d.is_error())
                     .cloned()
                     .collect();
+                let same = live
+                    .errors
+                    .as_ref()
+                    .is_some_and(|old| old.iter().eq(errors.iter()));
                 live.errors = Some(Arc::new(errors));
+                !same
             }
         }
+    };
+    if changed {
+        shared.send(Event::Reload("/".into()));
     }
-    shared.send(Event::Reload("/".into()));
+    changed
 }
 
 /// Re-runs the check of the record in folder `handle`, prints it, and
@@ -332,10 +344,17 @@ fn rebuild_loop(
         if changes.rewatch {
             watcher.rewatch();
         }
+        let mut reloaded = false;
         if changes.rebuild {
-            let r = snapshot::rebuild(root, &shared.options);
-            report(&r, shared.lang);
-            publish(shared, r);
+            let mut r = snapshot::rebuild(root, &shared.options);
+            let pages = r.snapshot.as_ref().map(|s| s.pages);
+            reloaded = publish(shared, &mut r);
+            if reloaded {
+                report(&r, pages, shared.lang);
+            }
+        }
+        if reloaded {
+            // Static files are read when asked for: the reload shows them.
         } else if changes.statics {
             shared.send(Event::Reload("/".into()));
         } else if changes.css {
