@@ -283,6 +283,12 @@ fn edits_errors_fixes_and_deletions_reach_the_browser() {
     assert_eq!(next(&events).0, "css");
     assert!(server.get("/style.css").1.contains(".engage-test"));
 
+    // A new static file: listed again, served.
+    assert_eq!(server.get("/new.txt").0, 404);
+    write(root, "static/new.txt", "fresh\n");
+    assert_eq!(next(&events).0, "reload");
+    assert_eq!(server.get("/new.txt"), (200, "fresh\n".to_string()));
+
     // Nothing was written into the site's folder.
     assert!(!root.join("public").exists());
 

@@ -345,7 +345,9 @@ fn rebuild_loop(
             watcher.rewatch();
         }
         let mut reloaded = false;
-        if changes.rebuild {
+        // Static files are listed at build time: a new or removed image
+        // needs the list made again (their bytes are read when asked for).
+        if changes.rebuild || changes.statics {
             let mut r = snapshot::rebuild(root, &shared.options);
             let pages = r.snapshot.as_ref().map(|s| s.pages);
             reloaded = publish(shared, &mut r);
