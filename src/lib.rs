@@ -15,6 +15,7 @@
 //!   output;
 //! - [`review`]: the review of a pull request;
 //! - [`formats`]: how findings are presented (human, JSON, GitHub);
+//! - [`serve`]: the live preview (`engage serve`);
 //! - [`cmd`]: the command line.
 
 pub mod calendar;
@@ -23,5 +24,6 @@ pub mod core;
 pub mod formats;
 pub mod records;
 pub mod review;
+pub mod serve;
 pub mod site;
 pub mod workspace;

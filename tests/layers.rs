@@ -14,6 +14,7 @@ const LAYERS: &[&str] = &[
     "workspace",
     "review",
     "formats",
+    "serve",
     "cmd",
 ];
 

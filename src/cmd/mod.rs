@@ -6,14 +6,13 @@ pub mod build;
 pub mod check;
 pub mod new;
 pub mod schema;
+pub mod serve;
 pub mod translations;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use crate::core::diagnostic::{Diagnostics, RuleId};
 use crate::core::lang::Lang;
@@ -110,6 +109,12 @@ pub enum Command {
     /// Write JSON Schemas of programme and record files, for editors.
     #[command(after_help = "Examples:\n  engage schema\n  engage schema --output /tmp/schemas")]
     Schema(crate::cmd::schema::SchemaArgs),
+    /// Preview the site while you write: served at http://127.0.0.1:1111,
+    /// rebuilt and reloaded on every save, errors shown over the page.
+    #[command(
+        after_help = "Examples:\n  engage serve\n  engage serve --open --drafts\n  engage serve --port 8000 --today 2026-03-01"
+    )]
+    Serve(crate::cmd::serve::ServeArgs),
     /// List every page and FAQ question with its translation status per
     /// language (translated, missing, outdated according to git history).
     #[command(after_help = "Examples:\n  engage translations\n  engage translations --json")]
@@ -147,21 +152,13 @@ pub fn main() -> ExitCode {
         Command::Check(args) => crate::cmd::check::run(&cli.root, lang, args),
         Command::New(args) => crate::cmd::new::run(&cli.root, lang, args),
         Command::Schema(args) => crate::cmd::schema::run(&cli.root, lang, args),
+        Command::Serve(args) => crate::cmd::serve::run(&cli.root, lang, args),
         Command::Translations(args) => crate::cmd::translations::run(&cli.root, lang, args),
     };
     ExitCode::from(exit_code(&ended))
 }
 
-/// Standard error with colours only on a terminal, and never with NO_COLOR.
-pub fn stderr() -> StandardStream {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    StandardStream::stderr(if color {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    })
-}
+pub use crate::core::diagnostic::stderr;
 
 #[cfg(test)]
 mod tests {

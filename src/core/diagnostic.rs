@@ -438,6 +438,17 @@ pub fn emit_human(
     Ok(())
 }
 
+/// Standard error for human diagnostics, with colours only on a terminal, and never with NO_COLOR.
+pub fn stderr() -> codespan_reporting::term::termcolor::StandardStream {
+    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    codespan_reporting::term::termcolor::StandardStream::stderr(if color {
+        codespan_reporting::term::termcolor::ColorChoice::Auto
+    } else {
+        codespan_reporting::term::termcolor::ColorChoice::Never
+    })
+}
+
 /// Did-you-mean: the known word closest to `word`, when it is close enough to
 /// be a typo rather than a different idea.
 pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
