@@ -91,10 +91,13 @@ pub fn check(input: Input<'_>, scope: &Scope, today: Date) -> Report {
     let mut record_ds = Diagnostics::new();
     record_ds.extend(loading.iter().cloned());
     record_ds.extend(cohort);
-    let mut by_record: Vec<(Option<(&Record, &Outcome)>, &Path)> = Vec::new();
-    for (r, o) in records.iter().zip(&outcomes) {
-        record_ds.extend(o.diagnostics.iter().cloned());
-        by_record.push((Some((r, o)), &r.dir));
+    type Checked<'r> = Option<(&'r Record, Progress, bool)>;
+    let mut by_record: Vec<(Checked, &Path)> = Vec::new();
+    // Outcomes are moved into the summaries: a record's progress is
+    // never copied.
+    for (r, o) in records.iter().zip(outcomes) {
+        record_ds.extend(o.diagnostics);
+        by_record.push((Some((r, o.progress, o.complete)), &r.dir));
     }
     let checked: HashSet<&Path> = records.iter().map(|r| r.dir.as_path()).collect();
     for d in dirs {
@@ -133,14 +136,14 @@ pub fn check(input: Input<'_>, scope: &Scope, today: Date) -> Report {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             match checked {
-                Some((r, o)) => Summary {
+                Some((r, progress, complete)) => Summary {
                     handle: r.handle.to_string(),
                     programme: Some(r.programme.clone()),
                     status: Some(r.status.value),
-                    complete: o.complete,
+                    complete,
                     errors,
                     warnings,
-                    progress: Some(o.progress.clone()),
+                    progress: Some(progress),
                 },
                 None => Summary {
                     handle: folder,
