@@ -485,29 +485,29 @@ pub fn verdict_changes(
             .unwrap_or_default()
     };
     let empty = BTreeSet::new();
+    fn change<'m>(
+        by_rule: &'m mut BTreeMap<RuleId, VerdictChange>,
+        rule: &RuleId,
+        file: impl FnOnce() -> PathBuf,
+    ) -> &'m mut VerdictChange {
+        by_rule
+            .entry(rule.clone())
+            .or_insert_with(|| VerdictChange {
+                rule: rule.clone(),
+                file: file(),
+                now_fail: Vec::new(),
+                now_pass: Vec::new(),
+            })
+    }
     for (handle, now) in &new {
         let was = old.get(handle).unwrap_or(&empty);
         for rule in now.difference(was) {
-            by_rule
-                .entry(rule.clone())
-                .or_insert_with(|| VerdictChange {
-                    rule: rule.clone(),
-                    file: file_of(rule),
-                    now_fail: Vec::new(),
-                    now_pass: Vec::new(),
-                })
+            change(&mut by_rule, rule, || file_of(rule))
                 .now_fail
                 .push(handle.clone());
         }
         for rule in was.difference(now) {
-            by_rule
-                .entry(rule.clone())
-                .or_insert_with(|| VerdictChange {
-                    rule: rule.clone(),
-                    file: file_of(rule),
-                    now_fail: Vec::new(),
-                    now_pass: Vec::new(),
-                })
+            change(&mut by_rule, rule, || file_of(rule))
                 .now_pass
                 .push(handle.clone());
         }

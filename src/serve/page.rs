@@ -61,20 +61,7 @@ pub fn inject(html: &str, overlay: Option<&str>) -> String {
 
 /// `text` safe inside HTML text and attribute values: what authors and
 /// students typed is shown, never interpreted.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::core::html::escape as esc;
 
 fn t(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
     match lang {

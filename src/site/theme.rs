@@ -151,7 +151,7 @@ impl Theme {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::core::html::escape);
         // Bounds (see site::bounds): extends cycles before tera sees them,
         // include and macro cycles after, and a bounded range().
         ds.extend(crate::site::bounds::extends_cycles(&raw, &sources));
@@ -180,23 +180,6 @@ impl Theme {
             static_dirs,
         })
     }
-}
-
-/// Tera's default escaping also turns `/` into `&#x2F;`, which is valid but
-/// makes URLs unreadable in the HTML; these five are the ones that matter.
-fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn is_inheritance_error(e: &tera::Error) -> bool {
