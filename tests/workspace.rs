@@ -117,7 +117,7 @@ fn check_pr_reads_the_base_tip_and_the_merged_pr_from_git_once_each() {
     let base = Arc::new(Counting::new(GitTree::open(root, tip).unwrap()));
     let merged = engage::review::merge(
         Overlay::new(GitTree::open(root, tip).unwrap()),
-        &head,
+        &|p| head.read(p).ok(),
         &changes,
     );
     let after = Arc::new(Counting::new(merged));

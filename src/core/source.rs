@@ -174,7 +174,10 @@ impl Source for Disk {
 /// The files of a commit, read from the object database: what a pull
 /// request's base or head holds, whatever is checked out.
 pub struct GitTree {
-    repo: Mutex<Repo>,
+    /// Repositories ready to read blobs: libgit2 handles cannot be shared
+    /// between threads, so each parallel reader takes one (opening another
+    /// when all are busy) instead of waiting for a single one.
+    repos: Mutex<Vec<Repo>>,
     root: PathBuf,
     entries: BTreeMap<PathBuf, (Oid, Mode)>,
 }
@@ -195,7 +198,7 @@ impl GitTree {
         let repo = Repo::open(root)?;
         let entries = repo.entries(commit)?;
         Ok(GitTree {
-            repo: Mutex::new(repo),
+            repos: Mutex::new(vec![repo]),
             root: root.to_path_buf(),
             entries,
         })
@@ -205,8 +208,22 @@ impl GitTree {
         self.entries.get(path).copied()
     }
 
+    /// Runs `f` with a repository of the pool.
+    fn with_repo<T>(&self, f: impl FnOnce(&Repo) -> Option<T>) -> Option<T> {
+        let taken = self.repos.lock().ok()?.pop();
+        let repo = match taken {
+            Some(r) => r,
+            None => Repo::open(&self.root).ok()?,
+        };
+        let out = f(&repo);
+        if let Ok(mut pool) = self.repos.lock() {
+            pool.push(repo);
+        }
+        out
+    }
+
     fn blob(&self, id: Oid) -> Option<Vec<u8>> {
-        self.repo.lock().ok()?.read_blob(id)
+        self.with_repo(|r| r.read_blob(id))
     }
 }
 
@@ -264,7 +281,7 @@ impl Source for GitTree {
     fn size(&self, path: &Path) -> Option<u64> {
         let target = self.resolve(path)?;
         match self.entry(&target)? {
-            (id, Mode::File | Mode::Executable) => self.repo.lock().ok()?.blob_size(id),
+            (id, Mode::File | Mode::Executable) => self.with_repo(|r| r.blob_size(id)),
             _ => None,
         }
     }

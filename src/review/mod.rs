@@ -677,9 +677,15 @@ pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrRe
         .iter()
         .flat_map(|c| c.paths().map(Path::to_path_buf).collect::<Vec<_>>())
         .collect();
-    let head = GitTree::open(root, repo.head()?)?;
+    let head = repo.head()?;
     let tip_tree = Arc::new(GitTree::open(root, tip)?);
-    let merged = merge(Overlay::new(tip_tree.clone()), &head, &changes);
+    // Only the files the PR changes are read from its head: no need to
+    // list the head's whole tree.
+    let merged = merge(
+        Overlay::new(tip_tree.clone()),
+        &|p| repo.read(head, p),
+        &changes,
+    );
     let label = merge_base.to_string().chars().take(7).collect();
     Ok(review(
         Pr {
@@ -698,14 +704,18 @@ pub fn run(root: &Path, base: &str, author: &Handle, today: Date) -> Result<PrRe
 /// has them, deleted and moved-away files removed. Links and submodules
 /// are never laid over: the scope guard reports them, and the judge reads
 /// no file a link could lead to.
-pub fn merge<S: Source>(mut onto: Overlay<S>, head: &dyn Source, changes: &[Change]) -> Overlay<S> {
+pub fn merge<S: Source>(
+    mut onto: Overlay<S>,
+    head: &dyn Fn(&Path) -> Option<Vec<u8>>,
+    changes: &[Change],
+) -> Overlay<S> {
     for c in changes {
         if let Some(old) = &c.old {
             onto.remove(old.path.clone());
         }
         if let Some(new) = &c.new {
             if matches!(new.mode, Mode::File | Mode::Executable) {
-                if let Ok(bytes) = head.read(&new.path) {
+                if let Some(bytes) = head(&new.path) {
                     onto.set(new.path.clone(), bytes);
                 }
             }
