@@ -13,26 +13,8 @@ use common::{check_json, copy_dir, edit, engage, line_of, record_path, repo, std
 /// The date the tests check against, unless a test says otherwise.
 const TODAY: &str = "2026-06-01";
 
-/// A temporary root with the real programme, the fixture calendar and the
-/// given good fixtures.
 fn site(handles: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "data/programmes/ceci.yml",
-        std::fs::read(repo().join("data/programmes/ceci.yml")).unwrap(),
-    );
-    copy_dir(
-        &repo().join("tests/fixtures/portfolios/calendar"),
-        &dir.path().join("data/calendar"),
-    );
-    for h in handles {
-        copy_dir(
-            &repo().join("tests/fixtures/portfolios/good").join(h),
-            &dir.path().join("data/portfolios").join(h),
-        );
-    }
-    dir
+    common::records_root(handles)
 }
 
 fn check_on(root: &Path, today: &str, args: &[&str]) -> Run {

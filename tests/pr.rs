@@ -278,17 +278,7 @@ fn an_executable_and_a_huge_file_are_refused() {
 fn moving_a_file_across_folders_is_caught_on_both_sides() {
     let mut r = Repo::new();
     // emile takes dana's production, and moves his own note into content/.
-    std::fs::rename(
-        r.root().join("data/portfolios/dana/productions/bilan.md"),
-        r.root().join("data/portfolios/emile/bilan.md"),
-    )
-    .unwrap();
-    std::fs::create_dir_all(r.root().join("content")).unwrap();
-    std::fs::rename(
-        r.root().join("data/portfolios/emile/pv.md"),
-        r.root().join("content/pv.md"),
-    )
-    .unwrap();
+    r.move_files_across_folders();
     r.pr();
     let run = check_pr(r.root(), "emile");
     // dana's record (submitted) loses a production: the check of the

@@ -148,26 +148,8 @@ fn join(parts: &[String]) -> String {
 // ---------------------------------------------------------------------------
 // Roots
 
-/// A root with the real CECi programme, the fixture calendar and the given
-/// records of tests/fixtures/portfolios/good (as tests/check.rs builds it).
 fn records(handles: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "data/programmes/ceci.yml",
-        std::fs::read(repo().join("data/programmes/ceci.yml")).unwrap(),
-    );
-    copy_dir(
-        &repo().join("tests/fixtures/portfolios/calendar"),
-        &dir.path().join("data/calendar"),
-    );
-    for h in handles {
-        copy_dir(
-            &repo().join("tests/fixtures/portfolios/good").join(h),
-            &dir.path().join("data/portfolios").join(h),
-        );
-    }
-    dir
+    common::records_root(handles)
 }
 
 /// A copy of the repository's example site (data, content, themes) without
@@ -1006,17 +988,7 @@ fn pr_student_moving_files_across_folders() {
         "modules:",
         "    - { date: 2026-05-20, hours: 3, activity: Accueil }\nmodules:",
     );
-    std::fs::rename(
-        r.root().join("data/portfolios/dana/productions/bilan.md"),
-        r.root().join("data/portfolios/emile/bilan.md"),
-    )
-    .unwrap();
-    std::fs::create_dir_all(r.root().join("content")).unwrap();
-    std::fs::rename(
-        r.root().join("data/portfolios/emile/pv.md"),
-        r.root().join("content/pv.md"),
-    )
-    .unwrap();
+    r.move_files_across_folders();
     r.pr();
     pr_outputs("pr_student_moving_files", &r, "emile");
 }

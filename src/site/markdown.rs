@@ -76,6 +76,19 @@ const VOID: &[&str] = &[
     "wbr",
 ];
 
+/// The nesting of raw HTML across the pieces of one page.
+#[derive(Default)]
+struct Nesting(i64);
+
+impl Nesting {
+    /// Follows `html`; true when it goes deeper than [`MAX_HTML_DEPTH`].
+    fn follow(&mut self, html: &str) -> bool {
+        let (depth, deepest) = html_depth(html, self.0);
+        self.0 = depth;
+        deepest > MAX_HTML_DEPTH
+    }
+}
+
 /// Follows the nesting of the tags of `html`, starting at `depth`; returns
 /// the depth after it and the deepest point reached. A rough count (no
 /// comments or attributes with `>` inside), enough to bound the work.
@@ -167,7 +180,7 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
     let mut image: Option<(String, usize)> = None;
     // An HTML block comes as several events; its tags are read whole.
     let mut html_block: Option<(usize, String)> = None;
-    let mut html_nesting = 0i64;
+    let mut nesting = Nesting::default();
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &ev {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
@@ -192,18 +205,14 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             },
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((start, text)) = html_block.take() {
-                    let (depth, deepest) = html_depth(&text, html_nesting);
-                    html_nesting = depth;
-                    if deepest > MAX_HTML_DEPTH && out.html_too_deep.is_none() {
+                    if nesting.follow(&text) && out.html_too_deep.is_none() {
                         out.html_too_deep = Some(lines.position(body, start));
                     }
                     unsafe_html_urls(&text, start, body, &lines, &mut out.unsafe_urls);
                 }
             }
             Event::InlineHtml(h) => {
-                let (depth, deepest) = html_depth(h, html_nesting);
-                html_nesting = depth;
-                if deepest > MAX_HTML_DEPTH && out.html_too_deep.is_none() {
+                if nesting.follow(h) && out.html_too_deep.is_none() {
                     out.html_too_deep = Some(lines.position(body, range.start));
                 }
                 unsafe_html_urls(h, range.start, body, &lines, &mut out.unsafe_urls)

@@ -240,6 +240,39 @@ impl Site {
     }
 }
 
+/// Output paths taken, and who takes them: a path is a file, and every
+/// folder above it must stay a folder.
+#[derive(Default)]
+struct Claims {
+    files: HashMap<String, Text>,
+    /// Folder → one file written inside it.
+    folders: HashMap<String, Text>,
+}
+
+impl Claims {
+    fn claim(&mut self, path: String, owner: Text) {
+        let mut dir = path.as_str();
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            self.folders
+                .entry(parent.to_string())
+                .or_insert_with(|| owner.clone());
+            dir = parent;
+        }
+        self.files.insert(path, owner);
+    }
+
+    /// Who already writes `path`, a file inside it, or a file where one of
+    /// its folders must be.
+    fn clash(&self, path: &str) -> Option<&Text> {
+        let mut dirs = std::iter::successors(path.rsplit_once('/'), |(d, _)| d.rsplit_once('/'))
+            .map(|(d, _)| d);
+        self.files
+            .get(path)
+            .or_else(|| self.folders.get(path))
+            .or_else(|| dirs.find_map(|d| self.files.get(d)))
+    }
+}
+
 impl Site {
     /// Aliases must not overwrite any generated file (home, 404, sitemap,
     /// feeds, search index, a page, another alias) nor stand where a
@@ -249,43 +282,51 @@ impl Site {
     /// checked is exactly what would be written.
     fn check_aliases(&self) -> Diagnostics {
         use crate::site::render::Output;
-        let mut ds = Diagnostics::new();
-        // Path → who writes it; folders → one file written inside.
-        let mut files: HashMap<String, Text> = HashMap::new();
-        let mut folders: HashMap<String, Text> = HashMap::new();
-        let claim = |path: String,
-                     owner: Text,
-                     files: &mut HashMap<String, Text>,
-                     folders: &mut HashMap<String, Text>| {
-            let mut dir = path.as_str();
-            while let Some((parent, _)) = dir.rsplit_once('/') {
-                folders
-                    .entry(parent.to_string())
-                    .or_insert_with(|| owner.clone());
-                dir = parent;
-            }
-            files.insert(path, owner);
-        };
+        let mut claims = Claims::default();
         for o in self.outputs() {
             if matches!(o, Output::Alias { .. }) {
                 continue;
             }
             let path = self.path(&o);
             let owner = self.owner(&o, &path);
-            claim(path, owner, &mut files, &mut folders);
+            claims.claim(path, owner);
         }
+        // Aliases claim their path too: two aliases cannot share one.
+        self.alias_clashes(&mut claims, true).into_iter().collect()
+    }
+
+    /// Aliases clashing with a static file (`/style.css` would need the
+    /// folder style.css/). Checked by the write step, which lists the
+    /// static folders anyway.
+    fn check_aliases_against_static(
+        &self,
+        statics: &BTreeMap<PathBuf, PathBuf>,
+    ) -> Vec<Diagnostic> {
+        let mut claims = Claims::default();
+        for rel in statics.keys() {
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let owner = Text::new(
+                format!("le fichier statique {rel}"),
+                format!("the static file {rel}"),
+            );
+            claims.claim(rel, owner);
+        }
+        self.alias_clashes(&mut claims, false)
+    }
+
+    /// One error per alias that clashes with `claims`; with `claim`, each
+    /// alias that does not is claimed in turn.
+    fn alias_clashes(&self, claims: &mut Claims, claim: bool) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
         for p in &self.library.pages {
             for a in &p.aliases {
                 let path = crate::site::render::alias_path(&a.value);
-                let mut dirs =
-                    std::iter::successors(path.rsplit_once('/'), |(d, _)| d.rsplit_once('/'))
-                        .map(|(d, _)| d);
-                let clash = files
-                    .get(&path)
-                    .or_else(|| folders.get(&path))
-                    .or_else(|| dirs.find_map(|d| files.get(d)));
-                if let Some(other) = clash {
-                    ds.push(
+                if let Some(other) = claims.clash(&path) {
+                    out.push(
                         Diagnostic::error(
                             ALIAS_CONFLICT,
                             &p.file,
@@ -306,78 +347,12 @@ impl Site {
                             "remove or change this alias",
                         )),
                     );
-                } else {
+                } else if claim {
                     let owner = Text::new(
                         format!("l’alias de {} (ligne {})", p.file.display(), a.at.line),
                         format!("the alias of {} (line {})", p.file.display(), a.at.line),
                     );
-                    claim(path, owner, &mut files, &mut folders);
-                }
-            }
-        }
-        ds
-    }
-
-    /// Aliases clashing with a static file (`/style.css` would need the
-    /// folder style.css/). Checked by the write step, which lists the
-    /// static folders anyway.
-    fn check_aliases_against_static(
-        &self,
-        statics: &BTreeMap<PathBuf, PathBuf>,
-    ) -> Vec<Diagnostic> {
-        let rels: Vec<String> = statics
-            .keys()
-            .map(|rel| {
-                rel.components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/")
-            })
-            .collect();
-        let mut files = std::collections::HashSet::new();
-        let mut folders = std::collections::HashSet::new();
-        for rel in &rels {
-            files.insert(rel.as_str());
-            let mut dir = rel.as_str();
-            while let Some((parent, _)) = dir.rsplit_once('/') {
-                folders.insert(parent);
-                dir = parent;
-            }
-        }
-        let mut out = Vec::new();
-        for p in &self.library.pages {
-            for a in &p.aliases {
-                let path = crate::site::render::alias_path(&a.value);
-                let mut dirs =
-                    std::iter::successors(path.rsplit_once('/'), |(d, _)| d.rsplit_once('/'))
-                        .map(|(d, _)| d);
-                let clash = files
-                    .get(path.as_str())
-                    .or_else(|| folders.get(path.as_str()))
-                    .copied()
-                    .or_else(|| dirs.find(|d| files.contains(d)));
-                if let Some(other) = clash {
-                    out.push(
-                        Diagnostic::error(
-                            ALIAS_CONFLICT,
-                            &p.file,
-                            a.at,
-                            Text::new(
-                                format!(
-                                    "l’ancienne adresse {} écraserait le fichier statique {other}",
-                                    a.value
-                                ),
-                                format!(
-                                    "the old address {} would overwrite the static file {other}",
-                                    a.value
-                                ),
-                            ),
-                        )
-                        .with_hint(Text::new(
-                            "retirez cet alias ou changez-le",
-                            "remove or change this alias",
-                        )),
-                    );
+                    claims.claim(path, owner);
                 }
             }
         }

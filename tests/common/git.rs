@@ -142,6 +142,23 @@ impl Repo {
         std::fs::write(path, text.replacen(from, to, 1)).unwrap();
     }
 
+    /// emile takes dana's production and moves his own note into
+    /// content/: a PR that touches two record folders and the site.
+    pub fn move_files_across_folders(&self) {
+        std::fs::rename(
+            self.root()
+                .join("data/portfolios/dana/productions/bilan.md"),
+            self.root().join("data/portfolios/emile/bilan.md"),
+        )
+        .unwrap();
+        std::fs::create_dir_all(self.root().join("content")).unwrap();
+        std::fs::rename(
+            self.root().join("data/portfolios/emile/pv.md"),
+            self.root().join("content/pv.md"),
+        )
+        .unwrap();
+    }
+
     pub fn pr(&mut self) {
         self.commit("refs/heads/pr", "the PR");
     }

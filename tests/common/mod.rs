@@ -155,3 +155,25 @@ pub fn check_json(root: &Path, today: &str, args: &[&str]) -> Run {
         out,
     }
 }
+
+/// A root of records only: the real CECi programme, the fixture calendar
+/// and the given good records of tests/fixtures/portfolios/good.
+pub fn records_root(handles: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "data/programmes/ceci.yml",
+        std::fs::read(repo().join("data/programmes/ceci.yml")).unwrap(),
+    );
+    copy_dir(
+        &repo().join("tests/fixtures/portfolios/calendar"),
+        &dir.path().join("data/calendar"),
+    );
+    for h in handles {
+        copy_dir(
+            &repo().join("tests/fixtures/portfolios/good").join(h),
+            &dir.path().join("data/portfolios").join(h),
+        );
+    }
+    dir
+}
