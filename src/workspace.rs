@@ -17,14 +17,17 @@ use std::time::Instant;
 use jiff::civil::Date;
 
 use crate::calendar::Calendar;
-use crate::core::diagnostic::{Diagnostic, Diagnostics, Position};
+use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, SourceText};
 use crate::core::layout::{CONFIG_FILE, OUTPUT_DIR};
-use crate::core::source::{Files, Kind};
+use crate::core::source::{Disk, DiskText, Files, Kind};
+use crate::core::trace::Recording;
 use crate::records::check::{Input, Report, Scope};
 use crate::records::portfolio::{self, Record};
 use crate::records::programme::Programmes;
 use crate::site::config::Config;
 use crate::site::content::Library;
+use crate::site::manifest::{Key, Vouch};
+use crate::site::output::Written;
 use crate::site::theme::Theme;
 use crate::site::{BuildOptions, BuildReport, Site};
 
@@ -302,17 +305,28 @@ impl Workspace {
     /// left untouched. `started` is when the command began, loading
     /// included, for the time it reports.
     pub fn build(&self, root: &Path, options: &BuildOptions, started: Instant) -> BuildReport {
-        let output = options
-            .output
-            .clone()
-            .unwrap_or_else(|| root.join(OUTPUT_DIR));
+        self.build_vouched(root, options, started, |_, _| None)
+    }
+
+    /// [`Workspace::build`], with what the output's manifest may vouch for,
+    /// asked once everything was read: the diagnostics and page count go in
+    /// it, to be shown again by a build that reuses the output.
+    fn build_vouched(
+        &self,
+        root: &Path,
+        options: &BuildOptions,
+        started: Instant,
+        vouch: impl FnOnce(&Diagnostics, usize) -> Option<Vouch>,
+    ) -> BuildReport {
+        let output = output_of(root, options);
         let mut ds = self.site_diagnostics();
+        ds.sort();
         let mut written = None;
         let pages = self.site.as_ref().map_or(0, |s| s.library.pages.len());
         if let Some(site) = &self.site {
             if !ds.has_errors() {
-                match crate::site::write(site, &self.files, &output) {
-                    Ok(n) => written = Some(n),
+                match crate::site::write(site, &self.files, &output, || vouch(&ds, pages)) {
+                    Ok(w) => written = Some(w),
                     Err(errors) => ds.extend(errors),
                 }
             }
@@ -321,6 +335,7 @@ impl Workspace {
         BuildReport {
             diagnostics: ds,
             written,
+            unchanged: false,
             pages,
             elapsed: started.elapsed(),
             output,
@@ -328,14 +343,98 @@ impl Workspace {
     }
 }
 
+/// The output folder of a build.
+fn output_of(root: &Path, options: &BuildOptions) -> PathBuf {
+    options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(OUTPUT_DIR))
+}
+
+/// Everything but the input files that decides what a build of `root`
+/// writes, or `None` when some of it cannot be known (then nothing is
+/// vouched for, nor reused).
+fn build_key(root: &Path, options: &BuildOptions, today: Date) -> Option<Key> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let (modified, inode) = crate::site::manifest::stamp_of(&meta);
+    let history = match crate::core::git::Repo::open(root) {
+        Ok(repo) => Some(repo.head().ok()?.to_string()),
+        Err(_) => None,
+    };
+    Some(Key {
+        engine: format!(
+            "{} {} {} {modified} {inode}",
+            env!("CARGO_PKG_VERSION"),
+            exe.display(),
+            meta.len()
+        ),
+        root: std::fs::canonicalize(root).ok()?,
+        drafts: options.drafts,
+        base_url: options.base_url.clone(),
+        today: today.to_string(),
+        history,
+    })
+}
+
+/// What `engage build` shows diagnostics from: the files it read, or the
+/// disk when it read nothing (its output was kept).
+pub type Texts = Box<dyn SourceText>;
+
+/// Builds the site under `root` from disk, as `engage build` does. When
+/// the output's manifest vouches that the last build had the same engine,
+/// options, day and history, that every file it read still reads the
+/// same, and that the output is exactly as it was written, nothing is
+/// loaded nor written: the output is kept and its warnings shown again.
+/// Otherwise the site is loaded and built, its reads recorded for the
+/// next build.
+pub fn build_from_disk(
+    root: &Path,
+    options: &BuildOptions,
+    started: Instant,
+) -> (BuildReport, Texts) {
+    let today = options.today.unwrap_or_else(today);
+    let output = output_of(root, options);
+    // Taken before anything is read: what changes during the build is
+    // then seen as a change by the next one.
+    let key = build_key(root, options, today);
+    if let Some(key) = &key {
+        let disk = Disk::new(root);
+        let kept = crate::site::output::check_target(root, &output)
+            .ok()
+            .and_then(|target| {
+                crate::site::output::unchanged(&target, key, |trace| trace.holds(&disk))
+            });
+        if let Some((vouch, files)) = kept {
+            let report = BuildReport {
+                diagnostics: vouch.diagnostics(),
+                written: Some(Written {
+                    files,
+                    kept: files,
+                    removed: 0,
+                }),
+                unchanged: true,
+                pages: vouch.pages,
+                elapsed: started.elapsed(),
+                output,
+            };
+            return (report, Box::new(DiskText(root.to_path_buf())));
+        }
+    }
+    let recording = Arc::new(Recording::new(Disk::new(root)));
+    let options = BuildOptions {
+        today: Some(today),
+        ..options.clone()
+    };
+    let ws = Workspace::load(Files::shared(recording.clone()), Parts::SITE, &options);
+    let report = ws.build_vouched(root, &options, started, |ds, pages| {
+        Some(Vouch::new(key?, recording.trace()?, ds, pages))
+    });
+    (report, Box::new(ws.files))
+}
+
 /// Loads the site under `root` from disk and builds it, as `engage build`
 /// does, for callers that only want the outcome (tests, benchmarks).
 pub fn build(root: &Path, options: &BuildOptions) -> BuildReport {
-    let started = Instant::now();
-    let ws = Workspace::load(
-        Files::new(crate::core::source::Disk::new(root)),
-        Parts::SITE,
-        options,
-    );
-    ws.build(root, options, started)
+    build_from_disk(root, options, Instant::now()).0
 }

@@ -7,9 +7,8 @@ use crate::core::diagnostic::emit_human;
 use crate::core::lang::Lang;
 use std::time::Instant;
 
-use crate::core::source::{Disk, Files};
 use crate::site::BuildOptions;
-use crate::workspace::{Parts, Workspace};
+use crate::workspace::build_from_disk;
 
 pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> Ended {
     let options = BuildOptions {
@@ -19,10 +18,9 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> Ended {
         today: args.today,
     };
     let started = Instant::now();
-    let ws = Workspace::load(Files::new(Disk::new(root)), Parts::SITE, &options);
-    let report = ws.build(root, &options, started);
+    let (report, texts) = build_from_disk(root, &options, started);
     let mut err = super::stderr();
-    if emit_human(&mut err, &ws.files, &report.diagnostics, lang).is_err() {
+    if emit_human(&mut err, &*texts, &report.diagnostics, lang).is_err() {
         return Err(Stopped::Usage);
     }
     let (errors, warnings) = (
@@ -30,16 +28,28 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> Ended {
         report.diagnostics.warning_count(),
     );
     let ms = report.elapsed.as_millis();
+    let out = report.output.display();
+    let pages = report.pages;
     match (report.written, lang) {
-        (Some(files), Lang::Fr) => eprintln!(
-            "Site construit : {} pages, {files} fichiers dans {} en {ms} ms ({warnings} avertissement(s)).",
-            report.pages,
-            report.output.display()
+        (Some(w), Lang::Fr) if report.unchanged => eprintln!(
+            "Site à jour : {pages} pages, {} fichiers dans {out}, rien à réécrire, en {ms} ms ({warnings} avertissement(s)).",
+            w.files
         ),
-        (Some(files), Lang::En) => eprintln!(
-            "Site built: {} pages, {files} files in {} in {ms} ms ({warnings} warning(s)).",
-            report.pages,
-            report.output.display()
+        (Some(w), Lang::En) if report.unchanged => eprintln!(
+            "Site up to date: {pages} pages, {} files in {out}, nothing to rewrite, in {ms} ms ({warnings} warning(s)).",
+            w.files
+        ),
+        (Some(w), Lang::Fr) => eprintln!(
+            "Site construit : {pages} pages, {} fichiers dans {out} ({} réécrits, {} retirés) en {ms} ms ({warnings} avertissement(s)).",
+            w.files,
+            w.files - w.kept,
+            w.removed
+        ),
+        (Some(w), Lang::En) => eprintln!(
+            "Site built: {pages} pages, {} files in {out} ({} rewritten, {} removed) in {ms} ms ({warnings} warning(s)).",
+            w.files,
+            w.files - w.kept,
+            w.removed
         ),
         (None, Lang::Fr) => eprintln!(
             "Échec : {errors} erreur(s), {warnings} avertissement(s). {} n’a pas été modifié.",

@@ -6,6 +6,7 @@ pub mod html;
 pub mod lang;
 pub mod layout;
 pub mod source;
+pub mod trace;
 pub mod url;
 pub mod values;
 pub mod yaml;

@@ -8,6 +8,7 @@ pub mod content;
 pub mod faq;
 pub mod freshness;
 pub mod link;
+pub mod manifest;
 pub mod markdown;
 pub mod output;
 pub mod page;
@@ -33,7 +34,8 @@ use crate::core::source::{Files, Hidden, Kind};
 use crate::records::programme::Programmes;
 use crate::site::config::Config;
 use crate::site::content::{Library, PageId};
-use crate::site::output::Staging;
+use crate::site::manifest::Vouch;
+use crate::site::output::{Staging, Written};
 use crate::site::theme::Theme;
 
 pub const IMAGE_ALT: RuleId = RuleId::new("content.image-alt");
@@ -81,8 +83,11 @@ pub struct Site {
 #[derive(Debug)]
 pub struct BuildReport {
     pub diagnostics: Diagnostics,
-    /// Files written, when the build succeeded.
-    pub written: Option<usize>,
+    /// What is in the output, when the build succeeded.
+    pub written: Option<Written>,
+    /// The previous output was kept whole: nothing was rendered nor
+    /// written, its manifest vouching it is what this build would write.
+    pub unchanged: bool,
     pub pages: usize,
     pub elapsed: Duration,
     pub output: PathBuf,
@@ -400,21 +405,36 @@ fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
 }
 
 /// Renders every output and writes it with the static files read from
-/// `files` into `output`, atomically; returns the number of files written.
-/// Refuses (`build.output-refused`) any output that is not absent, empty or
-/// written by an earlier build, before anything is written.
-pub fn write(site: &Site, files: &Files, output: &Path) -> Result<usize, Vec<Diagnostic>> {
+/// `files` into `output`, atomically, keeping the previous output's files
+/// whose bytes did not change. `vouch` is asked, once everything was read,
+/// what the manifest may vouch for. Refuses (`build.output-refused`) any
+/// output that is not absent, empty or written by an earlier build, before
+/// anything is written.
+pub fn write(
+    site: &Site,
+    files: &Files,
+    output: &Path,
+    vouch: impl FnOnce() -> Option<Vouch>,
+) -> Result<Written, Vec<Diagnostic>> {
     let target = output::check_target(&site.root, output).map_err(|d| vec![d])?;
     let statics = static_files(files, &site.theme.static_dirs);
     let clashes = site.check_aliases_against_static(&statics);
     if !clashes.is_empty() {
         return Err(clashes);
     }
-    let staging = Staging::new(&target).map_err(|e| vec![io_error(output, e)])?;
+    let mut staging = Staging::new(&target).map_err(|e| vec![io_error(output, e)])?;
     // Checked again under the lock: another build may have written or
     // replaced the folder since the first check.
     output::check_target(&site.root, output).map_err(|d| vec![d])?;
     let outputs = site.outputs();
+    let paths: Vec<String> = outputs.iter().map(|o| site.path(o)).collect();
+    let static_paths: Vec<String> = statics
+        .keys()
+        .map(|rel| rel.to_string_lossy().into_owned())
+        .collect();
+    staging
+        .make_dirs(paths.iter().chain(&static_paths).map(String::as_str))
+        .map_err(|e| vec![io_error(output, e)])?;
     let errors: Vec<Diagnostic> = outputs
         .par_iter()
         .filter_map(|o| match site.render(o) {
@@ -428,9 +448,10 @@ pub fn write(site: &Site, files: &Files, output: &Path) -> Result<usize, Vec<Dia
     if !errors.is_empty() {
         return Err(errors);
     }
-    let copied = copy_static(files, &statics, &staging).map_err(|e| vec![e])?;
-    staging.commit().map_err(|e| vec![io_error(output, e)])?;
-    Ok(outputs.len() + copied)
+    copy_static(files, &statics, &staging).map_err(|e| vec![e])?;
+    staging
+        .commit(vouch())
+        .map_err(|e| vec![io_error(output, e)])
 }
 
 /// The static files of the theme and the site: path in the output → file

@@ -12,11 +12,18 @@
 //! lock on the output's parent folder serialises builds sharing it, so one
 //! build never deletes the staging folder of a live one.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use crate::core::diagnostic::{Diagnostic, Position, RuleId, Text};
+use crate::core::trace::{Digest, Trace};
+use crate::site::manifest::{stamp_of, DirStamp, FileStamp, Key, Manifest, Vouch, MANIFEST};
 
 /// An output folder `engage build` must not replace.
 pub const OUTPUT_REFUSED: RuleId = RuleId::new("build.output-refused");
@@ -175,10 +182,32 @@ fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
 /// A build folder that becomes the output on [`Staging::commit`] and
 /// disappears if dropped before. Holds the lock of the output's parent
 /// folder for its whole life.
+///
+/// A file whose bytes are those of the previous output is not written but
+/// hard-linked from it: it keeps its inode and modification time, so that
+/// rsync and deploys skip it, and the swap stays one atomic exchange.
 pub struct Staging {
     dir: Option<tempfile::TempDir>,
     target: PathBuf,
+    /// The previous output's manifest, when it has a readable one.
+    previous: Option<Manifest>,
+    /// Stamps of the files staged so far.
+    files: Mutex<BTreeMap<String, FileStamp>>,
+    /// Folders created by [`Staging::make_dirs`].
+    dirs: Vec<String>,
+    kept: AtomicUsize,
     _lock: File,
+}
+
+/// What a commit did, for the build's report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files in the output, marker and manifest aside.
+    pub files: usize,
+    /// Of those, kept from the previous output as they were.
+    pub kept: usize,
+    /// Files of the previous output that are no longer part of the site.
+    pub removed: usize,
 }
 
 impl Staging {
@@ -188,10 +217,7 @@ impl Staging {
     /// other staging folder belongs to a build that died without cleaning
     /// up, and is removed.
     pub fn new(target: &Path) -> io::Result<Staging> {
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = parent_of(target);
         std::fs::create_dir_all(&parent)?;
         let lock = lock_folder(&parent)?;
         if let Ok(entries) = std::fs::read_dir(&parent) {
@@ -208,6 +234,10 @@ impl Staging {
         Ok(Staging {
             dir: Some(dir),
             target: target.to_path_buf(),
+            previous: Manifest::read(target),
+            files: Mutex::new(BTreeMap::new()),
+            dirs: Vec::new(),
+            kept: AtomicUsize::new(0),
             _lock: lock,
         })
     }
@@ -216,29 +246,210 @@ impl Staging {
         self.dir.as_ref().map(|d| d.path()).unwrap_or(&self.target)
     }
 
-    /// Writes `bytes` at `rel` inside the staging folder.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.path().join(rel.trim_start_matches('/'));
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+    /// Creates, once each, every folder the files at `paths` need, parents
+    /// before children and each level in parallel: cheaper than asking for
+    /// a file's folders before each file.
+    pub fn make_dirs<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) -> io::Result<()> {
+        let mut dirs: BTreeSet<&str> = BTreeSet::new();
+        for p in paths {
+            let mut p = p.trim_start_matches('/');
+            while let Some(i) = p.rfind('/') {
+                p = &p[..i];
+                if p.is_empty() || !dirs.insert(p) {
+                    break;
+                }
+            }
         }
-        std::fs::write(path, bytes)
+        let mut levels: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+        for d in &dirs {
+            levels.entry(d.matches('/').count()).or_default().push(d);
+        }
+        let base = self.path().to_path_buf();
+        for level in levels.values() {
+            level
+                .par_iter()
+                .try_for_each(|d| std::fs::create_dir(base.join(d)))?;
+        }
+        self.dirs = dirs.into_iter().map(str::to_string).collect();
+        Ok(())
     }
 
-    /// Puts the staged site in place of the target.
-    pub fn commit(mut self) -> io::Result<()> {
-        let Some(dir) = self.dir.take() else {
-            return Ok(());
+    /// Puts `bytes` at `rel` inside the staging folder, whose folder must
+    /// exist ([`Staging::make_dirs`]): linked from the previous output when
+    /// the bytes are the same, written otherwise.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let rel = rel.trim_start_matches('/');
+        let path = self.path().join(rel);
+        let digest = Digest::of(bytes);
+        if let Some(stamp) = self.reuse(rel, bytes, &digest) {
+            if std::fs::hard_link(self.target.join(rel), &path).is_ok() {
+                self.kept.fetch_add(1, Ordering::Relaxed);
+                self.note(rel, stamp);
+                return Ok(());
+            }
+            // No hard links here (some file systems): written instead.
+        }
+        let mut file = File::create(&path)?;
+        file.write_all(bytes)?;
+        let meta = file.metadata()?;
+        let (modified, inode) = stamp_of(&meta);
+        self.note(
+            rel,
+            FileStamp {
+                size: meta.len(),
+                modified,
+                inode,
+                digest,
+            },
+        );
+        Ok(())
+    }
+
+    fn note(&self, rel: &str, stamp: FileStamp) {
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(rel.to_string(), stamp);
+        }
+    }
+
+    /// The stamp of the previous output's file at `rel` when it holds
+    /// `bytes`: known from its digest while the file is as the previous
+    /// build left it, read and compared otherwise.
+    fn reuse(&self, rel: &str, bytes: &[u8], digest: &Digest) -> Option<FileStamp> {
+        let old = self.target.join(rel);
+        let meta = std::fs::symlink_metadata(&old).ok()?;
+        if !meta.file_type().is_file() || meta.len() != bytes.len() as u64 {
+            return None;
+        }
+        let known = self
+            .previous
+            .as_ref()
+            .and_then(|m| m.files.get(rel))
+            .filter(|s| s.matches(&meta));
+        let same = match known {
+            Some(stamp) => stamp.digest == *digest,
+            None => std::fs::read(&old).ok()? == bytes,
         };
+        let (modified, inode) = stamp_of(&meta);
+        same.then(|| FileStamp {
+            size: meta.len(),
+            modified,
+            inode,
+            digest: digest.clone(),
+        })
+    }
+
+    /// Puts the staged site in place of the target, with its manifest
+    /// (`vouch` for its inputs when the build can give one).
+    pub fn commit(mut self, vouch: Option<Vouch>) -> io::Result<Written> {
+        let Some(dir) = self.dir.take() else {
+            return Ok(Written::default());
+        };
+        let files = std::mem::take(
+            &mut *self
+                .files
+                .lock()
+                .map_err(|_| io::Error::other("poisoned"))?,
+        );
+        // Stamped once every file is in: a folder's time moves with its
+        // entries.
+        let dirs = self
+            .dirs
+            .par_iter()
+            .map(|d| {
+                let meta = std::fs::symlink_metadata(dir.path().join(d))?;
+                Ok((d.clone(), DirStamp::of(&meta)))
+            })
+            .collect::<io::Result<BTreeMap<_, _>>>()?;
+        let removed = self.previous.as_ref().map_or(0, |m| {
+            m.files.keys().filter(|k| !files.contains_key(*k)).count()
+        });
+        let written = Written {
+            files: files.len(),
+            kept: self.kept.load(Ordering::Relaxed),
+            removed,
+        };
+        Manifest::new(vouch, files, dirs).write(dir.path())?;
         let staged = dir.keep();
         if self.target.exists() {
             swap(&staged, &self.target)?;
             // `staged` now holds the previous site.
-            std::fs::remove_dir_all(&staged)
+            remove_tree(&staged)?;
         } else {
-            std::fs::rename(&staged, &self.target)
+            std::fs::rename(&staged, &self.target)?;
         }
+        Ok(written)
     }
+}
+
+/// The folder `target` is in, where staging folders and the lock live.
+fn parent_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Removes a folder, its top-level entries in parallel: the previous site
+/// is as large as the new one.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<_> = std::fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
+}
+
+/// The last build's output at `target` when it can be kept as it is: the
+/// manifest vouches for the same `key`, `inputs` says every input still
+/// reads the same, and every file and folder of the output is as written,
+/// with nothing added at its top. Checked under the lock, so that no build
+/// swaps the folder meanwhile. `None` at the first doubt.
+pub fn unchanged(
+    target: &Path,
+    key: &Key,
+    inputs: impl Fn(&Trace) -> bool,
+) -> Option<(Vouch, usize)> {
+    let _lock = lock_folder(&parent_of(target)).ok()?;
+    if !std::fs::symlink_metadata(target.join(MARKER)).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let manifest = Manifest::read(target)?;
+    let vouch = manifest.vouch_for(key)?;
+    if !inputs(&vouch.inputs) {
+        return None;
+    }
+    let files_hold = manifest.files.par_iter().all(|(rel, stamp)| {
+        std::fs::symlink_metadata(target.join(rel)).is_ok_and(|m| stamp.matches(&m))
+    });
+    let dirs_hold = files_hold
+        && manifest.dirs.par_iter().all(|(rel, stamp)| {
+            std::fs::symlink_metadata(target.join(rel)).is_ok_and(|m| stamp.matches(&m))
+        });
+    if !dirs_hold {
+        return None;
+    }
+    // The output folder itself is not stamped (the manifest is written
+    // into it last), so its entries are compared by name.
+    let mut expected: BTreeSet<&str> = [MARKER, MANIFEST].into_iter().collect();
+    for rel in manifest.files.keys().chain(manifest.dirs.keys()) {
+        expected.insert(rel.split('/').next().unwrap_or(rel));
+    }
+    let mut found = 0;
+    for e in std::fs::read_dir(target).ok()? {
+        let name = e.ok()?.file_name();
+        if !expected.contains(name.to_str()?) {
+            return None;
+        }
+        found += 1;
+    }
+    if found != expected.len() {
+        return None;
+    }
+    Some((vouch.clone(), manifest.files.len()))
 }
 
 /// Takes the advisory lock of `folder`, waiting for it. std's lock (flock
@@ -298,6 +509,15 @@ mod tests {
         v
     }
 
+    fn stage(target: &Path, files: &[(&str, &str)]) -> Staging {
+        let mut s = Staging::new(target).unwrap();
+        s.make_dirs(files.iter().map(|(p, _)| *p)).unwrap();
+        for (p, text) in files {
+            s.write(p, text.as_bytes()).unwrap();
+        }
+        s
+    }
+
     #[test]
     fn commit_replaces_and_drop_keeps() {
         let dir = tempfile::tempdir().unwrap();
@@ -305,15 +525,21 @@ mod tests {
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("old.html"), "old").unwrap();
 
-        let s = Staging::new(&target).unwrap();
-        s.write("/fr/index.html", b"new").unwrap();
-        drop(s);
+        drop(stage(&target, &[("/fr/index.html", "new")]));
         assert!(target.join("old.html").exists());
         assert_eq!(entries(dir.path()), ["public"], "staging folder cleaned");
 
-        let s = Staging::new(&target).unwrap();
-        s.write("fr/index.html", b"new").unwrap();
-        s.commit().unwrap();
+        let written = stage(&target, &[("fr/index.html", "new")])
+            .commit(None)
+            .unwrap();
+        assert_eq!(
+            written,
+            Written {
+                files: 1,
+                kept: 0,
+                removed: 0
+            }
+        );
         assert!(!target.join("old.html").exists());
         assert!(target.join(MARKER).is_file());
         assert_eq!(
@@ -321,6 +547,56 @@ mod tests {
             "new"
         );
         assert_eq!(entries(dir.path()), ["public"]);
+    }
+
+    #[test]
+    fn folders_are_created_once_parents_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Staging::new(&dir.path().join("public")).unwrap();
+        s.make_dirs(["a/b/c/index.html", "a/index.html", "a-b/x.css", "top.html"])
+            .unwrap();
+        assert_eq!(s.dirs, ["a", "a-b", "a/b", "a/b/c"]);
+        assert!(s.path().join("a/b/c").is_dir());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_changed_ones_written_stale_ones_gone() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let first = [
+            ("a/index.html", "same"),
+            ("b.html", "old"),
+            ("c.html", "gone"),
+        ];
+        stage(&target, &first).commit(None).unwrap();
+        let ino = |p: &str| std::fs::metadata(target.join(p)).unwrap().ino();
+        let a = ino("a/index.html");
+
+        // Without the manifest the old files are read and compared; with it
+        // their digests are: both must keep the same file.
+        for manifest in [false, true] {
+            if !manifest {
+                std::fs::remove_file(target.join(MANIFEST)).unwrap();
+            }
+            let b_text = if manifest { "newer" } else { "new" };
+            let b = ino("b.html");
+            let written = stage(&target, &[("a/index.html", "same"), ("b.html", b_text)])
+                .commit(None)
+                .unwrap();
+            assert_eq!(written.kept, 1);
+            assert_eq!(ino("a/index.html"), a, "manifest: {manifest}");
+            assert_ne!(ino("b.html"), b);
+            assert!(!target.join("c.html").exists());
+            assert_eq!(
+                std::fs::read_to_string(target.join("b.html")).unwrap(),
+                b_text
+            );
+            if !manifest {
+                assert_eq!(written.removed, 0, "no manifest: nothing known to remove");
+            }
+        }
     }
 
     #[cfg(unix)]

@@ -1,0 +1,286 @@
+//! What a run read, to tell later, cheaply and for sure, whether reading
+//! again would give the same answers.
+//!
+//! [`Recording`] wraps a [`Source`] and notes every question asked of it —
+//! a file read, a folder listed, a kind, a size, a link resolved — with a
+//! digest of the answer, missing files and errors included. The resulting
+//! [`Trace`] is the exact set of inputs of the run, whatever loader asked:
+//! no list of folders to keep in step with the loaders, and a file created
+//! where a loader looked (a new page) changes the listing it saw.
+//! [`Trace::holds`] asks the same questions again and compares.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::core::source::{Entry, Source};
+
+/// One question asked of a source.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Query {
+    Read(PathBuf),
+    List(PathBuf),
+    Kind(PathBuf),
+    Size(PathBuf),
+    Resolve(PathBuf),
+}
+
+/// A digest of an answer: 128 bits of BLAKE3, as hexadecimal.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Digest(String);
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Digest {
+    /// The digest of `bytes`.
+    pub fn of(bytes: &[u8]) -> Digest {
+        Digest::from_hasher(blake3::Hasher::new().update(bytes))
+    }
+
+    fn from_hasher(h: &blake3::Hasher) -> Digest {
+        let hash = h.finalize();
+        let mut s = String::with_capacity(32);
+        for b in &hash.as_bytes()[..16] {
+            s.push_str(&format!("{b:02x}"));
+        }
+        Digest(s)
+    }
+
+    /// The digest of an answer, tagged by what it is so that an error and
+    /// a file holding the error's text never share one.
+    fn tagged(tag: &str, bytes: &[u8]) -> Digest {
+        let mut h = blake3::Hasher::new();
+        h.update(tag.as_bytes());
+        h.update(&[0]);
+        h.update(bytes);
+        Digest::from_hasher(&h)
+    }
+}
+
+fn error_digest(e: &io::Error) -> Digest {
+    // The kind, not the message: messages may carry paths or locale.
+    Digest::tagged("error", format!("{:?}", e.kind()).as_bytes())
+}
+
+fn read_digest(answer: &io::Result<Vec<u8>>) -> Digest {
+    match answer {
+        Ok(bytes) => Digest::tagged("file", bytes),
+        Err(e) => error_digest(e),
+    }
+}
+
+fn list_digest(answer: &io::Result<Vec<Entry>>) -> Digest {
+    match answer {
+        Ok(entries) => {
+            let mut text = String::new();
+            for e in entries {
+                text.push_str(&format!("{:?}\0{}\0", e.kind, e.name));
+            }
+            Digest::tagged("list", text.as_bytes())
+        }
+        Err(e) => error_digest(e),
+    }
+}
+
+fn debug_digest(tag: &str, answer: &impl fmt::Debug) -> Digest {
+    Digest::tagged(tag, format!("{answer:?}").as_bytes())
+}
+
+/// Asks `query` of `source`, returning the digest of its answer.
+fn ask(source: &dyn Source, query: &Query) -> Digest {
+    match query {
+        Query::Read(p) => read_digest(&source.read(p)),
+        Query::List(p) => list_digest(&source.list(p)),
+        Query::Kind(p) => debug_digest("kind", &source.kind(p)),
+        Query::Size(p) => debug_digest("size", &source.size(p)),
+        Query::Resolve(p) => debug_digest("resolve", &source.resolve(p)),
+    }
+}
+
+/// Every question a run asked of its source, with the digest of the
+/// answer it got.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trace {
+    /// Sorted by question; pairs rather than a map, as JSON keys are
+    /// strings only.
+    answers: Vec<(Query, Digest)>,
+}
+
+impl Trace {
+    /// Whether `source` gives the same answer to every question, now.
+    /// Asked in parallel: a site is thousands of small files.
+    pub fn holds(&self, source: &dyn Source) -> bool {
+        self.answers.par_iter().all(|(q, d)| ask(source, q) == *d)
+    }
+
+    pub fn len(&self) -> usize {
+        self.answers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.answers.is_empty()
+    }
+}
+
+/// A source that notes every question asked and its answer.
+#[derive(Debug)]
+pub struct Recording<S> {
+    inner: S,
+    answers: Mutex<BTreeMap<Query, Digest>>,
+    /// Set when a question got two different answers in one run: a file
+    /// changed while it was being read, and the run saw both versions.
+    unstable: AtomicBool,
+}
+
+impl<S> Recording<S> {
+    pub fn new(inner: S) -> Recording<S> {
+        Recording {
+            inner,
+            answers: Mutex::new(BTreeMap::new()),
+            unstable: AtomicBool::new(false),
+        }
+    }
+
+    fn note(&self, query: Query, digest: Digest) {
+        let Ok(mut answers) = self.answers.lock() else {
+            self.unstable.store(true, Ordering::Relaxed);
+            return;
+        };
+        match answers.get(&query) {
+            Some(d) if *d != digest => self.unstable.store(true, Ordering::Relaxed),
+            Some(_) => {}
+            None => {
+                answers.insert(query, digest);
+            }
+        }
+    }
+
+    /// What was asked so far, or `None` when some answer changed during the
+    /// run (or the notes were lost): then nothing can be vouched for.
+    pub fn trace(&self) -> Option<Trace> {
+        if self.unstable.load(Ordering::Relaxed) {
+            return None;
+        }
+        let answers = self.answers.lock().ok()?;
+        Some(Trace {
+            answers: answers
+                .iter()
+                .map(|(q, d)| (q.clone(), d.clone()))
+                .collect(),
+        })
+    }
+}
+
+impl<S: Source> Source for Recording<S> {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        let answer = self.inner.read(path);
+        self.note(Query::Read(path.to_path_buf()), read_digest(&answer));
+        answer
+    }
+    fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
+        let answer = self.inner.list(dir);
+        self.note(Query::List(dir.to_path_buf()), list_digest(&answer));
+        answer
+    }
+    fn kind(&self, path: &Path) -> Option<crate::core::source::Kind> {
+        let answer = self.inner.kind(path);
+        self.note(
+            Query::Kind(path.to_path_buf()),
+            debug_digest("kind", &answer),
+        );
+        answer
+    }
+    fn size(&self, path: &Path) -> Option<u64> {
+        let answer = self.inner.size(path);
+        self.note(
+            Query::Size(path.to_path_buf()),
+            debug_digest("size", &answer),
+        );
+        answer
+    }
+    fn resolve(&self, path: &Path) -> Option<PathBuf> {
+        let answer = self.inner.resolve(path);
+        self.note(
+            Query::Resolve(path.to_path_buf()),
+            debug_digest("resolve", &answer),
+        );
+        answer
+    }
+    fn history(&self) -> Option<&Path> {
+        self.inner.history()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::source::Disk;
+
+    #[test]
+    fn a_trace_holds_until_a_file_read_or_a_folder_listed_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        std::fs::write(dir.path().join("content/a.md"), "a").unwrap();
+        let rec = Recording::new(Disk::new(dir.path()));
+        rec.list(Path::new("content")).unwrap();
+        rec.read(Path::new("content/a.md")).unwrap();
+        assert!(rec.read(Path::new("content/absent.md")).is_err());
+        assert_eq!(rec.kind(Path::new("templates")), None);
+        let trace = rec.trace().unwrap();
+        assert_eq!(trace.len(), 4);
+        let disk = Disk::new(dir.path());
+        assert!(trace.holds(&disk));
+
+        // Same size, other bytes.
+        std::fs::write(dir.path().join("content/a.md"), "b").unwrap();
+        assert!(!trace.holds(&disk));
+        std::fs::write(dir.path().join("content/a.md"), "a").unwrap();
+        assert!(trace.holds(&disk));
+        // A file appears where a read had found nothing.
+        std::fs::write(dir.path().join("content/absent.md"), "").unwrap();
+        assert!(!trace.holds(&disk));
+        std::fs::remove_file(dir.path().join("content/absent.md")).unwrap();
+        assert!(trace.holds(&disk));
+        // A folder appears where the run asked for one.
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        assert!(!trace.holds(&disk));
+    }
+
+    #[test]
+    fn two_answers_to_one_question_vouch_for_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "a").unwrap();
+        let rec = Recording::new(Disk::new(dir.path()));
+        rec.read(Path::new("a.md")).unwrap();
+        assert!(rec.trace().is_some());
+        std::fs::write(dir.path().join("a.md"), "changed").unwrap();
+        rec.read(Path::new("a.md")).unwrap();
+        assert_eq!(rec.trace(), None);
+    }
+
+    #[test]
+    fn a_trace_survives_its_stored_form() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "a").unwrap();
+        let rec = Recording::new(Disk::new(dir.path()));
+        rec.read(Path::new("a.md")).unwrap();
+        rec.list(Path::new("")).unwrap();
+        let trace = rec.trace().unwrap();
+        let json = serde_json::to_string(&trace).unwrap();
+        let back: Trace = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, trace);
+        assert!(back.holds(&Disk::new(dir.path())));
+    }
+}
