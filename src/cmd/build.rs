@@ -39,17 +39,27 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> Ended {
             "Site up to date: {pages} pages, {} files in {out}, nothing to rewrite, in {ms} ms ({warnings} warning(s)).",
             w.files
         ),
-        (Some(w), Lang::Fr) => eprintln!(
+        // Over a previous output, what changed in it; a first build
+        // wrote everything.
+        (Some(w), Lang::Fr) if w.kept + w.removed > 0 => eprintln!(
             "Site construit : {pages} pages, {} fichiers dans {out} ({} réécrits, {} retirés) en {ms} ms ({warnings} avertissement(s)).",
             w.files,
             w.files - w.kept,
             w.removed
         ),
-        (Some(w), Lang::En) => eprintln!(
+        (Some(w), Lang::En) if w.kept + w.removed > 0 => eprintln!(
             "Site built: {pages} pages, {} files in {out} ({} rewritten, {} removed) in {ms} ms ({warnings} warning(s)).",
             w.files,
             w.files - w.kept,
             w.removed
+        ),
+        (Some(w), Lang::Fr) => eprintln!(
+            "Site construit : {pages} pages, {} fichiers dans {out} en {ms} ms ({warnings} avertissement(s)).",
+            w.files
+        ),
+        (Some(w), Lang::En) => eprintln!(
+            "Site built: {pages} pages, {} files in {out} in {ms} ms ({warnings} warning(s)).",
+            w.files
         ),
         (None, Lang::Fr) => eprintln!(
             "Échec : {errors} erreur(s), {warnings} avertissement(s). {} n’a pas été modifié.",
