@@ -11,6 +11,11 @@
 //! interrupted build leaves the previous site exactly as it was. An advisory
 //! lock on the output's parent folder serialises builds sharing it, so one
 //! build never deletes the staging folder of a live one.
+//!
+//! Then economy: a file whose bytes did not change is hard-linked from the
+//! previous output rather than written (same inode, same time, so deploys
+//! skip it), and [`unchanged`] tells when the previous output can be kept
+//! whole, its [`Manifest`] vouching for it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
