@@ -194,6 +194,9 @@ fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
 pub struct Staging {
     dir: Option<tempfile::TempDir>,
     target: PathBuf,
+    /// Whether there is a previous output to keep files from: a first
+    /// build spares looking for each file there.
+    has_previous: bool,
     /// The previous output's manifest, when it has a readable one.
     previous: Option<Manifest>,
     /// Stamps of the files staged so far.
@@ -239,6 +242,7 @@ impl Staging {
         Ok(Staging {
             dir: Some(dir),
             target: target.to_path_buf(),
+            has_previous: target.is_dir(),
             previous: Manifest::read(target),
             files: Mutex::new(BTreeMap::new()),
             dirs: Vec::new(),
@@ -320,6 +324,9 @@ impl Staging {
     /// `bytes`: known from its digest while the file is as the previous
     /// build left it, read and compared otherwise.
     fn reuse(&self, rel: &str, bytes: &[u8], digest: &Digest) -> Option<FileStamp> {
+        if !self.has_previous {
+            return None;
+        }
         let old = self.target.join(rel);
         let meta = std::fs::symlink_metadata(&old).ok()?;
         if !meta.file_type().is_file() || meta.len() != bytes.len() as u64 {
