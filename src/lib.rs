@@ -13,6 +13,8 @@
 //!   evaluation;
 //! - [`site`]: the public website: pages, Markdown, FAQ, theme, rendering,
 //!   output;
+//! - [`report`]: the staff dashboard, attestations and Open Badges
+//!   credentials;
 //! - [`review`]: the review of a pull request;
 //! - [`formats`]: how findings are presented (human, JSON, GitHub);
 //! - [`serve`]: the live preview (`engage serve`);
@@ -23,6 +25,7 @@ pub mod cmd;
 pub mod core;
 pub mod formats;
 pub mod records;
+pub mod report;
 pub mod review;
 pub mod serve;
 pub mod site;

@@ -12,6 +12,7 @@ const LAYERS: &[&str] = &[
     "records",
     "site",
     "workspace",
+    "report",
     "review",
     "formats",
     "serve",

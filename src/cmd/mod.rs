@@ -2,9 +2,11 @@
 //! handlers, one per file, that call the library, print, and turn the
 //! result into an exit code. Exit codes are decided here and nowhere else.
 
+pub mod attest;
 pub mod build;
 pub mod check;
 pub mod new;
+pub mod report;
 pub mod schema;
 pub mod serve;
 pub mod translations;
@@ -106,6 +108,16 @@ pub enum Command {
         after_help = "Examples:\n  engage new portfolio --programme ceci --handle alice\n  engage --lang en new portfolio --programme escom --handle hugo"
     )]
     New(crate::cmd::new::NewArgs),
+    /// Staff dashboard of every record (private HTML into report/, CSV, JSON).
+    #[command(
+        after_help = "Examples:\n  engage report\n  engage report --format csv > students.csv\n  engage report --programme ceci --intake 2025-02 --today 2026-03-01"
+    )]
+    Report(crate::cmd::report::ReportArgs),
+    /// Attestation page and Open Badges 3.0 credential of a complete record.
+    #[command(
+        after_help = "Examples:\n  engage attest alice\n  engage attest alice --key /run/secrets/issuer.key\n  engage attest --verify report/attest/alice.credential.json"
+    )]
+    Attest(crate::cmd::attest::AttestArgs),
     /// Write JSON Schemas of programme and record files, for editors.
     #[command(after_help = "Examples:\n  engage schema\n  engage schema --output /tmp/schemas")]
     Schema(crate::cmd::schema::SchemaArgs),
@@ -151,6 +163,8 @@ pub fn main() -> ExitCode {
         Command::Build(args) => crate::cmd::build::run(&cli.root, lang, args),
         Command::Check(args) => crate::cmd::check::run(&cli.root, lang, args),
         Command::New(args) => crate::cmd::new::run(&cli.root, lang, args),
+        Command::Report(args) => crate::cmd::report::run(&cli.root, lang, args),
+        Command::Attest(args) => crate::cmd::attest::run(&cli.root, lang, args),
         Command::Schema(args) => crate::cmd::schema::run(&cli.root, lang, args),
         Command::Serve(args) => crate::cmd::serve::run(&cli.root, lang, args),
         Command::Translations(args) => crate::cmd::translations::run(&cli.root, lang, args),

@@ -35,6 +35,24 @@ struct RawConfig {
     contact: RawContact,
     #[serde(default)]
     menu: PerLang<Vec<RawMenuItem>>,
+    #[serde(default)]
+    issuer: Option<Issuer>,
+}
+
+/// Who issues attestations and credentials (`engage attest`): the body
+/// named on them and the issuer profile of Open Badges credentials.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Issuer {
+    /// The body's name per language.
+    pub name: PerLang<String>,
+    /// Its public address: the issuer profile's `id` and `url`.
+    pub url: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Where it is, as printed on attestations (`Bruxelles, Belgique`).
+    #[serde(default)]
+    pub place: PerLang<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -85,6 +103,8 @@ pub struct Config {
     pub description: PerLang<String>,
     pub contact: Contact,
     pub menu: PerLang<Vec<MenuItem>>,
+    /// The issuing body, when the site issues attestations.
+    pub issuer: Option<Issuer>,
 }
 
 impl Config {
@@ -304,6 +324,7 @@ impl Config {
                 address: raw.contact.address,
             },
             menu,
+            issuer: raw.issuer,
         })
     }
 }
