@@ -51,6 +51,17 @@ build_sites() {
     "$ENGAGE" --root "$dir" --lang en build --today "$TODAY" --output "$PWD/$OUT/$s" >/dev/null 2>"$OUT/$s.log" \
       || { cat "$OUT/$s.log" >&2; return 1; }
   done
+  # The staff dashboard and an attestation of a complete record per site
+  # (engage report, engage attest) pass the same gates as the public pages.
+  local s dir handle
+  for s in root:alice escom:sam cire:karim micro-credential:ines; do
+    handle=${s#*:} s=${s%%:*} dir=$ROOT
+    [ "$s" = root ] || dir=$ROOT/examples/$s
+    "$ENGAGE" --root "$dir" --lang en report --today "$TODAY" --output "$PWD/$OUT/report-$s" 2>"$OUT/$s.log" \
+      || { cat "$OUT/$s.log" >&2; return 1; }
+    "$ENGAGE" --root "$dir" --lang en attest "$handle" --today "$TODAY" --output "$PWD/$OUT/attest-$s" 2>"$OUT/$s.log" \
+      || { cat "$OUT/$s.log" >&2; return 1; }
+  done
   rm -f "$OUT"/*.log
   echo "gates: built $SITES at --today $TODAY: $(find "$OUT" -name '*.html' | wc -l) HTML, $(find "$OUT" -name '*.css' | wc -l) CSS, $(find "$OUT" -name '*.ics' | wc -l) .ics files"
 }
