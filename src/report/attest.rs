@@ -241,7 +241,7 @@ article{max-width:180mm;margin:0 auto;padding:15mm 0}\
 h1{font-size:20pt;margin:0 0 6mm}\
 dl{display:grid;grid-template-columns:55mm 1fr;gap:2mm 4mm}dt{font-weight:700}dd{margin:0}\
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #444;padding:1.5mm 2mm;text-align:left;vertical-align:top}\
-.issuer{margin-top:10mm}\
+.signature{margin-top:10mm}\
 @page{size:A4;margin:15mm}\
 @media print{article{padding:0;break-after:page}article:last-child{break-after:auto}}";
 
@@ -367,7 +367,7 @@ fn page(out: &mut String, a: &Attestation, lang: Lang) {
     let place = a.issuer.place.get(lang).map_or("", String::as_str);
     let _ = write!(
         out,
-        "<p class=\"issuer\">{}{}{}, {}</p></article>",
+        "<p class=\"signature\">{}{}{}, {}</p></article>",
         escape(issuer),
         if place.is_empty() { "" } else { ", " },
         escape(place),

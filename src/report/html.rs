@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::core::html::escape;
 use crate::core::lang::Lang;
+use crate::records::evaluate::Quantity;
 use crate::report::{Bar, Dashboard, IntakeReport, ProgrammeReport, Share, Student};
 
 fn t<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
@@ -18,7 +19,7 @@ fn t<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
 
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;background:#fff}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}\
-body{overflow-wrap:anywhere}\
+body{overflow-wrap:break-word}\
 th,td{border:1px solid #8a8a8a;padding:.3rem .45rem;text-align:left;vertical-align:top}\
 caption{text-align:left;font-weight:600;padding:.3rem 0}\
 th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline}\
@@ -60,15 +61,21 @@ fn svg_bar(out: &mut String, ratio: f64, alt: &str, width: u32) {
 
 fn bar_cell(out: &mut String, b: &Bar, lang: Lang) {
     let label = b.label.get(lang);
+    // The check writes a document given or not as yes/no, in English.
+    let value = match b.done {
+        Quantity::Given(true) => t(lang, "oui", "yes"),
+        Quantity::Given(false) => t(lang, "non", "no"),
+        _ => &b.value,
+    };
     out.push_str("<div class=\"bar\">");
     if let Some(r) = b.ratio {
-        svg_bar(out, r, &format!("{label}: {}", b.value), 80);
+        svg_bar(out, r, &format!("{label}: {value}"), 80);
     }
     let _ = write!(
         out,
         "<span>{}: {}</span></div>",
         escape(label),
-        escape(&b.value)
+        escape(value)
     );
 }
 
