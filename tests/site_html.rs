@@ -593,3 +593,140 @@ fn section_pages_link_to_the_previous_and_next_page() {
     assert!(all(&page(site(), "fr/certificat/index.html"), "nav.pager").is_empty());
     assert!(all(&page(site(), "fr/contact/index.html"), "nav.pager").is_empty());
 }
+
+/// The editor address of the example site (data/site.yml).
+const EDIT_URL: &str = "https://github.com/ulb-engagee/engage-site/edit/main/";
+
+#[test]
+fn content_pages_link_to_their_file_in_the_web_editor() {
+    for (rel, file) in [
+        ("fr/index.html", "content/_index.fr.md"),
+        ("en/faq/index.html", "content/faq.en.md"),
+        (
+            "en/certificate/internship/index.html",
+            "content/ceci/stage.en.md",
+        ),
+        (
+            "fr/certificat/ateliers-2023-2024/index.html",
+            "content/ceci/ateliers-2023-2024.fr.md",
+        ),
+    ] {
+        let doc = page(site(), rel);
+        let a = one(&doc, ".page-end .edit-page a");
+        assert_eq!(
+            a.attr("href"),
+            Some(format!("{EDIT_URL}{file}").as_str()),
+            "{rel}"
+        );
+        assert_eq!(a.attr("rel"), Some("external"), "{rel}");
+        let label = text(a);
+        assert!(
+            label.starts_with(if rel.starts_with("fr/") {
+                "Modifier cette page"
+            } else {
+                "Edit this page"
+            }),
+            "{rel}: {label}"
+        );
+    }
+    // Pages that come from no content file have nothing to edit.
+    for rel in [
+        "404.html",
+        "en/404.html",
+        "en/certificate/ateliers-2023-2024/index.html",
+    ] {
+        assert!(all(&page(site(), rel), ".edit-page").is_empty(), "{rel}");
+    }
+}
+
+#[test]
+fn long_pages_end_with_a_link_back_to_the_top_and_short_ones_do_not() {
+    for rel in [
+        "fr/questions-frequentes/index.html",
+        "en/calendar/index.html",
+        "en/certificate/index.html",
+    ] {
+        let doc = page(site(), rel);
+        assert_eq!(
+            one(&doc, ".back-to-top a").attr("href"),
+            Some("#top"),
+            "{rel}"
+        );
+        // The target is the top of the document itself, so that focus goes
+        // back to the start (the skip link comes next).
+        assert_eq!(one(&doc, "body").attr("id"), Some("top"), "{rel}");
+    }
+    assert!(all(&page(site(), "en/contact/index.html"), ".back-to-top").is_empty());
+}
+
+/// 2026-03-10T12:00:00Z.
+const FIRST_COMMIT: i64 = 1_773_144_000;
+/// 2026-03-28T23:30:00Z: already 29 March in Brussels.
+const SECOND_COMMIT: i64 = 1_774_740_600;
+
+fn commit_all(git: &git2::Repository, seconds: i64) {
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::new("T", "t@example.org", &git2::Time::new(seconds, 0)).unwrap();
+    let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    git.commit(Some("HEAD"), &sig, &sig, "change", &tree, &parents)
+        .unwrap();
+}
+
+/// The "last updated" line of a built page: its `datetime` and its text.
+fn last_updated(out: &Path, rel: &str) -> Option<(String, String)> {
+    let doc = page(out, rel);
+    let found = all(&doc, ".page-end .last-updated time");
+    assert!(found.len() <= 1, "{rel}");
+    found
+        .first()
+        .map(|t| (t.attr("datetime").unwrap_or_default().to_string(), text(*t)))
+}
+
+#[test]
+fn pages_show_the_day_of_their_files_last_commit_in_brussels() {
+    let dir = common::fixture("basic");
+    let root = dir.path();
+    let git = git2::Repository::init(root).unwrap();
+    commit_all(&git, FIRST_COMMIT);
+    common::write(
+        root,
+        "content/faq.fr.md",
+        common::read(root, "content/faq.fr.md") + "\nUne dernière précision.\n",
+    );
+    commit_all(&git, SECOND_COMMIT);
+    // Written but never committed: no date to show.
+    common::write(
+        root,
+        "content/nouveau.fr.md",
+        "---\ntitle: Nouveau\n---\nBientôt.\n",
+    );
+    let built = build(root, TODAY);
+    let out = built.path();
+    assert_eq!(
+        last_updated(&out, "fr/questions-frequentes/index.html"),
+        Some(("2026-03-29".into(), "29 mars 2026".into()))
+    );
+    assert_eq!(
+        last_updated(&out, "en/faq/index.html"),
+        Some(("2026-03-10".into(), "10 March 2026".into()))
+    );
+    assert_eq!(last_updated(&out, "fr/nouveau/index.html"), None);
+    assert_eq!(last_updated(&out, "404.html"), None);
+
+    // The same site outside any git repository shows no date at all.
+    let plain = common::fixture("basic");
+    let out = build(plain.path(), TODAY);
+    for rel in html_files(&out.path()) {
+        assert_eq!(
+            last_updated(&out.path(), rel.to_str().unwrap()),
+            None,
+            "{rel:?}"
+        );
+    }
+}

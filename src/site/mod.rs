@@ -77,6 +77,10 @@ pub struct Site {
     /// The programmes of data/programmes/, their facts and rules.
     pub programmes: Arc<Programmes>,
     pub today: Date,
+    /// When each content file last changed in git (one history walk for the
+    /// whole site): translation freshness and each page's "last updated".
+    /// Empty without git history.
+    pub history: freshness::Times,
 }
 
 /// The outcome of a build.
@@ -131,6 +135,7 @@ impl Site {
             calendar,
             programmes,
             today,
+            history: freshness::Times::default(),
         }
     }
 

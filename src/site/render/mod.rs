@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use percent_encoding::utf8_percent_encode;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -142,7 +143,18 @@ struct PageCtx<'a> {
     kind: &'static str,
     pages: Vec<ChildCtx<'a>>,
     subsections: Vec<ChildCtx<'a>>,
+    /// The day of the last commit that changed the page's file, in
+    /// Brussels (`YYYY-MM-DD`); None outside git or before its first commit.
+    last_commit: Option<String>,
+    /// The page's file in the hosting's web editor, when `edit_url` is set.
+    edit_url: Option<String>,
+    /// Long enough for a "back to top" link at its end.
+    long: bool,
 }
+
+/// Characters of a page body's HTML past which it is "long": about three
+/// screens of a 320 px wide phone.
+const LONG_PAGE: usize = 2_500;
 
 /// A heading in a table of contents.
 #[derive(Serialize)]
@@ -385,29 +397,47 @@ impl Site {
                 )
             }
         };
+        let content = self.page_html(id);
+        let toc: Vec<TocCtx> = p
+            .scan
+            .headings
+            .iter()
+            .filter(|h| h.level == 2 || h.level == 3)
+            .map(|h| TocCtx {
+                level: h.level,
+                id: &h.id,
+                title: typo(p.lang, &h.title),
+            })
+            .collect();
+        // What the template adds from data (FAQ questions, events, a
+        // programme's key facts) makes a page long too, whatever its body.
+        let long = content.len() > LONG_PAGE
+            || self.faqs.contains_key(&id)
+            || p.template_name() == "calendar"
+            || p.programme.is_some();
         let page = PageCtx {
             title: typo(p.lang, &p.title),
             description: typo(p.lang, &p.description),
-            content: self.page_html(id),
+            content,
             url: format!("{}{url}", self.config.base_path),
             permalink: self.permalink(url),
             date: p.date.map(|d| d.to_string()),
             updated: p.updated.map(|d| d.to_string()),
-            toc: p
-                .scan
-                .headings
-                .iter()
-                .filter(|h| h.level == 2 || h.level == 3)
-                .map(|h| TocCtx {
-                    level: h.level,
-                    id: &h.id,
-                    title: typo(p.lang, &h.title),
-                })
-                .collect(),
+            toc,
             extra: &p.extra,
             kind: p.kind.as_str(),
             pages,
             subsections,
+            last_commit: self
+                .history
+                .files
+                .get(&p.file)
+                .map(|t| local_day(*t).to_string()),
+            edit_url: self.config.edit_url.as_ref().map(|base| {
+                let path = p.file.to_string_lossy().replace('\\', "/");
+                format!("{base}{}", utf8_percent_encode(&path, PATH))
+            }),
+            long,
         };
         ctx.insert("page", &page);
         if let Some(prog) = p
@@ -711,6 +741,27 @@ impl Site {
         };
         Ok((self.path(output), bytes))
     }
+}
+
+/// Characters escaped in a file path put after the editor's address: those
+/// that would end or change a URL's path (`?`, `#`, `%`, spaces, controls).
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// The day of `t` in Brussels, the programmes' time zone.
+fn local_day(t: jiff::Timestamp) -> jiff::civil::Date {
+    let tz =
+        jiff::tz::TimeZone::get(crate::calendar::DEFAULT_TZ).unwrap_or(jiff::tz::TimeZone::UTC);
+    t.to_zoned(tz).date()
 }
 
 fn xml_escape(s: &str) -> String {
