@@ -730,3 +730,155 @@ fn pages_show_the_day_of_their_files_last_commit_in_brussels() {
         );
     }
 }
+
+fn feed(out: &Path, rel: &str) -> atom_syndication::Feed {
+    let bytes = std::fs::read(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    atom_syndication::Feed::read_from(&bytes[..]).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn link_of<'a>(links: &'a [atom_syndication::Link], rel: &str) -> &'a str {
+    links
+        .iter()
+        .find(|l| l.rel() == rel)
+        .unwrap_or_else(|| panic!("no `{rel}` link"))
+        .href()
+}
+
+#[test]
+fn news_feeds_list_dated_pages_newest_first_in_each_language() {
+    for (lang, expected) in [
+        (
+            "fr",
+            [
+                (
+                    "Le guide du portfolio a été revu",
+                    "/fr/actualites/guide-du-portfolio/",
+                ),
+                (
+                    "Une nouvelle promotion démarre le CECi",
+                    "/fr/actualites/rentree-2026/",
+                ),
+            ],
+        ),
+        (
+            "en",
+            [
+                (
+                    "The portfolio guide has been revised",
+                    "/en/news/portfolio-guide-revised/",
+                ),
+                ("A new intake starts CECi", "/en/news/new-intake-2026/"),
+            ],
+        ),
+    ] {
+        let rel = format!("{lang}/atom.xml");
+        let f = feed(site(), &rel);
+        assert_eq!(f.lang(), Some(lang));
+        assert_eq!(f.id(), format!("https://engage.example.org/{rel}"));
+        assert_eq!(link_of(f.links(), "self"), f.id());
+        assert_eq!(f.authors()[0].name(), "ULB Engagée");
+        let got: Vec<(String, String)> = f
+            .entries()
+            .iter()
+            .map(|e| {
+                (
+                    e.title().value.clone(),
+                    link_of(e.links(), "alternate").to_string(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(t, u)| (t.to_string(), format!("https://engage.example.org{u}")))
+            .collect();
+        assert_eq!(got, want, "{rel}");
+        let newest = &f.entries()[0];
+        assert_eq!(
+            newest.published().unwrap().to_rfc3339(),
+            "2026-10-21T00:00:00+02:00"
+        );
+        assert_eq!(
+            f.updated(),
+            newest.updated(),
+            "{rel}: the newest entry dates the feed"
+        );
+        assert!(newest
+            .content()
+            .and_then(|c| c.value())
+            .is_some_and(|v| v.contains("<p>")));
+        // Every page of the language announces it in its head.
+        for page_rel in [
+            format!("{lang}/index.html"),
+            format!("{lang}/contact/index.html"),
+        ] {
+            let doc = page(site(), &page_rel);
+            let hrefs: Vec<&str> = all(
+                &doc,
+                r#"head link[rel="alternate"][type="application/atom+xml"]"#,
+            )
+            .into_iter()
+            .filter_map(|l| l.attr("href"))
+            .collect();
+            assert_eq!(
+                hrefs,
+                [format!("/{lang}/atom.xml"), format!("/{lang}/events.xml")],
+                "{page_rel}"
+            );
+        }
+    }
+}
+
+/// (event id, last day `YYYYMMDD`) of every event of an .ics file.
+fn ics_events(text: &str) -> Vec<(String, String)> {
+    text.split("BEGIN:VEVENT")
+        .skip(1)
+        .map(|block| {
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.rsplit(':').next())
+                    .unwrap_or_else(|| panic!("{name} in {block}"))
+                    .to_string()
+            };
+            let uid = field("UID");
+            let id = uid.split('@').next().unwrap().to_string();
+            (id, field("DTEND")[..8].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn event_feeds_hold_the_upcoming_events_only() {
+    for lang in ["fr", "en"] {
+        let rel = format!("{lang}/events.xml");
+        let f = feed(site(), &rel);
+        let ids: Vec<String> = f
+            .entries()
+            .iter()
+            .map(|e| {
+                let page = link_of(e.links(), "alternate");
+                let id = page.rsplit('#').next().unwrap().to_string();
+                assert_eq!(e.id(), page);
+                let ics = link_of(e.links(), "related");
+                assert_eq!(
+                    ics,
+                    format!("https://engage.example.org/{lang}/calendar/events/{id}.ics")
+                );
+                id
+            })
+            .collect();
+        // The calendar's events that have not ended by TODAY (an all-day
+        // event's DTEND is the day after its last), in calendar order.
+        let all = std::fs::read_to_string(site().join(format!("{lang}/calendar.ics"))).unwrap();
+        let events = ics_events(&all);
+        let upcoming: Vec<String> = events
+            .iter()
+            .filter(|(_, end)| end.as_str() > "20261115")
+            .map(|(id, _)| id.clone())
+            .collect();
+        assert!(upcoming.len() < events.len(), "the example has past events");
+        assert!(!upcoming.is_empty(), "and upcoming ones");
+        assert_eq!(ids, upcoming, "{rel}");
+    }
+}

@@ -81,6 +81,8 @@ pub struct Site {
     /// whole site): translation freshness and each page's "last updated".
     /// Empty without git history.
     pub history: freshness::Times,
+    /// The languages with dated pages, which get a news feed.
+    pub news_langs: Vec<Lang>,
 }
 
 /// The outcome of a build.
@@ -124,7 +126,18 @@ impl Site {
             .filter(|(_, p)| p.template_name() == "calendar")
             .map(|(id, p)| (p.lang, id))
             .collect();
+        let news_langs = config
+            .languages
+            .iter()
+            .copied()
+            .filter(|&l| {
+                library.pages.iter().any(|p| {
+                    p.lang == l && p.kind == crate::site::page::PageKind::Page && p.date.is_some()
+                })
+            })
+            .collect();
         Site {
+            news_langs,
             root,
             config,
             theme,

@@ -22,7 +22,10 @@ use crate::site::typography;
 use crate::site::Site;
 
 mod calendar;
+mod feed;
 mod search;
+
+pub use feed::{events_path, news_path};
 
 /// One file the build writes.
 #[derive(Debug, Clone)]
@@ -44,6 +47,10 @@ pub enum Output {
     /// /calendar.ics: every event, in the default language.
     RootIcs,
     SearchIndex(Lang),
+    /// The Atom feed of dated pages in one language.
+    NewsFeed(Lang),
+    /// The Atom feed of upcoming events in one language.
+    EventsFeed(Lang),
 }
 
 /// What an iCalendar feed holds.
@@ -113,6 +120,14 @@ struct SwitchCtx {
     url: String,
     current: bool,
     available: bool,
+}
+
+/// A feed announced in a page's head.
+#[derive(Serialize)]
+struct FeedCtx {
+    href: String,
+    /// The theme's string naming it (`feed_news`, `feed_events`).
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -310,7 +325,27 @@ impl Site {
         ctx.insert("switcher", &switcher);
         ctx.insert("alternates", &alternates);
         ctx.insert("canonical", &self.permalink(url));
+        ctx.insert("feeds", &self.feeds(lang));
         ctx
+    }
+
+    /// The Atom feeds of `lang`, as the outputs write them.
+    fn feeds(&self, lang: Lang) -> Vec<FeedCtx> {
+        let base = &self.config.base_path;
+        let mut feeds = Vec::new();
+        if self.news_langs.contains(&lang) {
+            feeds.push(FeedCtx {
+                href: format!("{base}/{}", news_path(lang)),
+                kind: "feed_news",
+            });
+        }
+        if !self.calendar.events.is_empty() {
+            feeds.push(FeedCtx {
+                href: format!("{base}/{}", events_path(lang)),
+                kind: "feed_events",
+            });
+        }
+        feeds
     }
 
     fn child_ctx(&self, id: PageId) -> ChildCtx<'_> {
@@ -683,7 +718,9 @@ impl Site {
                 .iter()
                 .map(|&l| Output::SearchIndex(l)),
         );
+        out.extend(self.news_langs.iter().map(|&l| Output::NewsFeed(l)));
         if !self.calendar.events.is_empty() {
+            out.extend(self.config.languages.iter().map(|&l| Output::EventsFeed(l)));
             out.push(Output::RootIcs);
             for &lang in &self.config.languages {
                 out.push(Output::Ics(lang, IcsScope::All));
@@ -717,6 +754,8 @@ impl Site {
             Output::Ics(lang, scope) => self.ics_path(*lang, scope),
             Output::SearchIndex(lang) => search_index_path(*lang),
             Output::RootIcs => "calendar.ics".into(),
+            Output::NewsFeed(lang) => news_path(*lang),
+            Output::EventsFeed(lang) => events_path(*lang),
         }
     }
 
@@ -738,6 +777,8 @@ impl Site {
             Output::RootIcs => self
                 .ics(self.config.default_lang(), &IcsScope::All)
                 .into_bytes(),
+            Output::NewsFeed(lang) => self.news_feed(*lang).into_bytes(),
+            Output::EventsFeed(lang) => self.events_feed(*lang).into_bytes(),
         };
         Ok((self.path(output), bytes))
     }
