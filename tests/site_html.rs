@@ -882,3 +882,11 @@ fn event_feeds_hold_the_upcoming_events_only() {
         assert_eq!(ids, upcoming, "{rel}");
     }
 }
+
+#[test]
+fn news_feed_of_the_basic_fixture() {
+    let dir = common::fixture("basic");
+    let built = build(dir.path(), TODAY);
+    let xml = std::fs::read_to_string(built.path().join("fr/atom.xml")).unwrap();
+    insta::assert_snapshot!(xml.replace("><", ">\n<"));
+}
