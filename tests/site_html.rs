@@ -890,3 +890,24 @@ fn news_feed_of_the_basic_fixture() {
     let xml = std::fs::read_to_string(built.path().join("fr/atom.xml")).unwrap();
     insta::assert_snapshot!(xml.replace("><", ">\n<"));
 }
+
+#[test]
+fn news_feeds_keep_the_thirty_newest_pages() {
+    let dir = common::fixture("basic");
+    for day in 1..=31 {
+        common::write(
+            dir.path(),
+            &format!("content/nouvelles/n{day}.fr.md"),
+            format!("---\ntitle: Nouvelle {day}\ndate: 2026-01-{day:02}\n---\nTexte.\n"),
+        );
+    }
+    let built = build(dir.path(), TODAY);
+    let f = feed(&built.path(), "fr/atom.xml");
+    let titles: Vec<String> = f
+        .entries()
+        .iter()
+        .map(|e| e.title().value.clone())
+        .collect();
+    let want: Vec<String> = (2..=31).rev().map(|d| format!("Nouvelle {d}")).collect();
+    assert_eq!(titles, want);
+}

@@ -1,5 +1,5 @@
-//! Atom feeds (RFC 4287), one pair per language: the news (every dated
-//! page, newest first) and the upcoming events of the calendar. Written with
+//! Atom feeds (RFC 4287), one pair per language: the news (the newest
+//! [`NEWS_ENTRIES`] dated pages) and the upcoming events of the calendar. Written with
 //! atom_syndication, so that escaping and the required elements (id, title,
 //! updated, author) are the crate's business, not string concatenation.
 //!
@@ -15,6 +15,11 @@ use crate::core::lang::Lang;
 use crate::site::content::PageId;
 use crate::site::page::PageKind;
 use crate::site::Site;
+
+/// Entries of a news feed: the newest pages only, as feed readers poll the
+/// whole file and only show what is new (a site of thousands of dated pages
+/// would otherwise render every body a second time).
+pub const NEWS_ENTRIES: usize = 30;
 
 /// Where the news feed of `lang` is written.
 pub fn news_path(lang: Lang) -> String {
@@ -132,6 +137,7 @@ impl Site {
         });
         let entries: Vec<Entry> = news
             .into_iter()
+            .take(NEWS_ENTRIES)
             .map(|id| {
                 let p = &self.library.pages[id];
                 let url = self.permalink(&self.library.urls[id]);
