@@ -220,15 +220,22 @@ impl Workspace {
                     content = Some((config, library));
                     None
                 }
-                Some(Ok(theme)) => Some(Site::assemble(
-                    files.history().map(Path::to_path_buf).unwrap_or_default(),
-                    config,
-                    theme,
-                    library,
-                    calendar.clone(),
-                    programmes.clone(),
-                    today,
-                )),
+                Some(Ok(theme)) => {
+                    let mut site = Site::assemble(
+                        files.history().map(Path::to_path_buf).unwrap_or_default(),
+                        config,
+                        theme,
+                        library,
+                        calendar.clone(),
+                        programmes.clone(),
+                        today,
+                    );
+                    // Once, for freshness and the pages' "last updated".
+                    if let Some(history) = files.history() {
+                        site.history = crate::site::freshness::times(history, &site.library);
+                    }
+                    Some(site)
+                }
                 Some(Err(ds)) => {
                     problems.site.extend(ds);
                     None
@@ -270,10 +277,14 @@ impl Workspace {
         let mut ds = self.problems.site.clone();
         if let Some(site) = &self.site {
             ds.extend(site.validate());
-            if let Some(history) = self.files.history() {
+            if self.files.history().is_some() {
                 ds.extend(
-                    crate::site::freshness::check(history, &site.library, &site.config.languages)
-                        .diagnostics,
+                    crate::site::freshness::assess(
+                        &site.library,
+                        &site.config.languages,
+                        &site.history,
+                    )
+                    .diagnostics,
                 );
             }
         }

@@ -593,3 +593,321 @@ fn section_pages_link_to_the_previous_and_next_page() {
     assert!(all(&page(site(), "fr/certificat/index.html"), "nav.pager").is_empty());
     assert!(all(&page(site(), "fr/contact/index.html"), "nav.pager").is_empty());
 }
+
+/// The editor address of the example site (data/site.yml).
+const EDIT_URL: &str = "https://github.com/ulb-engagee/engage-site/edit/main/";
+
+#[test]
+fn content_pages_link_to_their_file_in_the_web_editor() {
+    for (rel, file) in [
+        ("fr/index.html", "content/_index.fr.md"),
+        ("en/faq/index.html", "content/faq.en.md"),
+        (
+            "en/certificate/internship/index.html",
+            "content/ceci/stage.en.md",
+        ),
+        (
+            "fr/certificat/ateliers-2023-2024/index.html",
+            "content/ceci/ateliers-2023-2024.fr.md",
+        ),
+    ] {
+        let doc = page(site(), rel);
+        let a = one(&doc, ".page-end .edit-page a");
+        assert_eq!(
+            a.attr("href"),
+            Some(format!("{EDIT_URL}{file}").as_str()),
+            "{rel}"
+        );
+        assert_eq!(a.attr("rel"), Some("external"), "{rel}");
+        let label = text(a);
+        assert!(
+            label.starts_with(if rel.starts_with("fr/") {
+                "Modifier cette page"
+            } else {
+                "Edit this page"
+            }),
+            "{rel}: {label}"
+        );
+    }
+    // Pages that come from no content file have nothing to edit.
+    for rel in [
+        "404.html",
+        "en/404.html",
+        "en/certificate/ateliers-2023-2024/index.html",
+    ] {
+        assert!(all(&page(site(), rel), ".edit-page").is_empty(), "{rel}");
+    }
+}
+
+#[test]
+fn long_pages_end_with_a_link_back_to_the_top_and_short_ones_do_not() {
+    for rel in [
+        "fr/questions-frequentes/index.html",
+        "en/calendar/index.html",
+        "en/certificate/index.html",
+    ] {
+        let doc = page(site(), rel);
+        assert_eq!(
+            one(&doc, ".back-to-top a").attr("href"),
+            Some("#top"),
+            "{rel}"
+        );
+        // The target is the top of the document itself, so that focus goes
+        // back to the start (the skip link comes next).
+        assert_eq!(one(&doc, "body").attr("id"), Some("top"), "{rel}");
+    }
+    assert!(all(&page(site(), "en/contact/index.html"), ".back-to-top").is_empty());
+}
+
+/// 2026-03-10T12:00:00Z.
+const FIRST_COMMIT: i64 = 1_773_144_000;
+/// 2026-03-28T23:30:00Z: already 29 March in Brussels.
+const SECOND_COMMIT: i64 = 1_774_740_600;
+
+fn commit_all(git: &git2::Repository, seconds: i64) {
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::new("T", "t@example.org", &git2::Time::new(seconds, 0)).unwrap();
+    let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    git.commit(Some("HEAD"), &sig, &sig, "change", &tree, &parents)
+        .unwrap();
+}
+
+/// The "last updated" line of a built page: its `datetime` and its text.
+fn last_updated(out: &Path, rel: &str) -> Option<(String, String)> {
+    let doc = page(out, rel);
+    let found = all(&doc, ".page-end .last-updated time");
+    assert!(found.len() <= 1, "{rel}");
+    found
+        .first()
+        .map(|t| (t.attr("datetime").unwrap_or_default().to_string(), text(*t)))
+}
+
+#[test]
+fn pages_show_the_day_of_their_files_last_commit_in_brussels() {
+    let dir = common::fixture("basic");
+    let root = dir.path();
+    let git = git2::Repository::init(root).unwrap();
+    commit_all(&git, FIRST_COMMIT);
+    common::write(
+        root,
+        "content/faq.fr.md",
+        common::read(root, "content/faq.fr.md") + "\nUne dernière précision.\n",
+    );
+    commit_all(&git, SECOND_COMMIT);
+    // Written but never committed: no date to show.
+    common::write(
+        root,
+        "content/nouveau.fr.md",
+        "---\ntitle: Nouveau\n---\nBientôt.\n",
+    );
+    let built = build(root, TODAY);
+    let out = built.path();
+    assert_eq!(
+        last_updated(&out, "fr/questions-frequentes/index.html"),
+        Some(("2026-03-29".into(), "29 mars 2026".into()))
+    );
+    assert_eq!(
+        last_updated(&out, "en/faq/index.html"),
+        Some(("2026-03-10".into(), "10 March 2026".into()))
+    );
+    assert_eq!(last_updated(&out, "fr/nouveau/index.html"), None);
+    assert_eq!(last_updated(&out, "404.html"), None);
+
+    // The same site outside any git repository shows no date at all.
+    let plain = common::fixture("basic");
+    let out = build(plain.path(), TODAY);
+    for rel in html_files(&out.path()) {
+        assert_eq!(
+            last_updated(&out.path(), rel.to_str().unwrap()),
+            None,
+            "{rel:?}"
+        );
+    }
+}
+
+fn feed(out: &Path, rel: &str) -> atom_syndication::Feed {
+    let bytes = std::fs::read(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    atom_syndication::Feed::read_from(&bytes[..]).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn link_of<'a>(links: &'a [atom_syndication::Link], rel: &str) -> &'a str {
+    links
+        .iter()
+        .find(|l| l.rel() == rel)
+        .unwrap_or_else(|| panic!("no `{rel}` link"))
+        .href()
+}
+
+#[test]
+fn news_feeds_list_dated_pages_newest_first_in_each_language() {
+    for (lang, expected) in [
+        (
+            "fr",
+            [
+                (
+                    "Le guide du portfolio a été revu",
+                    "/fr/actualites/guide-du-portfolio/",
+                ),
+                (
+                    "Une nouvelle promotion démarre le CECi",
+                    "/fr/actualites/rentree-2026/",
+                ),
+            ],
+        ),
+        (
+            "en",
+            [
+                (
+                    "The portfolio guide has been revised",
+                    "/en/news/portfolio-guide-revised/",
+                ),
+                ("A new intake starts CECi", "/en/news/new-intake-2026/"),
+            ],
+        ),
+    ] {
+        let rel = format!("{lang}/atom.xml");
+        let f = feed(site(), &rel);
+        assert_eq!(f.lang(), Some(lang));
+        assert_eq!(f.id(), format!("https://engage.example.org/{rel}"));
+        assert_eq!(link_of(f.links(), "self"), f.id());
+        assert_eq!(f.authors()[0].name(), "ULB Engagée");
+        let got: Vec<(String, String)> = f
+            .entries()
+            .iter()
+            .map(|e| {
+                (
+                    e.title().value.clone(),
+                    link_of(e.links(), "alternate").to_string(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(t, u)| (t.to_string(), format!("https://engage.example.org{u}")))
+            .collect();
+        assert_eq!(got, want, "{rel}");
+        let newest = &f.entries()[0];
+        assert_eq!(
+            newest.published().unwrap().to_rfc3339(),
+            "2026-10-21T00:00:00+02:00"
+        );
+        assert_eq!(
+            f.updated(),
+            newest.updated(),
+            "{rel}: the newest entry dates the feed"
+        );
+        assert!(newest
+            .content()
+            .and_then(|c| c.value())
+            .is_some_and(|v| v.contains("<p>")));
+        // Every page of the language announces it in its head.
+        for page_rel in [
+            format!("{lang}/index.html"),
+            format!("{lang}/contact/index.html"),
+        ] {
+            let doc = page(site(), &page_rel);
+            let hrefs: Vec<&str> = all(
+                &doc,
+                r#"head link[rel="alternate"][type="application/atom+xml"]"#,
+            )
+            .into_iter()
+            .filter_map(|l| l.attr("href"))
+            .collect();
+            assert_eq!(
+                hrefs,
+                [format!("/{lang}/atom.xml"), format!("/{lang}/events.xml")],
+                "{page_rel}"
+            );
+        }
+    }
+}
+
+/// (event id, last day `YYYYMMDD`) of every event of an .ics file.
+fn ics_events(text: &str) -> Vec<(String, String)> {
+    text.split("BEGIN:VEVENT")
+        .skip(1)
+        .map(|block| {
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.rsplit(':').next())
+                    .unwrap_or_else(|| panic!("{name} in {block}"))
+                    .to_string()
+            };
+            let uid = field("UID");
+            let id = uid.split('@').next().unwrap().to_string();
+            (id, field("DTEND")[..8].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn event_feeds_hold_the_upcoming_events_only() {
+    for lang in ["fr", "en"] {
+        let rel = format!("{lang}/events.xml");
+        let f = feed(site(), &rel);
+        let ids: Vec<String> = f
+            .entries()
+            .iter()
+            .map(|e| {
+                let page = link_of(e.links(), "alternate");
+                let id = page.rsplit('#').next().unwrap().to_string();
+                assert_eq!(e.id(), page);
+                let ics = link_of(e.links(), "related");
+                assert_eq!(
+                    ics,
+                    format!("https://engage.example.org/{lang}/calendar/events/{id}.ics")
+                );
+                id
+            })
+            .collect();
+        // The calendar's events that have not ended by TODAY (an all-day
+        // event's DTEND is the day after its last), in calendar order.
+        let all = std::fs::read_to_string(site().join(format!("{lang}/calendar.ics"))).unwrap();
+        let events = ics_events(&all);
+        let upcoming: Vec<String> = events
+            .iter()
+            .filter(|(_, end)| end.as_str() > "20261115")
+            .map(|(id, _)| id.clone())
+            .collect();
+        assert!(upcoming.len() < events.len(), "the example has past events");
+        assert!(!upcoming.is_empty(), "and upcoming ones");
+        assert_eq!(ids, upcoming, "{rel}");
+    }
+}
+
+#[test]
+fn news_feed_of_the_basic_fixture() {
+    let dir = common::fixture("basic");
+    let built = build(dir.path(), TODAY);
+    let xml = std::fs::read_to_string(built.path().join("fr/atom.xml")).unwrap();
+    insta::assert_snapshot!(xml.replace("><", ">\n<"));
+}
+
+#[test]
+fn news_feeds_keep_the_thirty_newest_pages() {
+    let dir = common::fixture("basic");
+    for day in 1..=31 {
+        common::write(
+            dir.path(),
+            &format!("content/nouvelles/n{day}.fr.md"),
+            format!("---\ntitle: Nouvelle {day}\ndate: 2026-01-{day:02}\n---\nTexte.\n"),
+        );
+    }
+    let built = build(dir.path(), TODAY);
+    let f = feed(&built.path(), "fr/atom.xml");
+    let titles: Vec<String> = f
+        .entries()
+        .iter()
+        .map(|e| e.title().value.clone())
+        .collect();
+    let want: Vec<String> = (2..=31).rev().map(|d| format!("Nouvelle {d}")).collect();
+    assert_eq!(titles, want);
+}

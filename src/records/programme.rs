@@ -223,11 +223,39 @@ pub struct Facts {
 #[serde(deny_unknown_fields)]
 pub struct Application {
     /// The application form's address, linked while a window is open.
-    pub form: String,
+    #[schemars(with = "String")]
+    pub form: Address,
     /// Where to ask to be told when applications open (a form or a
     /// `mailto:` address), linked while no window is open.
     #[serde(default)]
-    pub notify: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub notify: Option<Address>,
+}
+
+/// An address the site links to, with where it is written: it becomes an
+/// `href`, so its scheme goes through the allow-list of
+/// [`crate::core::url`], and a refused one is reported at its line.
+/// Serialised as the bare string, as the templates expect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Address {
+    pub value: String,
+    pub at: Position,
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Spanned::<String>::deserialize(d)?;
+        Ok(Address {
+            at: at(&s.referenced, &s.value),
+            value: s.value,
+        })
+    }
+}
+
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.value)
+    }
 }
 
 /// `x` written the way `lang` writes decimals: "0,5" in French, "0.5" in
@@ -307,6 +335,11 @@ impl Programme {
             );
         }
         check_vocabulary(file, &def.facts, &mut ds);
+        if let Some(a) = &def.facts.application {
+            for address in std::iter::once(&a.form).chain(&a.notify) {
+                ds.extend(crate::core::url::check(&address.value, file, address.at));
+            }
+        }
         let mut seen = HashSet::new();
         let mut rules = Vec::with_capacity(def.rules.len());
         for r in def.rules {
@@ -745,6 +778,31 @@ mod tests {
             "/data/programmes/ceci.yml"
         ))
         .unwrap()
+    }
+
+    #[test]
+    fn application_addresses_go_through_the_url_allow_list_at_their_line() {
+        let text = repo_ceci()
+            .replace(
+                "form: https://engage.example.org/candidature/ceci",
+                "form: javascript:alert(1)",
+            )
+            .replacen("notify: \"mailto:", "notify: \"data:text/html,", 1);
+        let form_line = text
+            .lines()
+            .position(|l| l.contains("form: javascript:"))
+            .unwrap() as u32
+            + 1;
+        let (p, ds) = Programme::parse(&text, Path::new("data/programmes/ceci.yml"));
+        assert!(p.is_none());
+        let got: Vec<(String, u32)> = ds.iter().map(|d| (d.rule.to_string(), d.line())).collect();
+        assert_eq!(
+            got,
+            [
+                ("content.url-scheme".to_string(), form_line),
+                ("content.url-scheme".to_string(), form_line + 1),
+            ]
+        );
     }
 
     #[test]

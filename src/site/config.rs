@@ -19,6 +19,8 @@ pub const LANGUAGE: RuleId = RuleId::new("config.language");
 pub const BASE_URL: RuleId = RuleId::new("config.base-url");
 pub const TRANSLATION: RuleId = RuleId::new("config.translation-missing");
 pub const THEME: RuleId = RuleId::new("config.theme-invalid");
+/// An `edit_url` that is not an absolute http(s) address.
+pub const EDIT_URL: RuleId = RuleId::new("config.edit-url");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +39,8 @@ struct RawConfig {
     menu: PerLang<Vec<RawMenuItem>>,
     #[serde(default)]
     issuer: Option<Issuer>,
+    #[serde(default)]
+    edit_url: Option<Spanned<String>>,
 }
 
 /// Who issues attestations and credentials (`engage attest`): the body
@@ -105,6 +109,11 @@ pub struct Config {
     pub menu: PerLang<Vec<MenuItem>>,
     /// The issuing body, when the site issues attestations.
     pub issuer: Option<Issuer>,
+    /// Where the site's root folder opens in the hosting's web editor,
+    /// ending with `/` (`https://github.com/org/repo/edit/main/`): a page's
+    /// "edit this page" link is this followed by its file's path. None: no
+    /// link.
+    pub edit_url: Option<String>,
 }
 
 impl Config {
@@ -307,6 +316,7 @@ impl Config {
                 name.to_string()
             }
         };
+        let edit_url = raw.edit_url.and_then(|u| edit_url(&u, file, &mut ds));
         if ds.has_errors() {
             return Err(ds);
         }
@@ -325,8 +335,46 @@ impl Config {
             },
             menu,
             issuer: raw.issuer,
+            edit_url,
         })
     }
+}
+
+/// The editor address of `edit_url`, ending with `/`. It lands on every
+/// page, so its scheme goes through the allow-list like every other link;
+/// and it must be absolute, since it is followed by a file's path.
+fn edit_url(url: &Spanned<String>, file: &Path, ds: &mut Diagnostics) -> Option<String> {
+    let position = yaml::position(&url.referenced, 1).with_len(url.value.chars().count() as u32);
+    if let Some(d) = crate::core::url::check(&url.value, file, position) {
+        ds.push(d);
+        return None;
+    }
+    let value = url.value.trim();
+    let absolute = ["https://", "http://"].iter().any(|s| {
+        value
+            .get(..s.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(s))
+            && value.len() > s.len()
+    });
+    if !absolute || value.contains(['?', '#', ' ']) {
+        ds.push(
+            Diagnostic::error(
+                EDIT_URL,
+                file,
+                position,
+                Text::new(
+                    format!("`{}` n’est pas l’adresse d’un éditeur en ligne : le chemin de chaque page y est ajouté", url.value),
+                    format!("`{}` is not a web editor address: each page's path is added to it", url.value),
+                ),
+            )
+            .with_hint(Text::new(
+                "écrivez l’adresse complète du dossier du site dans l’éditeur, par exemple https://github.com/organisation/depot/edit/main/",
+                "write the full address of the site's folder in the editor, for example https://github.com/organisation/repository/edit/main/",
+            )),
+        );
+        return None;
+    }
+    Some(format!("{}/", value.trim_end_matches('/')))
 }
 
 /// Splits `https://host/sub/` into (`https://host/sub`, `/sub`).
@@ -383,6 +431,44 @@ mod tests {
         assert_eq!(d.rule, yaml::UNKNOWN_KEY);
         assert_eq!(d.line(), 5);
         assert_eq!(d.hint.as_ref().unwrap().en, "did you mean `theme`?");
+    }
+
+    fn parse_errors(yaml_text: &str) -> Vec<(RuleId, u32)> {
+        Config::parse(yaml_text)
+            .unwrap_err()
+            .iter()
+            .map(|d| (d.rule.clone(), d.line()))
+            .collect()
+    }
+
+    #[test]
+    fn edit_url_ends_with_a_slash_and_is_optional() {
+        let base = "organisation: X\nbase_url: https://x.org\nlanguages: [fr]\ntitle: {fr: A}\n";
+        assert_eq!(Config::parse(base).unwrap().edit_url, None);
+        let c = Config::parse(&format!(
+            "{base}edit_url: https://github.com/o/r/edit/main/site\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            c.edit_url.as_deref(),
+            Some("https://github.com/o/r/edit/main/site/")
+        );
+    }
+
+    #[test]
+    fn edit_url_goes_through_the_allow_list_and_must_be_absolute() {
+        let base = "organisation: X\nbase_url: https://x.org\nlanguages: [fr]\ntitle: {fr: A}\n";
+        assert_eq!(
+            parse_errors(&format!("{base}edit_url: \"javascript:alert(1)//\"\n")),
+            [(crate::core::url::URL_SCHEME, 5)]
+        );
+        for relative in ["/edit/main/", "mailto:a@b.org", "https://"] {
+            assert_eq!(
+                parse_errors(&format!("{base}\nedit_url: \"{relative}\"\n")),
+                [(EDIT_URL, 6)],
+                "{relative}"
+            );
+        }
     }
 
     #[test]

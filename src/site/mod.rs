@@ -77,6 +77,12 @@ pub struct Site {
     /// The programmes of data/programmes/, their facts and rules.
     pub programmes: Arc<Programmes>,
     pub today: Date,
+    /// When each content file last changed in git (one history walk for the
+    /// whole site): translation freshness and each page's "last updated".
+    /// Empty without git history.
+    pub history: freshness::Times,
+    /// The languages with dated pages, which get a news feed.
+    pub news_langs: Vec<Lang>,
 }
 
 /// The outcome of a build.
@@ -120,7 +126,18 @@ impl Site {
             .filter(|(_, p)| p.template_name() == "calendar")
             .map(|(id, p)| (p.lang, id))
             .collect();
+        let news_langs = config
+            .languages
+            .iter()
+            .copied()
+            .filter(|&l| {
+                library.pages.iter().any(|p| {
+                    p.lang == l && p.kind == crate::site::page::PageKind::Page && p.date.is_some()
+                })
+            })
+            .collect();
         Site {
+            news_langs,
             root,
             config,
             theme,
@@ -131,6 +148,7 @@ impl Site {
             calendar,
             programmes,
             today,
+            history: freshness::Times::default(),
         }
     }
 

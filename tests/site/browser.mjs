@@ -166,6 +166,35 @@ async function visitors(base) {
     check(next.inMain && next.outline, `keyboard (${lang}): after the skip link, Tab focuses a link in the main content with a visible outline (${JSON.stringify(next)})`);
   }
 
+  // The end of a long page, keyboard only at phone width: the edit link
+  // leads to the page's file in the web editor; Tab from it reaches "back to
+  // top" with a visible outline; Enter brings the top of the page back and
+  // the next Tab starts again from the skip link.
+  // Without smooth scrolling (as for visitors who ask for reduced motion),
+  // so that where the page stands is known when each key is pressed.
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  for (const [lang, path] of [["fr", "/fr/questions-frequentes/"], ["en", "/en/faq/"]]) {
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.goto(base + path);
+    const edit = page.locator(".page-end .edit-page a");
+    check((await edit.count()) === 1 && /\/edit\/.*\/content\/faq\.(fr|en)\.md$/.test(await edit.getAttribute("href")),
+      `edit link (${lang}): the FAQ links to content/faq.${lang}.md in the web editor (${await edit.getAttribute("href")})`);
+    await edit.focus();
+    await page.keyboard.press("Tab");
+    const end = await page.evaluate(() => {
+      const a = document.activeElement, s = getComputedStyle(a);
+      return { back: !!a.closest(".back-to-top"), y: scrollY, outline: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2 };
+    });
+    check(end.back && end.y > 640 && end.outline, `back to top (${lang}): Tab reaches it at the end of the page with a visible outline (${JSON.stringify(end)})`);
+    await page.keyboard.press("Enter");
+    const top = await page.waitForFunction(() => scrollY === 0, null, { timeout: 3000 }).then(() => true, () => false);
+    check(top, `back to top (${lang}): Enter brings the top of the page back (scrollY ${await page.evaluate(() => scrollY)})`);
+    await page.keyboard.press("Tab");
+    check(await page.evaluate(() => document.activeElement.classList.contains("skip-link")), `back to top (${lang}): the next Tab reaches the skip link`);
+  }
+  await page.emulateMedia({ reducedMotion: null });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
   // Past events never offer registration nor places.
   for (const lang of ["fr", "en"]) {
     await page.goto(base + `/${lang}/`);

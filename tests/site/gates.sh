@@ -4,10 +4,12 @@
 # example programme sites at a fixed day, then runs real third-party tools
 # on what visitors get:
 #   1. the W3C Nu HTML checker (vnu.jar, Java) on every HTML and CSS file;
-#   2. the RFC 5545 line checker and Python's icalendar on every .ics file;
+#   2. the RFC 5545 line checker and Python's icalendar on every .ics file,
+#      and feedparser plus the RFC 4287 checks of atom_check.py on every
+#      Atom feed;
 #   3. axe-core (WCAG 2.1 A and AA) in Debian's Chromium on every page, and
 #      the visitor tests (browser.mjs), with screenshots.
-# Needs: java, Python with icalendar ($GATES_PYTHON, else python3), node
+# Needs: java, Python with icalendar and feedparser ($GATES_PYTHON, else python3), node
 # with `npm ci` done here, Chromium ($CHROMIUM, else /usr/bin/chromium). Under CI=true a missing tool fails the run; elsewhere
 # it is reported and that gate is skipped, so that a contributor without a
 # browser can still run the rest.
@@ -78,6 +80,9 @@ fi
 PYTHON=${GATES_PYTHON:-python3}
 if need "Python icalendar" "$PYTHON" -c 'import icalendar'; then
   timed "iCalendar (RFC 5545 lines + icalendar)" "$PYTHON" ics_check.py "$OUT"
+fi
+if need "Python feedparser" "$PYTHON" -c 'import feedparser'; then
+  timed "Atom feeds (feedparser + RFC 4287)" "$PYTHON" atom_check.py "$OUT"
 fi
 if need chromium test -x "${CHROMIUM:-/usr/bin/chromium}" && need playwright-core test -d node_modules/playwright-core; then
   timed "axe-core and visitor tests in Chromium" node browser.mjs "$OUT"

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use percent_encoding::utf8_percent_encode;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -21,7 +22,10 @@ use crate::site::typography;
 use crate::site::Site;
 
 mod calendar;
+mod feed;
 mod search;
+
+pub use feed::{events_path, news_path};
 
 /// One file the build writes.
 #[derive(Debug, Clone)]
@@ -43,6 +47,10 @@ pub enum Output {
     /// /calendar.ics: every event, in the default language.
     RootIcs,
     SearchIndex(Lang),
+    /// The Atom feed of dated pages in one language.
+    NewsFeed(Lang),
+    /// The Atom feed of upcoming events in one language.
+    EventsFeed(Lang),
 }
 
 /// What an iCalendar feed holds.
@@ -114,6 +122,14 @@ struct SwitchCtx {
     available: bool,
 }
 
+/// A feed announced in a page's head.
+#[derive(Serialize)]
+struct FeedCtx {
+    href: String,
+    /// The theme's string naming it (`feed_news`, `feed_events`).
+    kind: &'static str,
+}
+
 #[derive(Serialize)]
 struct Alternate {
     hreflang: &'static str,
@@ -142,7 +158,18 @@ struct PageCtx<'a> {
     kind: &'static str,
     pages: Vec<ChildCtx<'a>>,
     subsections: Vec<ChildCtx<'a>>,
+    /// The day of the last commit that changed the page's file, in
+    /// Brussels (`YYYY-MM-DD`); None outside git or before its first commit.
+    last_commit: Option<String>,
+    /// The page's file in the hosting's web editor, when `edit_url` is set.
+    edit_url: Option<String>,
+    /// Long enough for a "back to top" link at its end.
+    long: bool,
 }
+
+/// Characters of a page body's HTML past which it is "long": about three
+/// screens of a 320 px wide phone.
+const LONG_PAGE: usize = 2_500;
 
 /// A heading in a table of contents.
 #[derive(Serialize)]
@@ -298,7 +325,27 @@ impl Site {
         ctx.insert("switcher", &switcher);
         ctx.insert("alternates", &alternates);
         ctx.insert("canonical", &self.permalink(url));
+        ctx.insert("feeds", &self.feeds(lang));
         ctx
+    }
+
+    /// The Atom feeds of `lang`, as the outputs write them.
+    fn feeds(&self, lang: Lang) -> Vec<FeedCtx> {
+        let base = &self.config.base_path;
+        let mut feeds = Vec::new();
+        if self.news_langs.contains(&lang) {
+            feeds.push(FeedCtx {
+                href: format!("{base}/{}", news_path(lang)),
+                kind: "feed_news",
+            });
+        }
+        if !self.calendar.events.is_empty() {
+            feeds.push(FeedCtx {
+                href: format!("{base}/{}", events_path(lang)),
+                kind: "feed_events",
+            });
+        }
+        feeds
     }
 
     fn child_ctx(&self, id: PageId) -> ChildCtx<'_> {
@@ -385,29 +432,47 @@ impl Site {
                 )
             }
         };
+        let content = self.page_html(id);
+        let toc: Vec<TocCtx> = p
+            .scan
+            .headings
+            .iter()
+            .filter(|h| h.level == 2 || h.level == 3)
+            .map(|h| TocCtx {
+                level: h.level,
+                id: &h.id,
+                title: typo(p.lang, &h.title),
+            })
+            .collect();
+        // What the template adds from data (FAQ questions, events, a
+        // programme's key facts) makes a page long too, whatever its body.
+        let long = content.len() > LONG_PAGE
+            || self.faqs.contains_key(&id)
+            || p.template_name() == "calendar"
+            || p.programme.is_some();
         let page = PageCtx {
             title: typo(p.lang, &p.title),
             description: typo(p.lang, &p.description),
-            content: self.page_html(id),
+            content,
             url: format!("{}{url}", self.config.base_path),
             permalink: self.permalink(url),
             date: p.date.map(|d| d.to_string()),
             updated: p.updated.map(|d| d.to_string()),
-            toc: p
-                .scan
-                .headings
-                .iter()
-                .filter(|h| h.level == 2 || h.level == 3)
-                .map(|h| TocCtx {
-                    level: h.level,
-                    id: &h.id,
-                    title: typo(p.lang, &h.title),
-                })
-                .collect(),
+            toc,
             extra: &p.extra,
             kind: p.kind.as_str(),
             pages,
             subsections,
+            last_commit: self
+                .history
+                .files
+                .get(&p.file)
+                .map(|t| local_day(*t).to_string()),
+            edit_url: self.config.edit_url.as_ref().map(|base| {
+                let path = p.file.to_string_lossy().replace('\\', "/");
+                format!("{base}{}", utf8_percent_encode(&path, PATH))
+            }),
+            long,
         };
         ctx.insert("page", &page);
         if let Some(prog) = p
@@ -653,7 +718,9 @@ impl Site {
                 .iter()
                 .map(|&l| Output::SearchIndex(l)),
         );
+        out.extend(self.news_langs.iter().map(|&l| Output::NewsFeed(l)));
         if !self.calendar.events.is_empty() {
+            out.extend(self.config.languages.iter().map(|&l| Output::EventsFeed(l)));
             out.push(Output::RootIcs);
             for &lang in &self.config.languages {
                 out.push(Output::Ics(lang, IcsScope::All));
@@ -687,6 +754,8 @@ impl Site {
             Output::Ics(lang, scope) => self.ics_path(*lang, scope),
             Output::SearchIndex(lang) => search_index_path(*lang),
             Output::RootIcs => "calendar.ics".into(),
+            Output::NewsFeed(lang) => news_path(*lang),
+            Output::EventsFeed(lang) => events_path(*lang),
         }
     }
 
@@ -708,9 +777,32 @@ impl Site {
             Output::RootIcs => self
                 .ics(self.config.default_lang(), &IcsScope::All)
                 .into_bytes(),
+            Output::NewsFeed(lang) => self.news_feed(*lang).into_bytes(),
+            Output::EventsFeed(lang) => self.events_feed(*lang).into_bytes(),
         };
         Ok((self.path(output), bytes))
     }
+}
+
+/// Characters escaped in a file path put after the editor's address: those
+/// that would end or change a URL's path (`?`, `#`, `%`, spaces, controls).
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// The day of `t` in Brussels, the programmes' time zone.
+fn local_day(t: jiff::Timestamp) -> jiff::civil::Date {
+    let tz =
+        jiff::tz::TimeZone::get(crate::calendar::DEFAULT_TZ).unwrap_or(jiff::tz::TimeZone::UTC);
+    t.to_zoned(tz).date()
 }
 
 fn xml_escape(s: &str) -> String {
