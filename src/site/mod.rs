@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod faq;
 pub mod freshness;
+pub mod incremental;
 pub mod link;
 pub mod manifest;
 pub mod markdown;
