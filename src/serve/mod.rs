@@ -333,7 +333,8 @@ fn rebuild_loop(
     mut watcher: watch::Watcher,
 ) {
     let mut css = 0u64;
-    while let Ok(mut batch) = rx.recv() {
+    let mut next: Option<Vec<PathBuf>> = None;
+    while let Some(mut batch) = next.take().or_else(|| rx.recv().ok()) {
         // Batches that arrived during the last rebuild are one change.
         while let Ok(more) = rx.try_recv() {
             batch.extend(more);
@@ -360,7 +361,10 @@ fn rebuild_loop(
                 }
                 // The search indexes and sitemap, after the reload: a
                 // changed one is fetched by the next search, no reload.
-                if let Some(mut later) = preview.finish() {
+                // A save already waiting goes first (they stay pending).
+                if let Ok(b) = rx.try_recv() {
+                    next = Some(b);
+                } else if let Some(mut later) = preview.finish() {
                     if later.snapshot.is_some() {
                         later.changed = false;
                         publish(shared, &mut later);

@@ -86,6 +86,8 @@ pub struct Preview {
     /// What loading found (configuration, content, programmes, calendar,
     /// translation freshness), patched when pages are updated in place.
     loading: Vec<Diagnostic>,
+    /// What validation found, by part; `None` without a site.
+    checks: Option<Checks>,
     /// The last good rendering; `None` before the site first built.
     last: Option<Arc<Snapshot>>,
     /// Outputs that changed since the last good rendering, not rendered
@@ -102,11 +104,13 @@ impl Preview {
         let started = Instant::now();
         let ws = Workspace::load(Files::new(Disk::new(root)), Parts::SITE, options);
         let loading = loading_diagnostics(&ws);
+        let checks = ws.site.as_ref().map(Checks::of);
         let mut p = Preview {
             root: root.to_path_buf(),
             options: options.clone(),
             ws,
             loading,
+            checks,
             last: None,
             pending: Affected::All,
             deferred: BTreeSet::new(),
@@ -179,10 +183,12 @@ impl Preview {
         }
         let mut before = Affected::none();
         let mut old_parse = Vec::new();
+        let mut anchors = Vec::new();
         for f in &files {
             before.add(site.dependents(&Input::Page(f.clone())));
             if let Some(id) = site.page_of(f) {
                 let p = &site.library.pages[id];
+                anchors.push(heading_ids(p));
                 let (_, ds) = crate::site::page::parse(
                     p.file.clone(),
                     p.key.clone(),
@@ -203,6 +209,22 @@ impl Preview {
         }
         for (_, ds) in updated.diagnostics {
             self.loading.extend(ds);
+        }
+        // Links into the edited pages are checked against their headings:
+        // when those moved, every page is checked again.
+        let same_anchors = updated
+            .pages
+            .iter()
+            .zip(&anchors)
+            .all(|(&id, old)| heading_ids(&site.library.pages[id]) == *old);
+        match &mut self.checks {
+            Some(checks) if same_anchors => {
+                for &id in &updated.pages {
+                    checks.pages[id] = site.check_page(id);
+                }
+                checks.across = site.check_across();
+            }
+            _ => self.checks = Some(Checks::of(site)),
         }
         self.pending.add(before);
         self.pending.add(Self::dependents(site, inputs));
@@ -227,6 +249,7 @@ impl Preview {
         };
         self.pending.add(affected);
         self.loading = loading_diagnostics(&ws);
+        self.checks = ws.site.as_ref().map(Checks::of);
         self.ws = ws;
     }
 
@@ -247,7 +270,11 @@ impl Preview {
         let Some(site) = &self.ws.site else {
             return fail(diagnostics);
         };
-        diagnostics.extend(site.validate());
+        if let Some(c) = &self.checks {
+            diagnostics.extend(c.pages.iter().flatten().cloned());
+            diagnostics.extend(c.across.iter().cloned());
+            diagnostics.extend(c.aliases.iter().cloned());
+        }
         if diagnostics.has_errors() {
             return fail(diagnostics);
         }
@@ -341,6 +368,33 @@ impl Preview {
     pub fn outputs(&self) -> Option<&HashMap<String, Arc<[u8]>>> {
         self.last.as_ref().map(|s| &s.outputs)
     }
+}
+
+/// What [`Site::validate`] finds, in the parts a save of pages updates
+/// separately: each page's own checks, those across pages, the aliases
+/// (which stay as they are while no address moves).
+struct Checks {
+    pages: Vec<Vec<Diagnostic>>,
+    across: Diagnostics,
+    aliases: Diagnostics,
+}
+
+impl Checks {
+    fn of(site: &Site) -> Checks {
+        Checks {
+            pages: (0..site.library.pages.len())
+                .into_par_iter()
+                .map(|id| site.check_page(id))
+                .collect(),
+            across: site.check_across(),
+            aliases: site.check_aliases(),
+        }
+    }
+}
+
+/// The anchors a page offers to links.
+fn heading_ids(p: &crate::site::page::Page) -> Vec<String> {
+    p.scan.headings.iter().map(|h| h.id.clone()).collect()
 }
 
 /// What loading found that validation does not: configuration, theme,
