@@ -9,7 +9,6 @@ mod common;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use engage::serve::snapshot::{Preview, Rebuild};
 use engage::site::BuildOptions;
@@ -185,10 +184,15 @@ fn apply(root: &Path, originals: &HashMap<&str, String>, edit: &Edit) -> Vec<Str
     }
 }
 
-type Outputs = HashMap<String, Arc<[u8]>>;
+type Outputs = HashMap<String, Vec<u8>>;
 
+/// The preview's outputs, unpacked.
 fn outputs(p: &Preview) -> Outputs {
-    p.outputs().expect("the fixture site builds").clone()
+    p.outputs()
+        .expect("the fixture site builds")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.bytes()))
+        .collect()
 }
 
 /// Applies the changed files to the preview, then its deferred outputs;
