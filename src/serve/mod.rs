@@ -384,6 +384,11 @@ fn rebuild_loop(
             for handle in &changes.records {
                 recheck(root, shared, handle);
             }
+            // Programmes or calendar changed: every record's check may
+            // change, and its preview page runs it again when reloaded.
+            if changes.all_records && !reloaded {
+                shared.send(Event::Reload(RECORDS_PATH.into()));
+            }
         }
     }
 }
