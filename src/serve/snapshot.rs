@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::core::diagnostic::{Diagnostic, Diagnostics};
 use crate::core::lang::Lang;
 use crate::core::source::{Disk, Files, Hidden, Kind};
-use crate::site::incremental::{same_shape, Affected, Input};
+use crate::site::incremental::{Affected, Input, Shape};
 use crate::site::render::Output;
 use crate::site::{BuildOptions, Site};
 use crate::workspace::{Parts, Workspace};
@@ -253,14 +253,22 @@ impl Preview {
     /// Loads the whole workspace again; renders what the inputs reach when
     /// the site keeps its shape, else everything.
     fn reload(&mut self, inputs: &BTreeSet<Input>) {
+        let before = self
+            .ws
+            .site
+            .as_ref()
+            .map(|old| (Shape::of(old), Self::dependents(old, inputs)));
+        // The old model goes before the new one is loaded: two copies of
+        // a large site would double the preview's memory.
+        self.ws.site = None;
+        self.ws.files = Files::new(Disk::new(&self.root));
         let ws = Workspace::load(
             Files::new(Disk::new(&self.root)),
             Parts::SITE,
             &self.options,
         );
-        let affected = match (&self.ws.site, &ws.site) {
-            (Some(old), Some(new)) if same_shape(old, new) => {
-                let mut a = Self::dependents(old, inputs);
+        let affected = match (before, &ws.site) {
+            (Some((shape, mut a)), Some(new)) if shape == Shape::of(new) => {
                 a.add(Self::dependents(new, inputs));
                 a
             }

@@ -10,7 +10,7 @@
 //! in its section's order changes the neighbours it had and those it now
 //! has). When the shape of the site changes (pages added or removed,
 //! addresses, aliases, the list of outputs), everything is rendered:
-//! [`same_shape`] says when the graph's answer can be trusted.
+//! [`Shape`] says when the graph's answer can be trusted.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -262,24 +262,35 @@ impl Site {
     }
 }
 
-/// Whether the graph of `old` holds for `new`: the same pages from the
-/// same files at the same addresses, and the same list of outputs. When
-/// not, ids and addresses moved and every output is rendered again.
-pub fn same_shape(old: &Site, new: &Site) -> bool {
-    let (a, b) = (&old.library, &new.library);
-    a.pages.len() == b.pages.len()
-        && a.urls == b.urls
-        && a.pages.iter().zip(&b.pages).all(|(x, y)| x.file == y.file)
-        && a.missing.len() == b.missing.len()
-        && a.missing
-            .iter()
-            .zip(&b.missing)
-            .all(|(x, y)| x.url == y.url && x.available == y.available)
-        && old.calendar_pages == new.calendar_pages
-        && {
-            let paths = |s: &Site| s.outputs().iter().map(|o| s.path(o)).collect::<Vec<_>>();
-            paths(old) == paths(new)
+/// What must stay the same for the graph of a site to hold for the next:
+/// the same pages from the same files at the same addresses, and the same
+/// list of outputs. When it changes, ids and addresses moved and every
+/// output is rendered again. Small, so that the previous site need not be
+/// kept while the next is loaded.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Shape {
+    files: Vec<PathBuf>,
+    urls: Vec<String>,
+    missing: Vec<(String, PageId)>,
+    calendar_pages: Vec<(crate::core::lang::Lang, PageId)>,
+    outputs: Vec<String>,
+}
+
+impl Shape {
+    pub fn of(site: &Site) -> Shape {
+        let lib = &site.library;
+        Shape {
+            files: lib.pages.iter().map(|p| p.file.clone()).collect(),
+            urls: lib.urls.clone(),
+            missing: lib
+                .missing
+                .iter()
+                .map(|m| (m.url.clone(), m.available))
+                .collect(),
+            calendar_pages: site.calendar_pages.clone(),
+            outputs: site.outputs().iter().map(|o| site.path(o)).collect(),
         }
+    }
 }
 
 /// Pages edited in place by [`Site::update_pages`].
