@@ -60,7 +60,9 @@ impl Server {
                 }
             });
         }
-        let url = rx.recv_timeout(WAIT).unwrap_or_else(|_| {
+        // The first build of a large benchmark site takes longer than any
+        // other wait.
+        let url = rx.recv_timeout(WAIT * 10).unwrap_or_else(|_| {
             let _ = child.kill();
             panic!("serve did not start: {:?}", log.lock().unwrap())
         });
