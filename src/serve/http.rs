@@ -217,11 +217,11 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let lang = site.lang_of(&path);
     match find(&site, &path) {
         Found::Output(key) => {
-            let bytes = &site.outputs[&key];
+            let bytes = site.outputs[&key].bytes();
             if content_type(&key).starts_with("text/html") {
-                html(StatusCode::OK, bytes, errors.as_deref(), lang)
+                html(StatusCode::OK, &bytes, errors.as_deref(), lang)
             } else {
-                respond(StatusCode::OK, &key, bytes.to_vec())
+                respond(StatusCode::OK, &key, bytes)
             }
         }
         Found::Static(key, src) => match shared.source.read(&src) {
@@ -238,7 +238,7 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
         }
         Found::NotFound(Some(key)) => html(
             StatusCode::NOT_FOUND,
-            &site.outputs[&key],
+            &site.outputs[&key].bytes(),
             errors.as_deref(),
             lang,
         ),
@@ -321,7 +321,8 @@ mod tests {
             "404.html",
             "sitemap.xml",
         ] {
-            s.outputs.insert(k.to_string(), Arc::from(&b""[..]));
+            s.outputs
+                .insert(k.to_string(), crate::serve::snapshot::Stored::new(b""));
         }
         s.statics.insert(
             "style.css".into(),

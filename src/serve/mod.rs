@@ -28,7 +28,7 @@ use crate::core::layout::{CONFIG_FILE, PORTFOLIOS_DIR};
 use crate::core::source::{Disk, Files, Kind, Source};
 use crate::records::check::Scope;
 use crate::serve::http::{Event, Live, Shared, RECORDS_PATH};
-use crate::serve::snapshot::Rebuild;
+use crate::serve::snapshot::{Preview, Rebuild};
 use crate::site::BuildOptions;
 use crate::workspace::{Parts, Workspace};
 
@@ -123,7 +123,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), Text> {
     build.base_url = Some(url.clone());
     build.output = None;
 
-    let first = snapshot::rebuild(&root, &build);
+    let (preview, first) = Preview::load(&root, &build);
     let shared = Arc::new(Shared {
         live: RwLock::new(Live::default()),
         events: tokio::sync::broadcast::channel(64).0,
@@ -135,7 +135,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), Text> {
     let mut first = first;
     let pages = first.snapshot.as_ref().map(|s| s.pages);
     publish(&shared, &mut first);
-    report(&first, pages, lang);
+    report(&first, preview.files(), pages, lang);
 
     let (tx, rx) = std::sync::mpsc::channel();
     let watcher = watch::Watcher::start(&root, tx).map_err(|e| {
@@ -149,7 +149,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), Text> {
         let root = root.clone();
         std::thread::Builder::new()
             .name("engage-watch".into())
-            .spawn(move || rebuild_loop(&root, &shared, rx, watcher))
+            .spawn(move || rebuild_loop(&root, &shared, preview, rx, watcher))
             .map_err(|e| Text::new(e.to_string(), e.to_string()))?;
     }
 
@@ -234,16 +234,17 @@ fn serve_until_ctrl_c(listener: TcpListener, shared: Arc<Shared>) -> std::io::Re
 
 /// Prints a rebuild's diagnostics and what the preview now shows. Called
 /// once per change of what is served, never per file event.
-fn report(r: &Rebuild, pages: Option<usize>, lang: Lang) {
+fn report(r: &Rebuild, files: &Files, pages: Option<usize>, lang: Lang) {
     let mut err = crate::core::diagnostic::stderr();
-    let _ = emit_human(&mut err, &r.files, &r.diagnostics, lang);
+    let _ = emit_human(&mut err, files, &r.diagnostics, lang);
     let ms = r.elapsed.as_millis();
     let warnings = r.diagnostics.warning_count();
+    let n = r.rendered.len();
     let line = match pages {
         Some(pages) => t(
             lang,
-            format!("Site reconstruit : {pages} pages en {ms} ms ({warnings} avertissement(s))."),
-            format!("Site rebuilt: {pages} pages in {ms} ms ({warnings} warning(s))."),
+            format!("Site reconstruit : {n} fichier(s) sur {pages} pages rendus en {ms} ms ({warnings} avertissement(s))."),
+            format!("Site rebuilt: {n} file(s) of {pages} pages rendered in {ms} ms ({warnings} warning(s))."),
         ),
         None => t(
             lang,
@@ -270,12 +271,8 @@ fn publish(shared: &Shared, r: &mut Rebuild) -> bool {
         let mut live = shared.live.write().unwrap_or_else(|e| e.into_inner());
         match r.snapshot.take() {
             Some(s) => {
-                let same = live.errors.is_none()
-                    && live
-                        .site
-                        .as_ref()
-                        .is_some_and(|old| old.outputs == s.outputs && old.statics == s.statics);
-                live.site = Some(Arc::new(s));
+                let same = live.errors.is_none() && live.site.is_some() && !r.changed;
+                live.site = Some(s);
                 live.errors = None;
                 !same
             }
@@ -331,11 +328,13 @@ fn recheck(root: &Path, shared: &Shared, handle: &str) {
 fn rebuild_loop(
     root: &Path,
     shared: &Shared,
+    mut preview: Preview,
     rx: Receiver<Vec<PathBuf>>,
     mut watcher: watch::Watcher,
 ) {
     let mut css = 0u64;
-    while let Ok(mut batch) = rx.recv() {
+    let mut next: Option<Vec<PathBuf>> = None;
+    while let Some(mut batch) = next.take().or_else(|| rx.recv().ok()) {
         // Batches that arrived during the last rebuild are one change.
         while let Ok(more) = rx.try_recv() {
             batch.extend(more);
@@ -348,11 +347,29 @@ fn rebuild_loop(
         // Static files are listed at build time: a new or removed image
         // needs the list made again (their bytes are read when asked for).
         if changes.rebuild || changes.statics {
-            let mut r = snapshot::rebuild(root, &shared.options);
-            let pages = r.snapshot.as_ref().map(|s| s.pages);
-            reloaded = publish(shared, &mut r);
-            if reloaded {
-                report(&r, pages, shared.lang);
+            let inputs: Vec<PathBuf> = changes.inputs.iter().cloned().collect();
+            // Only the list of static files changed: listed again, nothing
+            // rendered.
+            let r = preview
+                .apply(&inputs)
+                .or_else(|| changes.statics.then(|| preview.relist()));
+            if let Some(mut r) = r {
+                let pages = r.snapshot.as_ref().map(|s| s.pages);
+                reloaded = publish(shared, &mut r);
+                if reloaded {
+                    report(&r, preview.files(), pages, shared.lang);
+                }
+                // The search indexes and sitemap, after the reload: a
+                // changed one is fetched by the next search, no reload.
+                // A save already waiting goes first (they stay pending).
+                if let Ok(b) = rx.try_recv() {
+                    next = Some(b);
+                } else if let Some(mut later) = preview.finish() {
+                    if later.snapshot.is_some() {
+                        later.changed = false;
+                        publish(shared, &mut later);
+                    }
+                }
             }
         }
         if reloaded {
@@ -366,6 +383,11 @@ fn rebuild_loop(
         if shared.records {
             for handle in &changes.records {
                 recheck(root, shared, handle);
+            }
+            // Programmes or calendar changed: every record's check may
+            // change, and its preview page runs it again when reloaded.
+            if changes.all_records && !reloaded {
+                shared.send(Event::Reload(RECORDS_PATH.into()));
             }
         }
     }

@@ -42,6 +42,9 @@ pub struct Changes {
     pub all_records: bool,
     /// A watched top-level folder itself appeared or went away: watch again.
     pub rewatch: bool,
+    /// The changed files that ask for a rebuild, relative to the root:
+    /// what the site's dependency graph is asked about.
+    pub inputs: BTreeSet<PathBuf>,
 }
 
 impl Changes {
@@ -85,6 +88,7 @@ pub fn classify(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Change
         if parts.len() == 1 {
             c.rewatch = true;
             c.rebuild = true;
+            c.inputs.insert(PathBuf::from(top));
             c.all_records = true;
             continue;
         }
@@ -103,6 +107,7 @@ pub fn classify(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Change
             }
         } else {
             c.rebuild = true;
+            c.inputs.insert(PathBuf::from(&rel_str));
             if top == "data" {
                 c.all_records = true;
             }
@@ -173,7 +178,12 @@ mod tests {
 
     #[test]
     fn content_and_templates_rebuild() {
-        assert!(of(&["content/faq.fr.md"]).rebuild);
+        let page = of(&["content/faq.fr.md"]);
+        assert!(page.rebuild);
+        assert_eq!(
+            page.inputs.into_iter().collect::<Vec<_>>(),
+            [PathBuf::from("content/faq.fr.md")]
+        );
         assert!(of(&["templates/page.html"]).rebuild);
         assert!(of(&["themes/default/templates/base.html"]).rebuild);
         assert!(of(&["themes/default/i18n.yml"]).rebuild);

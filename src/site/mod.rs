@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod faq;
 pub mod freshness;
+pub mod incremental;
 pub mod link;
 pub mod manifest;
 pub mod markdown;
@@ -155,96 +156,146 @@ impl Site {
     /// Everything that can be wrong across files: links and anchors,
     /// templates, aliases, images, the menu.
     pub fn validate(&self) -> Diagnostics {
-        let lib = &self.library;
-        let per_page: Vec<Diagnostic> = lib
-            .pages
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(id, p)| {
-                let mut out = Vec::new();
-                for l in &p.scan.links {
-                    out.extend(link::check(lib, &l.dest, p.lang, Some(id), &p.file, l.position));
-                }
-                for u in &p.scan.unsafe_urls {
-                    out.extend(crate::core::url::check(&u.dest, &p.file, u.position));
-                }
-                if let Some(at) = p.scan.html_too_deep {
-                    out.push(
-                        Diagnostic::error(
-                            HTML_TOO_DEEP,
-                            &p.file,
-                            at,
-                            Text::new(
-                                format!("le HTML de cette page s’imbrique sur plus de {} niveaux", crate::site::markdown::MAX_HTML_DEPTH),
-                                format!("the HTML of this page nests more than {} levels deep", crate::site::markdown::MAX_HTML_DEPTH),
-                            ),
-                        )
-                        .with_hint(Text::new(
-                            "écrivez la page en Markdown, ou fermez les balises <div> ouvertes",
-                            "write the page in Markdown, or close the open <div> tags",
-                        )),
-                    );
-                }
-                for pos in &p.scan.images_without_alt {
-                    out.push(
-                        Diagnostic::warning(
-                            IMAGE_ALT,
-                            &p.file,
-                            *pos,
-                            Text::new("cette image n’a pas de texte alternatif", "this image has no alternative text"),
-                        )
-                        .with_hint(Text::new(
-                            "décrivez l’image entre les crochets : ![Des étudiantes en atelier](photo.jpg)",
-                            "describe the image between the brackets: ![Students in a workshop](photo.jpg)",
-                        )),
-                    );
-                }
-                for (anchor, pos) in &p.scan.duplicate_ids {
-                    out.push(
-                        Diagnostic::error(
-                            ANCHOR_DUPLICATE,
-                            &p.file,
-                            *pos,
-                            Text::new(format!("l’ancre `#{anchor}` est déjà utilisée dans cette page"), format!("the anchor `#{anchor}` is already used in this page")),
-                        )
-                        .with_hint(Text::new("donnez à ce titre un autre identifiant {#…}", "give this heading another {#…} id")),
-                    );
-                }
-                if let Some(prog) = &p.programme {
-                    if self.programmes.get(&prog.value).is_none() && !self.programmes.is_broken(&prog.value) {
-                        let known: Vec<&str> = self.programmes.ids().collect();
-                        let hint = match crate::core::diagnostic::did_you_mean(&prog.value, known.iter().copied()) {
-                            Some(k) => Text::new(format!("vouliez-vous dire `{k}` ?"), format!("did you mean `{k}`?")),
-                            None => Text::new(
-                                format!("programmes connus : {} (fichiers de data/programmes/)", known.join(", ")),
-                                format!("known programmes: {} (files of data/programmes/)", known.join(", ")),
-                            ),
-                        };
-                        out.push(
-                            Diagnostic::error(
-                                PROGRAMME_UNKNOWN,
-                                &p.file,
-                                prog.at,
-                                Text::new(format!("programme inconnu `{}`", prog.value), format!("unknown programme `{}`", prog.value)),
-                            )
-                            .with_hint(hint),
-                        );
-                    }
-                }
-                if let Some(t) = &p.template {
-                    if !self.theme.has_template(&t.value) {
-                        out.push(self.theme.missing_template(&p.file, &t.value, t.at));
-                    }
-                }
-                out
-            })
+        let per_page: Vec<Diagnostic> = (0..self.library.pages.len())
+            .into_par_iter()
+            .flat_map_iter(|id| self.check_page(id))
             .collect();
         let mut ds = Diagnostics::from_iter(per_page);
+        ds.extend(self.check_across());
+        ds.extend(self.check_aliases());
+        ds
+    }
+
+    /// What can be wrong in page `id` alone (its links are checked against
+    /// the whole site): what the preview checks again when only that page
+    /// changed.
+    pub fn check_page(&self, id: PageId) -> Vec<Diagnostic> {
+        let lib = &self.library;
+        let p = &lib.pages[id];
+        let mut out = Vec::new();
+        for l in &p.scan.links {
+            out.extend(link::check(
+                lib,
+                &l.dest,
+                p.lang,
+                Some(id),
+                &p.file,
+                l.position,
+            ));
+        }
+        for u in &p.scan.unsafe_urls {
+            out.extend(crate::core::url::check(&u.dest, &p.file, u.position));
+        }
+        if let Some(at) = p.scan.html_too_deep {
+            out.push(
+                Diagnostic::error(
+                    HTML_TOO_DEEP,
+                    &p.file,
+                    at,
+                    Text::new(
+                        format!(
+                            "le HTML de cette page s’imbrique sur plus de {} niveaux",
+                            crate::site::markdown::MAX_HTML_DEPTH
+                        ),
+                        format!(
+                            "the HTML of this page nests more than {} levels deep",
+                            crate::site::markdown::MAX_HTML_DEPTH
+                        ),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "écrivez la page en Markdown, ou fermez les balises <div> ouvertes",
+                    "write the page in Markdown, or close the open <div> tags",
+                )),
+            );
+        }
+        for pos in &p.scan.images_without_alt {
+            out.push(
+                Diagnostic::warning(
+                    IMAGE_ALT,
+                    &p.file,
+                    *pos,
+                    Text::new(
+                        "cette image n’a pas de texte alternatif",
+                        "this image has no alternative text",
+                    ),
+                )
+                .with_hint(Text::new(
+                    "décrivez l’image entre les crochets : ![Des étudiantes en atelier](photo.jpg)",
+                    "describe the image between the brackets: ![Students in a workshop](photo.jpg)",
+                )),
+            );
+        }
+        for (anchor, pos) in &p.scan.duplicate_ids {
+            out.push(
+                Diagnostic::error(
+                    ANCHOR_DUPLICATE,
+                    &p.file,
+                    *pos,
+                    Text::new(
+                        format!("l’ancre `#{anchor}` est déjà utilisée dans cette page"),
+                        format!("the anchor `#{anchor}` is already used in this page"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "donnez à ce titre un autre identifiant {#…}",
+                    "give this heading another {#…} id",
+                )),
+            );
+        }
+        if let Some(prog) = &p.programme {
+            if self.programmes.get(&prog.value).is_none() && !self.programmes.is_broken(&prog.value)
+            {
+                let known: Vec<&str> = self.programmes.ids().collect();
+                let hint =
+                    match crate::core::diagnostic::did_you_mean(&prog.value, known.iter().copied())
+                    {
+                        Some(k) => Text::new(
+                            format!("vouliez-vous dire `{k}` ?"),
+                            format!("did you mean `{k}`?"),
+                        ),
+                        None => Text::new(
+                            format!(
+                                "programmes connus : {} (fichiers de data/programmes/)",
+                                known.join(", ")
+                            ),
+                            format!(
+                                "known programmes: {} (files of data/programmes/)",
+                                known.join(", ")
+                            ),
+                        ),
+                    };
+                out.push(
+                    Diagnostic::error(
+                        PROGRAMME_UNKNOWN,
+                        &p.file,
+                        prog.at,
+                        Text::new(
+                            format!("programme inconnu `{}`", prog.value),
+                            format!("unknown programme `{}`", prog.value),
+                        ),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+        if let Some(t) = &p.template {
+            if !self.theme.has_template(&t.value) {
+                out.push(self.theme.missing_template(&p.file, &t.value, t.at));
+            }
+        }
+        out
+    }
+
+    /// What can be wrong between pages but aliases: FAQ outlines and their
+    /// translations, the menu's links.
+    pub fn check_across(&self) -> Diagnostics {
+        let lib = &self.library;
+        let mut ds = Diagnostics::new();
         for (id, outline) in &self.faqs {
             ds.extend(faq::check(&lib.pages[*id], outline));
         }
         ds.extend(faq::check_translations(lib, &self.faqs));
-        ds.extend(self.check_aliases());
         for lang in self.config.languages.iter().copied() {
             for item in self.config.menu.get(lang).into_iter().flatten() {
                 if item.link.starts_with("@/") {
@@ -303,7 +354,7 @@ impl Site {
     /// (`/sitemap.xml` would be the folder sitemap.xml/). Paths come from
     /// [`Site::path`], the same function the write step uses, so what is
     /// checked is exactly what would be written.
-    fn check_aliases(&self) -> Diagnostics {
+    pub fn check_aliases(&self) -> Diagnostics {
         use crate::site::render::Output;
         let mut claims = Claims::default();
         for o in self.outputs() {

@@ -8,7 +8,8 @@
 #      and feedparser plus the RFC 4287 checks of atom_check.py on every
 #      Atom feed;
 #   3. axe-core (WCAG 2.1 A and AA) in Debian's Chromium on every page, and
-#      the visitor tests (browser.mjs), with screenshots.
+#      the visitor tests (browser.mjs), with screenshots;
+#   4. the preview's error overlay under `engage serve` (serve-overlay.mjs).
 # Needs: java, Python with icalendar and feedparser ($GATES_PYTHON, else python3), node
 # with `npm ci` done here, Chromium ($CHROMIUM, else /usr/bin/chromium). Under CI=true a missing tool fails the run; elsewhere
 # it is reported and that gate is skipped, so that a contributor without a
@@ -86,6 +87,10 @@ if need "Python feedparser" "$PYTHON" -c 'import feedparser'; then
 fi
 if need chromium test -x "${CHROMIUM:-/usr/bin/chromium}" && need playwright-core test -d node_modules/playwright-core; then
   timed "axe-core and visitor tests in Chromium" node browser.mjs "$OUT"
+  # `engage serve` on a copy of the example site: the error overlay appears
+  # on a broken save and goes away on the fix (screenshot in the artifacts).
+  mkdir -p "$GATES_ARTIFACTS"
+  timed "serve error overlay in Chromium" node serve-overlay.mjs "$ENGAGE" "$ROOT" "$GATES_ARTIFACTS/serve-overlay.png"
 fi
 if [ "$missing" = 1 ]; then
   echo "gates: some gates were SKIPPED (tools missing)" >&2
