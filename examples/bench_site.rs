@@ -180,9 +180,15 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().unwrap_or_else(|| "target/bench-site".into()));
     let per_lang: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(5_000);
+    generate(&dir, per_lang);
+}
+
+/// Writes the site into `dir` (emptied first) with `per_lang` pages per
+/// language. Public for tests/output_hashes.rs, which builds a small one.
+pub fn generate(dir: &Path, per_lang: usize) {
     let per_section = 100.min(per_lang.max(1));
     let sections = per_lang.div_ceil(per_section);
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(dir);
     let write = |rel: &str, text: &str| {
         let p = dir.join(rel);
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
