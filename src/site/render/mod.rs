@@ -648,10 +648,12 @@ impl Site {
                 to: id,
             }));
         }
+        // An index costs a fifth of a build: only where a page searches it.
         out.extend(
             self.config
                 .languages
                 .iter()
+                .filter(|&&l| self.has_search_page(l))
                 .map(|&l| Output::SearchIndex(l)),
         );
         if !self.calendar.events.is_empty() {

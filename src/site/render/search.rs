@@ -8,6 +8,15 @@ use crate::site::search;
 use crate::site::Site;
 
 impl Site {
+    /// Whether a page of `lang` uses the search template, and so needs
+    /// the language's index.
+    pub fn has_search_page(&self, lang: Lang) -> bool {
+        self.library
+            .pages
+            .iter()
+            .any(|p| p.lang == lang && p.template_name() == "search")
+    }
+
     /// The search index of one language: every page, and every FAQ
     /// question as its own result pointing at its anchor.
     pub fn search_index(&self, lang: Lang) -> search::Index {
