@@ -22,11 +22,13 @@ pub fn french(text: &str, prev: Option<char>) -> Cow<'_, str> {
     if !text.contains([';', ':', '!', '?', '«', '»']) {
         return Cow::Borrowed(text);
     }
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
-        let before = if i == 0 { prev } else { Some(chars[i - 1]) };
+    // The characters around each one, read as the text goes: no copy of
+    // the text into a vector for every paragraph.
+    let mut before = prev;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         match c {
             ';' | '!' | '?' | ':' | '»' => {
                 let space = if c == ':' { NBSP } else { NNBSP };
@@ -62,6 +64,7 @@ pub fn french(text: &str, prev: Option<char>) -> Cow<'_, str> {
             ' ' | '\t' if before == Some('«') => out.push(NNBSP),
             _ => out.push(c),
         }
+        before = Some(c);
     }
     Cow::Owned(out)
 }
