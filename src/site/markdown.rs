@@ -306,6 +306,7 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             _ => {}
         }
     }
+    out.tape.shrink();
     let mut anchors = AnchorSet::default();
     let mut explicit_ids = std::collections::HashSet::new();
     for (_, id, _, start, _) in &found {
