@@ -23,12 +23,22 @@ pub fn french(text: &str, prev: Option<char>) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    // The characters around each one, read as the text goes: no copy of
-    // the text into a vector for every paragraph.
+    // Only the marks and the space after « change: the text between them
+    // is copied in one piece, and the characters around each are read as
+    // the text goes.
+    let mut copied = 0;
     let mut before = prev;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let mark =
+            matches!(c, ';' | '!' | '?' | ':' | '»' | '«') || (is_space(c) && before == Some('«'));
+        if !mark {
+            before = Some(c);
+            continue;
+        }
+        out.push_str(&text[copied..i]);
+        copied = i + c.len_utf8();
+        let next = chars.peek().map(|&(_, n)| n);
         match c {
             ';' | '!' | '?' | ':' | '»' => {
                 let space = if c == ':' { NBSP } else { NNBSP };
@@ -61,11 +71,12 @@ pub fn french(text: &str, prev: Option<char>) -> Cow<'_, str> {
                     _ => {}
                 }
             }
-            ' ' | '\t' if before == Some('«') => out.push(NNBSP),
-            _ => out.push(c),
+            // A space right after «.
+            _ => out.push(NNBSP),
         }
         before = Some(c);
     }
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
 }
 
