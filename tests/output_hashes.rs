@@ -20,6 +20,9 @@ fn hashes(dir: &Path) -> String {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
+        // The build's own bookkeeping (its manifest holds paths and
+        // stamps of this run), not the site.
+        .filter(|e| e.file_name() != ".engage-manifest.json")
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap();
             let digest = Sha256::digest(std::fs::read(e.path()).unwrap());
