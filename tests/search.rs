@@ -68,6 +68,11 @@ fn the_index_is_written_per_language_and_the_search_page_works_without_javascrip
     let index: serde_json::Value =
         serde_json::from_str(&read(&root, "fr/search-index.json")).unwrap();
     assert_eq!(index["stem"], 6);
+    // English has no search page: no index is built for it.
+    assert!(
+        !root.join("en/search-index.json").exists(),
+        "an index nobody searches"
+    );
     let docs = index["docs"].as_array().unwrap();
     assert!(docs
         .iter()

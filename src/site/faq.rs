@@ -298,16 +298,18 @@ pub struct FaqView {
 /// Renders an FAQ page's structure; `resolve` turns `@/` links into URLs.
 pub fn view(page: &Page, outline: &Outline, resolve: &dyn Fn(&str) -> Option<String>) -> FaqView {
     let headings = &page.scan.headings;
+    // The answers' events are replayed from the page's one parse.
     let render = |range: &Range<usize>| -> String {
-        let Some(src) = page.body().get(range.clone()) else {
+        if range.is_empty() {
             return String::new();
-        };
+        }
         let inner: Vec<Heading> = headings
             .iter()
             .filter(|h| h.span.start >= range.start && h.span.end <= range.end)
             .cloned()
             .collect();
-        markdown::render(src, &inner, page.lang, resolve)
+        let events = page.scan.events(page.body(), range.clone());
+        markdown::render_events(events, &inner, page.lang, resolve)
     };
     let title = |h: &Heading| match page.lang {
         Lang::Fr => typography::french(&h.title, None).into_owned(),
@@ -328,7 +330,7 @@ pub fn view(page: &Page, outline: &Outline, resolve: &dyn Fn(&str) -> Option<Str
                 .map(|q| {
                     let mut answer = q.answer.clone();
                     if Some(q.heading) == last {
-                        if let Some(rule) = closing_rule(page.body(), &answer) {
+                        if let Some(rule) = closing_rule(page, &answer) {
                             outro = rule.end..answer.end;
                             answer.end = rule.start;
                         }
@@ -356,17 +358,24 @@ pub fn view(page: &Page, outline: &Outline, resolve: &dyn Fn(&str) -> Option<Str
 /// The last thematic break (`---`) at the top level of the answer `answer`
 /// (a range of `body`), as a range of `body`: where the FAQ's closing words
 /// start. Breaks inside lists or quotes are part of the answer.
-fn closing_rule(body: &str, answer: &Range<usize>) -> Option<Range<usize>> {
-    use pulldown_cmark::{Event, Parser};
-    let src = body.get(answer.clone())?;
+fn closing_rule(page: &Page, answer: &Range<usize>) -> Option<Range<usize>> {
+    use pulldown_cmark::Event;
+    let body = page.body();
     let mut depth = 0usize;
     let mut found = None;
-    for (ev, range) in Parser::new(src).into_offset_iter() {
+    for (at, ev) in page.scan.tape.events(body) {
+        if !answer.contains(&at) {
+            continue;
+        }
         match ev {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
+            // A break is its line: up to the line's end, newline included.
             Event::Rule if depth == 0 => {
-                found = Some(answer.start + range.start..answer.start + range.end)
+                let end = body[at..answer.end]
+                    .find('\n')
+                    .map_or(answer.end, |n| at + n + 1);
+                found = Some(at..end)
             }
             _ => {}
         }

@@ -1,10 +1,16 @@
-//! Markdown in two passes over pulldown-cmark events.
+//! Markdown parsed once per page, its events replayed.
 //!
-//! `scan` runs while loading: it finds headings (anchors), internal links and
-//! images without alt text, with their lines, so the whole site's links can be
-//! checked before anything is rendered. `render` runs while building: it
-//! rewrites `@/` links, gives headings their ids and applies French
-//! typography, then writes HTML. Both are pure functions of the text.
+//! `scan` runs while loading and is the only parse of a page: it finds
+//! headings (anchors), internal links and images without alt text, with
+//! their lines, so the whole site's links can be checked before anything is
+//! rendered, and records the events on a [`Tape`]. `render_events` runs
+//! while building, on the replayed events: it rewrites `@/` links, gives
+//! headings their ids and applies French typography, then writes HTML. The
+//! search index reads the same tape. All are pure functions of the text.
+
+mod tape;
+
+pub use tape::Tape;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -63,6 +69,8 @@ pub struct Scan {
     pub unsafe_urls: Vec<LinkRef>,
     /// Where raw HTML first nests deeper than [`MAX_HTML_DEPTH`].
     pub html_too_deep: Option<Position>,
+    /// The body's events, replayed by rendering and search.
+    pub tape: Tape,
 }
 
 /// How deep raw HTML in a page may nest. Real pages stay under a dozen
@@ -121,6 +129,20 @@ fn html_depth(html: &str, mut depth: i64) -> (i64, i64) {
 }
 
 impl Scan {
+    /// The events of `body` (the text this scan was made of) whose source
+    /// starts inside `range`: a whole body, or the blocks between two
+    /// headings (an FAQ answer).
+    pub fn events<'a>(
+        &'a self,
+        body: &'a str,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = Event<'a>> {
+        self.tape
+            .events(body)
+            .filter(move |(at, _)| range.contains(at))
+            .map(|(_, e)| e)
+    }
+
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id)
     }
@@ -155,33 +177,48 @@ impl Lines {
     }
 }
 
+/// Markdown parses since the process started, in debug builds: the test
+/// that a build parses each page once reads it (tests/one_parse.rs).
+#[cfg(debug_assertions)]
+static PARSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many bodies have been parsed; None in release builds, which do not
+/// count.
+pub fn parses() -> Option<usize> {
+    #[cfg(debug_assertions)]
+    return Some(PARSES.load(std::sync::atomic::Ordering::Relaxed));
+    #[cfg(not(debug_assertions))]
+    None
+}
+
+/// The one place a body is parsed.
+fn parser(body: &str) -> Parser<'_> {
+    #[cfg(debug_assertions)]
+    PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Parser::new_ext(body, options())
+}
+
 fn level_num(l: HeadingLevel) -> u8 {
     l as u8
 }
 
-/// First pass: headings with unique anchors, links to check, images without
-/// alt text. `first_line` is the line of the file where `body` starts.
+/// The one pass over a body: headings with unique anchors, links to check,
+/// images without alt text, unsafe URLs, and the events on the tape.
+/// `first_line` is the line of the file where `body` starts.
 pub fn scan(body: &str, first_line: u32) -> Scan {
     let lines = Lines::new(body, first_line);
     let mut out = Scan::default();
-    let mut anchors = AnchorSet::default();
-    let mut explicit_ids = std::collections::HashSet::new();
-    // Explicit ids win over generated ones wherever they appear in the page.
-    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = ev {
-            if !explicit_ids.insert(id.to_string()) {
-                out.duplicate_ids
-                    .push((id.to_string(), lines.position(body, range.start)));
-            }
-            anchors.reserve(&id);
-        }
-    }
+    // Headings as found: (level, explicit id, title, start, end). Their ids
+    // are given after the pass: explicit ids win over generated ones
+    // wherever they appear in the page.
+    let mut found: Vec<(u8, Option<String>, String, usize, usize)> = Vec::new();
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
     let mut image: Option<(String, usize)> = None;
     // An HTML block comes as several events; its tags are read whole.
     let mut html_block: Option<(usize, String)> = None;
     let mut nesting = Nesting::default();
-    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (ev, range) in parser(body).into_offset_iter() {
+        out.tape.push(body, range.start, &ev);
         match &ev {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
                 if url::disallowed_scheme(dest_url).is_some() =>
@@ -229,21 +266,8 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
                 ));
             }
             Event::End(TagEnd::Heading(_)) => {
-                let end = range.end;
                 if let Some((level, id, title, start)) = heading.take() {
-                    let explicit = id.is_some();
-                    let id = match id {
-                        Some(id) => id,
-                        None => anchors.unique(&slugify(&title)),
-                    };
-                    out.headings.push(Heading {
-                        level,
-                        id,
-                        title: title.trim().to_string(),
-                        explicit,
-                        position: lines.position(body, start),
-                        span: start..end,
-                    });
+                    found.push((level, id, title, start, range.end));
                 }
             }
             Event::Start(Tag::FootnoteDefinition(name)) => out.footnotes.push(name.to_string()),
@@ -282,6 +306,32 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             _ => {}
         }
     }
+    out.tape.shrink();
+    let mut anchors = AnchorSet::default();
+    let mut explicit_ids = std::collections::HashSet::new();
+    for (_, id, _, start, _) in &found {
+        if let Some(id) = id {
+            if !explicit_ids.insert(id.as_str()) {
+                out.duplicate_ids
+                    .push((id.clone(), lines.position(body, *start)));
+            }
+            anchors.reserve(id);
+        }
+    }
+    out.headings = found
+        .into_iter()
+        .map(|(level, id, title, start, end)| Heading {
+            level,
+            explicit: id.is_some(),
+            id: match id {
+                Some(id) => id,
+                None => anchors.unique(&slugify(&title)),
+            },
+            title: title.trim().to_string(),
+            position: lines.position(body, start),
+            span: start..end,
+        })
+        .collect();
     out
 }
 
@@ -370,16 +420,27 @@ fn flush<'a>(
     }
 }
 
-/// Second pass: HTML for a body. `headings` is the body's `scan` (same text),
-/// `resolve` turns an `@/…` destination into a URL (None leaves it as
-/// written: the build has already reported it).
+/// HTML for a body, parsing it: for tests and one-off texts. The build
+/// renders the events recorded by [`scan`] with [`render_events`].
 pub fn render(
     body: &str,
     headings: &[Heading],
     lang: Lang,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> String {
-    let mut events: Vec<Event> = Vec::with_capacity(body.len() / 8);
+    render_events(parser(body), headings, lang, resolve)
+}
+
+/// HTML for a body's events. `headings` are the headings among them, from
+/// the body's `scan`; `resolve` turns an `@/…` destination into a URL (None
+/// leaves it as written: the build has already reported it).
+pub fn render_events<'a>(
+    source: impl Iterator<Item = Event<'a>>,
+    headings: &[Heading],
+    lang: Lang,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut events: Vec<Event> = Vec::with_capacity(256);
     let mut heading_ids = headings.iter().map(|h| h.id.as_str());
     let mut in_code = false;
     let mut in_image = 0usize;
@@ -389,7 +450,7 @@ pub fn render(
     // so typography sees "mot !" whole.
     let mut pending: Option<CowStr> = None;
     let mut raw_html = false;
-    for ev in Parser::new_ext(body, options()) {
+    for ev in source {
         raw_html |= matches!(ev, Event::Html(_) | Event::InlineHtml(_));
         if let Event::Text(t) = ev {
             pending = Some(match pending.take() {
@@ -505,7 +566,7 @@ pub fn render(
         &mut prev,
         french && !in_code && in_image == 0,
     );
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut html = String::with_capacity(8 * 1024);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if raw_html {
         html = sanitize(&html);
@@ -528,11 +589,11 @@ fn sanitize(html: &str) -> String {
         .to_string()
 }
 
-/// Calls `f` with each run of text of a Markdown body, without markup, for
-/// the search index: cheaper than rendering, and links' targets are not
-/// words of the page.
-pub fn for_each_text(body: &str, mut f: impl FnMut(&str)) {
-    for ev in Parser::new_ext(body, options()) {
+/// Calls `f` with each run of text of `events`, without markup, for the
+/// search index: cheaper than rendering, and links' targets are not words
+/// of the page.
+pub fn for_each_text<'a>(events: impl Iterator<Item = Event<'a>>, mut f: impl FnMut(&str)) {
+    for ev in events {
         if let Event::Text(t) | Event::Code(t) = ev {
             f(&t);
         }

@@ -6,58 +6,100 @@
 //! is cruder than Snowball but it is what makes "inscrire" find
 //! "inscription" (Snowball gives `inscrir` and `inscript`), it works the same
 //! for French and English, and it is twenty lines in both Rust and
-//! JavaScript, so the two sides cannot drift. The Rust `query` below is the
-//! reference the tests check; search.js mirrors it line by line.
+//! JavaScript. The folding table and the stop words are defined here only
+//! and written into each index, which search.js folds with: the two sides
+//! fold identically (tests/search_js.rs runs both on the same words). The
+//! Rust `query` below is the reference; search.js mirrors it line by line.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use serde::Serialize;
 
 /// Letters kept by the stemmer.
 pub const STEM_LEN: usize = 6;
 
-const STOP_WORDS: &[&str] = &[
-    // French
-    "au", "aux", "avec", "ce", "ces", "cette", "dans", "de", "des", "du", "elle", "en", "est", "et",
-    "il", "je", "la", "le", "les", "leur", "ma", "mes", "mon", "ne", "nous", "on", "ou", "par",
-    "pas", "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sont", "sur", "ta", "tes", "ton",
-    "tu", "un", "une", "vous", // English
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "not", "of",
-    "on", "or", "our", "that", "the", "this", "to", "we", "with", "you", "your",
+/// French and English words too common to search for, sorted (French and
+/// English together) so that a lookup is a binary search.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "au", "aux", "avec", "be", "by", "ce", "ces", "cette",
+    "dans", "de", "des", "du", "elle", "en", "est", "et", "for", "from", "il", "in", "is", "it",
+    "je", "la", "le", "les", "leur", "ma", "mes", "mon", "ne", "not", "nous", "of", "on", "or",
+    "ou", "our", "par", "pas", "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sont", "sur",
+    "ta", "tes", "that", "the", "this", "to", "ton", "tu", "un", "une", "vous", "we", "with",
+    "you", "your",
 ];
 
-/// Calls `f` with every folded word of `text` (lowercase ASCII, accents
-/// folded, apostrophes splitting words, stop words and one-letter words
-/// dropped), reusing one buffer: indexing 10,000 pages allocates per page,
-/// not per word.
+fn is_stop_word(w: &str) -> bool {
+    STOP_WORDS.binary_search(&w).is_ok()
+}
+
+/// The non-ASCII characters search folds, by block: Latin (accents,
+/// ligatures, ß), Greek, Cyrillic, Latin Extended Additional, the Latin
+/// ligatures ﬁ ﬂ. Any other character separates words, on both sides.
+const FOLDED_BLOCKS: &[(char, char)] = &[
+    ('\u{A0}', '\u{24F}'),
+    ('\u{370}', '\u{4FF}'),
+    ('\u{1E00}', '\u{1EFF}'),
+    ('\u{FB00}', '\u{FB06}'),
+];
+
+/// Character → lowercase ASCII letters and digits it folds to (`É` → `e`,
+/// `œ` → `oe`, `ß` → `ss`, `²` → `2`), from deunicode, built once. A
+/// character that folds to nothing or to punctuation (`’` → `'`) is left
+/// out: it separates words.
+static FOLD: LazyLock<HashMap<char, String>> = LazyLock::new(|| {
+    FOLDED_BLOCKS
+        .iter()
+        .flat_map(|&(from, to)| from..=to)
+        .filter_map(|c| {
+            let folded = deunicode::deunicode_char(c)?.to_ascii_lowercase();
+            (!folded.is_empty() && folded.bytes().all(|b| b.is_ascii_alphanumeric()))
+                .then_some((c, folded))
+        })
+        .collect()
+});
+
+/// The folding table as written into the index: folded letters →
+/// every character that folds to them (`"e": "ÈÉÊË…"`), sorted.
+pub fn fold_table() -> BTreeMap<&'static str, String> {
+    let mut table: BTreeMap<&'static str, Vec<char>> = BTreeMap::new();
+    for (c, folded) in FOLD.iter() {
+        table.entry(folded.as_str()).or_default().push(*c);
+    }
+    table
+        .into_iter()
+        .map(|(k, mut cs)| {
+            cs.sort_unstable();
+            (k, cs.into_iter().collect())
+        })
+        .collect()
+}
+
+/// Calls `f` with every folded word of `text`: ASCII letters lowercased,
+/// other characters folded by [`FOLD`] or separating words, stop words
+/// and one-letter words dropped. One buffer is reused: indexing 10,000
+/// pages allocates per page, not per word.
 fn fold_words(text: &str, mut f: impl FnMut(&str)) {
     let mut buf = String::new();
-    let mut emit = |w: &str, buf: &mut String| {
-        buf.clear();
-        buf.push_str(w);
-        buf.make_ascii_lowercase();
-        // No stop word is longer than five letters: skip the scan for the rest.
-        if buf.len() > 1 && (buf.len() > 5 || !STOP_WORDS.contains(&buf.as_str())) {
+    let mut emit = |buf: &mut String| {
+        if buf.len() > 1 && !is_stop_word(buf) {
             f(buf);
         }
+        buf.clear();
     };
-    for raw in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if raw.is_ascii() {
-            emit(raw, &mut buf);
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            buf.push(c.to_ascii_lowercase());
+        } else if c.is_ascii() {
+            emit(&mut buf);
+        } else if let Some(folded) = FOLD.get(&c) {
+            buf.push_str(folded);
         } else {
-            // Most words are ASCII: fold only the others (é → e, œ → oe).
-            let folded = deunicode::deunicode(raw);
-            for part in folded
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| !w.is_empty())
-            {
-                emit(part, &mut buf);
-            }
+            emit(&mut buf);
         }
     }
+    emit(&mut buf);
 }
 
 /// Folded words of `text`: `Qu’est-ce que l’École ?` → `ecole`.
@@ -198,7 +240,16 @@ impl Index {
                 })
                 .collect()
         };
-        serde_json::json!({ "v": 1, "stem": STEM_LEN, "docs": self.docs, "title": delta(&self.title), "text": delta(&self.text) }).to_string()
+        serde_json::json!({
+            "v": 2,
+            "stem": STEM_LEN,
+            "stop": STOP_WORDS,
+            "fold": fold_table(),
+            "docs": self.docs,
+            "title": delta(&self.title),
+            "text": delta(&self.text),
+        })
+        .to_string()
     }
 
     /// Ranked documents for a query: every word must match (in the title,
@@ -255,9 +306,20 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_short() {
-        // fold_words skips the stop-word scan for longer words.
-        assert!(STOP_WORDS.iter().all(|w| w.len() <= 5));
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]), "{STOP_WORDS:?}");
+        assert!(is_stop_word("the") && is_stop_word("vous") && !is_stop_word("stage"));
+    }
+
+    #[test]
+    fn folding_covers_accents_ligatures_and_separators() {
+        assert_eq!(
+            words("ÉCOLE Œuvre cœur Æsop straße ﬁn l’été 2ᵉ x²"),
+            ["ecole", "oeuvre", "coeur", "aesop", "strasse", "fin", "ete", "x2"]
+        );
+        let table = fold_table();
+        assert!(table["e"].contains('é') && table["e"].contains('É'));
+        assert_eq!(table.get("'"), None, "apostrophes separate words");
     }
 
     #[test]

@@ -22,11 +22,23 @@ pub fn french(text: &str, prev: Option<char>) -> Cow<'_, str> {
     if !text.contains([';', ':', '!', '?', '«', '»']) {
         return Cow::Borrowed(text);
     }
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
-        let before = if i == 0 { prev } else { Some(chars[i - 1]) };
+    // Only the marks and the space after « change: the text between them
+    // is copied in one piece, and the characters around each are read as
+    // the text goes.
+    let mut copied = 0;
+    let mut before = prev;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let mark =
+            matches!(c, ';' | '!' | '?' | ':' | '»' | '«') || (is_space(c) && before == Some('«'));
+        if !mark {
+            before = Some(c);
+            continue;
+        }
+        out.push_str(&text[copied..i]);
+        copied = i + c.len_utf8();
+        let next = chars.peek().map(|&(_, n)| n);
         match c {
             ';' | '!' | '?' | ':' | '»' => {
                 let space = if c == ':' { NBSP } else { NNBSP };
@@ -59,10 +71,12 @@ pub fn french(text: &str, prev: Option<char>) -> Cow<'_, str> {
                     _ => {}
                 }
             }
-            ' ' | '\t' if before == Some('«') => out.push(NNBSP),
-            _ => out.push(c),
+            // A space right after «.
+            _ => out.push(NNBSP),
         }
+        before = Some(c);
     }
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
 }
 

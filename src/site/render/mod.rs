@@ -362,7 +362,8 @@ impl Site {
     pub fn page_html(&self, id: PageId) -> String {
         let p = &self.library.pages[id];
         let resolve = |dest: &str| link::href(&self.library, &self.config.base_path, dest, p.lang);
-        markdown::render(p.body(), &p.scan.headings, p.lang, &resolve)
+        let events = p.scan.events(p.body(), 0..p.body().len());
+        markdown::render_events(events, &p.scan.headings, p.lang, &resolve)
     }
 
     /// The sections above page `id`, from the home page down, for the
@@ -712,10 +713,12 @@ impl Site {
                 to: id,
             }));
         }
+        // An index costs a fifth of a build: only where a page searches it.
         out.extend(
             self.config
                 .languages
                 .iter()
+                .filter(|&&l| self.has_search_page(l))
                 .map(|&l| Output::SearchIndex(l)),
         );
         out.extend(self.news_langs.iter().map(|&l| Output::NewsFeed(l)));

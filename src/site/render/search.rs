@@ -3,21 +3,31 @@
 use crate::core::lang::Lang;
 use crate::site::content::PageId;
 use crate::site::markdown;
-use crate::site::page::PageKind;
+use crate::site::page::{Page, PageKind};
 use crate::site::search;
 use crate::site::Site;
 
 impl Site {
+    /// Whether a page of `lang` uses the search template, and so needs
+    /// the language's index.
+    pub fn has_search_page(&self, lang: Lang) -> bool {
+        self.library
+            .pages
+            .iter()
+            .any(|p| p.lang == lang && p.template_name() == "search")
+    }
+
     /// The search index of one language: every page, and every FAQ
     /// question as its own result pointing at its anchor.
     pub fn search_index(&self, lang: Lang) -> search::Index {
         use rayon::prelude::*;
         let base = &self.config.base_path;
-        // The stems of a text: its front-matter description and Markdown.
-        let stems = |description: &str, markdown: &str| {
+        // The stems of a text: its front-matter description and the
+        // Markdown events of `range` of the page's body, replayed.
+        let stems = |description: &str, p: &Page, range: std::ops::Range<usize>| {
             let mut s = search::Stems::default();
             s.add(description);
-            markdown::for_each_text(markdown, |t| s.add(t));
+            markdown::for_each_text(p.scan.events(p.body(), range), |t| s.add(t));
             s
         };
         let ids: Vec<PageId> = (0..self.library.pages.len())
@@ -47,10 +57,7 @@ impl Site {
                 let mut entries = Vec::new();
                 match self.faqs.get(&id) {
                     Some(outline) => {
-                        entries.push(page_doc(stems(
-                            &p.description,
-                            p.body().get(outline.intro.clone()).unwrap_or(""),
-                        )));
+                        entries.push(page_doc(stems(&p.description, p, outline.intro.clone())));
                         for q in outline.questions() {
                             let h = &p.scan.headings[q.heading];
                             let doc = search::Doc {
@@ -58,13 +65,10 @@ impl Site {
                                 title: h.title.clone(),
                                 section: p.title.clone(),
                             };
-                            entries.push(search::Entry::new(
-                                doc,
-                                stems("", p.body().get(q.answer.clone()).unwrap_or("")),
-                            ));
+                            entries.push(search::Entry::new(doc, stems("", p, q.answer.clone())));
                         }
                     }
-                    None => entries.push(page_doc(stems(&p.description, p.body()))),
+                    None => entries.push(page_doc(stems(&p.description, p, 0..p.body().len()))),
                 }
                 entries
             })
