@@ -177,11 +177,9 @@ impl Site {
                         out.push(Output::Page(id));
                     }
                 }
-                out.extend(
-                    self.outputs()
-                        .into_iter()
-                        .filter(|o| matches!(o, Output::Ics(..) | Output::RootIcs)),
-                );
+                out.extend(self.outputs().into_iter().filter(|o| {
+                    matches!(o, Output::Ics(..) | Output::RootIcs | Output::EventsFeed(_))
+                }));
             }
             Input::Template(name) => {
                 // A template others extend, include or import (base,
@@ -259,6 +257,10 @@ impl Site {
         }
         out.push(Output::Sitemap);
         out.push(Output::SearchIndex(p.lang));
+        // The news feed carries its dated pages' titles and texts.
+        if self.news_langs.contains(&p.lang) {
+            out.push(Output::NewsFeed(p.lang));
+        }
     }
 }
 
