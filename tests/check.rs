@@ -602,6 +602,69 @@ fn a_submitted_record_needs_150_hours() {
         .starts_with("149.5 h of internship logged, 150 h are required"));
 }
 
+/// Issue 14, defect 1: hours a rule rejects are reported once and counted
+/// nowhere; the summary says what was left out and why, in human and JSON.
+#[test]
+fn hours_a_rule_rejects_do_not_count_and_the_summary_says_why() {
+    // Enrolled 2025-02-03: the last day is 2027-02-02. 144 valid hours and
+    // 6 after the limit: 150 listed, 144 counted.
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "{ date: 2025-08-04, hours: 6",
+        "{ date: 2027-02-10, hours: 6",
+    );
+    let late = line_of(s.path(), "dana", "date: 2027-02-10");
+    let first_entry = line_of(s.path(), "dana", "date: 2025-02-17");
+    let run = check_on(s.path(), "2027-03-01", &[]);
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            ("ceci.internship-hours", first_entry),
+            ("ceci.two-year-limit", late),
+        ],
+    );
+    let dana = run.record("dana");
+    assert_eq!(dana["complete"], false);
+    assert_eq!(dana["hours"]["done"], 144.0);
+    assert_eq!(
+        dana["hours"]["uncounted"],
+        serde_json::json!([{ "amount": 6.0, "reason": "after 2027-02-02" }])
+    );
+    let human = engage(s.path(), &["check", "--today", "2027-03-01"]);
+    let out = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        out.contains("hours 144/150 (6 h after 2027-02-02 not counted)"),
+        "{out}"
+    );
+}
+
+/// A past-engagement entry is one error, not also a first hour that every
+/// signature of the agreement comes after.
+#[test]
+fn an_entry_before_enrolment_is_one_error_without_follow_on() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "{ date: 2025-02-17, hours: 6",
+        "{ date: 2025-01-13, hours: 6",
+    );
+    let early = line_of(s.path(), "dana", "date: 2025-01-13");
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            ("ceci.internship-hours", early),
+            ("ceci.before-enrolment", early),
+        ],
+    );
+    assert_eq!(run.record("dana")["hours"]["done"], 144.0);
+}
+
 #[test]
 fn missing_parts_are_progress_while_in_progress() {
     let s = site(&["dana"]);
