@@ -473,6 +473,46 @@ fn plain_check_covers_the_site_and_a_record_path_only_the_record() {
     assert!(err.contains(&format!("{page}:{line}:")), "{err}");
 }
 
+/// Issue 14, defect 2: a root that is not a repository is a usage error
+/// (exit 2) that names the root, with or without a PATH; a PATH is
+/// resolved against the root and blamed only when it is the problem.
+#[test]
+fn a_wrong_root_is_exit_2_and_blamed_not_the_path() {
+    let empty = tempfile::tempdir().unwrap();
+    let missing = empty.path().join("nowhere");
+    for (root, what) in [
+        (missing.as_path(), "does not exist"),
+        (empty.path(), "is not an engage repository"),
+    ] {
+        for args in [&["check"][..], &["check", "data/portfolios/alice"][..]] {
+            let out = engage(root, args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.starts_with(&format!("the root `{}` {what}", root.display())),
+                "{args:?}: {err}"
+            );
+            assert!(out.stdout.is_empty(), "{args:?}");
+        }
+    }
+    // A good root and a PATH that is not there: the PATH is the problem,
+    // named as written, with the root it was looked for in.
+    let s = site(&["dana"]);
+    let out = engage(s.path(), &["check", "data/portfolios/bob"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        format!(
+            "`data/portfolios/bob` does not exist in the root `{}` (PATH is relative to the root)",
+            s.path().display()
+        )
+    );
+    // A PATH that exists but is no record folder.
+    let out = engage(s.path(), &["check", "data/programmes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("`data/programmes` is neither the root"));
+}
+
 #[test]
 fn an_unsubmitted_record_after_its_deadline_is_an_error() {
     // Enrolled 2025-10-01: the last day is 2027-09-30.
