@@ -513,6 +513,104 @@ fn a_wrong_root_is_exit_2_and_blamed_not_the_path() {
     assert!(stderr(&out).starts_with("`data/programmes` is neither the root"));
 }
 
+/// Issue 14, defect 4: a template's placeholders left in a submitted record
+/// are errors naming the field (warnings while in progress), in the words
+/// of older templates as in the `<…>` form `engage new` writes now.
+#[test]
+fn template_placeholders_are_errors_once_submitted() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "name: Maison de quartier",
+        "name: Name of the organisation",
+    );
+    edit(
+        s.path(),
+        "dana",
+        "name: Marie Lambert",
+        "name: <Supervisor's name>",
+    );
+    edit(s.path(), "dana", "title: Bilan,", "title: ...,");
+    let lines = [
+        line_of(s.path(), "dana", "Name of the organisation"),
+        line_of(s.path(), "dana", "Supervisor's name"),
+        line_of(s.path(), "dana", "title: ...,"),
+    ];
+    let run = check(s.path());
+    let want = |severity: &str| -> Vec<(String, String, String, u32)> {
+        lines
+            .iter()
+            .map(|l| {
+                (
+                    "record.placeholder".to_string(),
+                    severity.to_string(),
+                    record_path("dana"),
+                    *l,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(run.located_with_severity(), want("error"));
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.message(0),
+        "`internship.organisation.name` still holds the template's placeholder `Name of the organisation`"
+    );
+    // The rest of the record is still checked and counted.
+    assert_eq!(run.record("dana")["hours"]["done"], 150.0);
+
+    edit(s.path(), "dana", "status: submitted", "status: in-progress");
+    let run = check(s.path());
+    assert_eq!(run.located_with_severity(), want("warning"));
+    assert_eq!(run.code, Some(0));
+}
+
+/// The CIRÉ template's `nationalities: [XX]` and a permit date left as the
+/// template's placeholder, in a submitted record.
+#[test]
+fn cire_placeholders_name_their_field() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/cire/data"), &dir.path().join("data"));
+    edit(
+        dir.path(),
+        "karim",
+        "nationalities: [SY]",
+        "nationalities: [XX]",
+    );
+    edit(
+        dir.path(),
+        "karim",
+        "residence_permit: 2022-06-20",
+        "residence_permit: <YYYY-MM-DD>",
+    );
+    let run = check_on(dir.path(), "2026-11-23", &["data/portfolios"]);
+    let karim = record_path("karim");
+    assert_eq!(
+        run.located_with_severity(),
+        vec![
+            (
+                "record.placeholder".to_string(),
+                "error".to_string(),
+                karim.clone(),
+                line_of(dir.path(), "karim", "residence_permit:")
+            ),
+            (
+                "record.placeholder".to_string(),
+                "error".to_string(),
+                karim,
+                line_of(dir.path(), "karim", "nationalities:")
+            ),
+        ],
+        "{}",
+        stderr(&run.out)
+    );
+    assert_eq!(
+        run.message(1),
+        "`eligibility.nationalities` still holds the template's placeholder `XX`"
+    );
+}
+
 #[test]
 fn an_unsubmitted_record_after_its_deadline_is_an_error() {
     // Enrolled 2025-10-01: the last day is 2027-09-30.

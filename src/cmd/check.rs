@@ -22,7 +22,8 @@ pub enum Format {
     /// Diagnostics in the style of rustc on stderr, a line per record on stdout.
     #[default]
     Human,
-    /// One JSON document on stdout (see `check::write_json`).
+    /// One JSON document on stdout: every diagnostic, then every record's
+    /// progress (fields listed in the README, "`engage check` reference").
     Json,
     /// GitHub Actions workflow commands (annotations on the PR's lines) and
     /// a Markdown summary appended to $GITHUB_STEP_SUMMARY; the default

@@ -8,10 +8,13 @@ use crate::records::rule::Arg;
 /// `permit-within-years`: the permit was issued less than `years` years
 /// before registration, and not after it.
 pub(super) fn permit_within_years(cx: &Context, years: u8, ev: &mut Evaluation) {
+    // A permit still a placeholder is reported by the loader.
     let (Some(e), Some(registration)) = (&cx.record.eligibility, &cx.record.enrolment) else {
         return;
     };
-    let permit = &e.residence_permit;
+    let Some(permit) = &e.residence_permit else {
+        return;
+    };
     // "Less than five years": registering on the fifth anniversary is too
     // late; the limit is the day before.
     let Some(limit) = last_day(permit.value, years) else {

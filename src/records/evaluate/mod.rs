@@ -216,7 +216,12 @@ impl<'a> Context<'a> {
             .iter()
             .map(|(_, d)| d)
             .chain(record.enrolment.as_ref())
-            .chain(record.eligibility.iter().map(|e| &e.residence_permit))
+            .chain(
+                record
+                    .eligibility
+                    .iter()
+                    .filter_map(|e| e.residence_permit.as_ref()),
+            )
             .chain(
                 record
                     .attendance
