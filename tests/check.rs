@@ -611,6 +611,33 @@ fn cire_placeholders_name_their_field() {
     );
 }
 
+/// Issue 14, messages: `languages: [French]` is told to write the code,
+/// not to take French classes.
+#[test]
+fn a_language_written_by_name_gets_write_the_code() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/cire/data"), &dir.path().join("data"));
+    edit(
+        dir.path(),
+        "karim",
+        "languages: [ar, fr]",
+        "languages: [Arabic, French]",
+    );
+    let run = check_on(dir.path(), "2026-11-23", &["data/portfolios/karim"]);
+    assert_errors(
+        &run,
+        "karim",
+        &[(
+            "cire.speaks-french",
+            line_of(dir.path(), "karim", "languages:"),
+        )],
+    );
+    assert_eq!(
+        run.json["diagnostics"][0]["hint"],
+        "write the code `fr`: languages are written as ISO 639-1 codes (fr, ar, en), not names (`arabic`, `french`)"
+    );
+}
+
 #[test]
 fn an_unsubmitted_record_after_its_deadline_is_an_error() {
     // Enrolled 2025-10-01: the last day is 2027-09-30.
