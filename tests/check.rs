@@ -473,6 +473,171 @@ fn plain_check_covers_the_site_and_a_record_path_only_the_record() {
     assert!(err.contains(&format!("{page}:{line}:")), "{err}");
 }
 
+/// Issue 14, defect 2: a root that is not a repository is a usage error
+/// (exit 2) that names the root, with or without a PATH; a PATH is
+/// resolved against the root and blamed only when it is the problem.
+#[test]
+fn a_wrong_root_is_exit_2_and_blamed_not_the_path() {
+    let empty = tempfile::tempdir().unwrap();
+    let missing = empty.path().join("nowhere");
+    for (root, what) in [
+        (missing.as_path(), "does not exist"),
+        (empty.path(), "is not an engage repository"),
+    ] {
+        for args in [&["check"][..], &["check", "data/portfolios/alice"][..]] {
+            let out = engage(root, args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.starts_with(&format!("the root `{}` {what}", root.display())),
+                "{args:?}: {err}"
+            );
+            assert!(out.stdout.is_empty(), "{args:?}");
+        }
+    }
+    // A good root and a PATH that is not there: the PATH is the problem,
+    // named as written, with the root it was looked for in.
+    let s = site(&["dana"]);
+    let out = engage(s.path(), &["check", "data/portfolios/bob"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        format!(
+            "`data/portfolios/bob` does not exist in the root `{}` (PATH is relative to the root)",
+            s.path().display()
+        )
+    );
+    // A PATH that exists but is no record folder.
+    let out = engage(s.path(), &["check", "data/programmes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("`data/programmes` is neither the root"));
+}
+
+/// Issue 14, defect 4: a template's placeholders left in a submitted record
+/// are errors naming the field (warnings while in progress), in the words
+/// of older templates as in the `<…>` form `engage new` writes now.
+#[test]
+fn template_placeholders_are_errors_once_submitted() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "name: Maison de quartier",
+        "name: Name of the organisation",
+    );
+    edit(
+        s.path(),
+        "dana",
+        "name: Marie Lambert",
+        "name: <Supervisor's name>",
+    );
+    edit(s.path(), "dana", "title: Bilan,", "title: ...,");
+    let lines = [
+        line_of(s.path(), "dana", "Name of the organisation"),
+        line_of(s.path(), "dana", "Supervisor's name"),
+        line_of(s.path(), "dana", "title: ...,"),
+    ];
+    let run = check(s.path());
+    let want = |severity: &str| -> Vec<(String, String, String, u32)> {
+        lines
+            .iter()
+            .map(|l| {
+                (
+                    "record.placeholder".to_string(),
+                    severity.to_string(),
+                    record_path("dana"),
+                    *l,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(run.located_with_severity(), want("error"));
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.message(0),
+        "`internship.organisation.name` still holds the template's placeholder `Name of the organisation`"
+    );
+    // The rest of the record is still checked and counted.
+    assert_eq!(run.record("dana")["hours"]["done"], 150.0);
+
+    edit(s.path(), "dana", "status: submitted", "status: in-progress");
+    let run = check(s.path());
+    assert_eq!(run.located_with_severity(), want("warning"));
+    assert_eq!(run.code, Some(0));
+}
+
+/// The CIRÉ template's `nationalities: [XX]` and a permit date left as the
+/// template's placeholder, in a submitted record.
+#[test]
+fn cire_placeholders_name_their_field() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/cire/data"), &dir.path().join("data"));
+    edit(
+        dir.path(),
+        "karim",
+        "nationalities: [SY]",
+        "nationalities: [XX]",
+    );
+    edit(
+        dir.path(),
+        "karim",
+        "residence_permit: 2022-06-20",
+        "residence_permit: <YYYY-MM-DD>",
+    );
+    let run = check_on(dir.path(), "2026-11-23", &["data/portfolios"]);
+    let karim = record_path("karim");
+    assert_eq!(
+        run.located_with_severity(),
+        vec![
+            (
+                "record.placeholder".to_string(),
+                "error".to_string(),
+                karim.clone(),
+                line_of(dir.path(), "karim", "residence_permit:")
+            ),
+            (
+                "record.placeholder".to_string(),
+                "error".to_string(),
+                karim,
+                line_of(dir.path(), "karim", "nationalities:")
+            ),
+        ],
+        "{}",
+        stderr(&run.out)
+    );
+    assert_eq!(
+        run.message(1),
+        "`eligibility.nationalities` still holds the template's placeholder `XX`"
+    );
+}
+
+/// Issue 14, messages: `languages: [French]` is told to write the code,
+/// not to take French classes.
+#[test]
+fn a_language_written_by_name_gets_write_the_code() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/cire/data"), &dir.path().join("data"));
+    edit(
+        dir.path(),
+        "karim",
+        "languages: [ar, fr]",
+        "languages: [Arabic, French]",
+    );
+    let run = check_on(dir.path(), "2026-11-23", &["data/portfolios/karim"]);
+    assert_errors(
+        &run,
+        "karim",
+        &[(
+            "cire.speaks-french",
+            line_of(dir.path(), "karim", "languages:"),
+        )],
+    );
+    assert_eq!(
+        run.json["diagnostics"][0]["hint"],
+        "write the code `fr`: languages are written as ISO 639-1 codes (fr, ar, en), not names (`arabic`, `french`)"
+    );
+}
+
 #[test]
 fn an_unsubmitted_record_after_its_deadline_is_an_error() {
     // Enrolled 2025-10-01: the last day is 2027-09-30.
@@ -600,6 +765,69 @@ fn a_submitted_record_needs_150_hours() {
         .as_str()
         .unwrap()
         .starts_with("149.5 h of internship logged, 150 h are required"));
+}
+
+/// Issue 14, defect 1: hours a rule rejects are reported once and counted
+/// nowhere; the summary says what was left out and why, in human and JSON.
+#[test]
+fn hours_a_rule_rejects_do_not_count_and_the_summary_says_why() {
+    // Enrolled 2025-02-03: the last day is 2027-02-02. 144 valid hours and
+    // 6 after the limit: 150 listed, 144 counted.
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "{ date: 2025-08-04, hours: 6",
+        "{ date: 2027-02-10, hours: 6",
+    );
+    let late = line_of(s.path(), "dana", "date: 2027-02-10");
+    let first_entry = line_of(s.path(), "dana", "date: 2025-02-17");
+    let run = check_on(s.path(), "2027-03-01", &[]);
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            ("ceci.internship-hours", first_entry),
+            ("ceci.two-year-limit", late),
+        ],
+    );
+    let dana = run.record("dana");
+    assert_eq!(dana["complete"], false);
+    assert_eq!(dana["hours"]["done"], 144.0);
+    assert_eq!(
+        dana["hours"]["uncounted"],
+        serde_json::json!([{ "amount": 6.0, "reason": "after 2027-02-02" }])
+    );
+    let human = engage(s.path(), &["check", "--today", "2027-03-01"]);
+    let out = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        out.contains("hours 144/150 (6 h after 2027-02-02 not counted)"),
+        "{out}"
+    );
+}
+
+/// A past-engagement entry is one error, not also a first hour that every
+/// signature of the agreement comes after.
+#[test]
+fn an_entry_before_enrolment_is_one_error_without_follow_on() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "{ date: 2025-02-17, hours: 6",
+        "{ date: 2025-01-13, hours: 6",
+    );
+    let early = line_of(s.path(), "dana", "date: 2025-01-13");
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            ("ceci.internship-hours", early),
+            ("ceci.before-enrolment", early),
+        ],
+    );
+    assert_eq!(run.record("dana")["hours"]["done"], 144.0);
 }
 
 #[test]

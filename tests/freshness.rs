@@ -218,3 +218,56 @@ fn without_history_only_missing_translations_are_known() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).is_empty());
 }
+
+/// Issue 14, defect 3: a question present in one language only is listed,
+/// missing in the other, in the table and in `--json`.
+#[test]
+fn a_question_in_one_language_only_is_listed_as_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    site(dir.path());
+    write(
+        dir.path(),
+        "content/faq.en.md",
+        format!("{FAQ_EN}\n## Can I be paid? {{#paid}}\n\nNo.\n"),
+    );
+    let out = translations(dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.starts_with("faq")).collect();
+    assert_eq!(
+        rows,
+        vec![
+            "faq            fr: translated  en: translated",
+            "faq#circle     fr: translated  en: translated",
+            "faq#insurance  fr: translated  en: translated",
+            "faq#paid       fr: missing  en: translated",
+        ],
+        "{stdout}"
+    );
+    let json = Command::new(env!("CARGO_BIN_EXE_engage"))
+        .arg("--root")
+        .arg(dir.path())
+        .args(["translations", "--json"])
+        .output()
+        .unwrap();
+    let pages: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let faq = pages
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "faq")
+        .unwrap();
+    let paid = faq["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "paid")
+        .unwrap_or_else(|| panic!("no question `paid`: {faq}"));
+    let states: Vec<(&str, &str)> = paid["langs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["lang"].as_str().unwrap(), l["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(states, vec![("fr", "missing"), ("en", "translated")]);
+}

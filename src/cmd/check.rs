@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::cmd::{Ended, Stopped};
+use crate::core::diagnostic::Text;
 use crate::core::lang::Lang;
+use crate::core::layout;
 use crate::core::source::{Disk, Files};
 use crate::formats::{Emit, Findings, Github, Human, Json, Outputs};
 use crate::records::check::Scope;
@@ -20,7 +22,8 @@ pub enum Format {
     /// Diagnostics in the style of rustc on stderr, a line per record on stdout.
     #[default]
     Human,
-    /// One JSON document on stdout (see `check::write_json`).
+    /// One JSON document on stdout: every diagnostic, then every record's
+    /// progress (fields listed in the README, "`engage check` reference").
     Json,
     /// GitHub Actions workflow commands (annotations on the PR's lines) and
     /// a Markdown summary appended to $GITHUB_STEP_SUMMARY; the default
@@ -58,6 +61,10 @@ pub struct CheckArgs {
 
 /// Runs the check and prints it in the chosen format.
 pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> Ended {
+    if let Err(msg) = repository(root) {
+        eprintln!("{}", msg.get(lang));
+        return Err(Stopped::Usage);
+    }
     let scope = match scope(root, args.path.as_deref()) {
         Ok(s) => s,
         Err(msg) => {
@@ -138,15 +145,48 @@ pub fn run(root: &Path, lang: Lang, args: &CheckArgs) -> Ended {
     }
 }
 
+/// The root is a repository engage checks: a site (data/site.yml) or a
+/// repository of records (data/programmes/). Anything else would be
+/// checked as an empty repository and pass, so it is a usage error that
+/// names the root, not the PATH.
+fn repository(root: &Path) -> Result<(), Text> {
+    let shown = root.display();
+    if !root.is_dir() {
+        return Err(Text::new(
+            format!("la racine `{shown}` n’existe pas ou n’est pas un dossier (option --root)"),
+            format!("the root `{shown}` does not exist or is not a folder (option --root)"),
+        ));
+    }
+    let site = root.join(layout::CONFIG_FILE).is_file();
+    let records = root.join(layout::PROGRAMMES_DIR).is_dir();
+    if site || records {
+        return Ok(());
+    }
+    Err(Text::new(
+        format!(
+            "la racine `{shown}` n’est pas un dépôt engage : ni {} ni {}/ ; \
+             donnez à --root le dossier qui contient data/ (ou lancez la commande depuis ce dossier)",
+            layout::CONFIG_FILE,
+            layout::PROGRAMMES_DIR
+        ),
+        format!(
+            "the root `{shown}` is not an engage repository: it has neither {} nor {}/; \
+             give --root the folder that holds data/ (or run the command from there)",
+            layout::CONFIG_FILE,
+            layout::PROGRAMMES_DIR
+        ),
+    ))
+}
+
 /// What PATH designates: the root (or no PATH) for the whole repository,
 /// data/portfolios for every record, a record folder (or its record file)
 /// for one.
-fn scope(root: &Path, path: Option<&Path>) -> Result<Scope, crate::core::diagnostic::Text> {
+fn scope(root: &Path, path: Option<&Path>) -> Result<Scope, Text> {
     let Some(path) = path else {
         return Ok(Scope::All);
     };
     let not_found = || {
-        crate::core::diagnostic::Text::new(
+        Text::new(
             format!(
                 "`{}` n’est ni la racine, ni {}, ni un dossier de portfolio {}/<pseudo>",
                 path.display(),
@@ -161,13 +201,27 @@ fn scope(root: &Path, path: Option<&Path>) -> Result<Scope, crate::core::diagnos
             ),
         )
     };
+    // The root was found to be a repository: only the PATH can be wrong now.
     let abs_root = root.canonicalize().map_err(|_| not_found())?;
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
         root.join(path)
     };
-    let abs = joined.canonicalize().map_err(|_| not_found())?;
+    let abs = joined.canonicalize().map_err(|_| {
+        Text::new(
+            format!(
+                "`{}` n’existe pas dans la racine `{}` (PATH est relatif à la racine)",
+                path.display(),
+                root.display()
+            ),
+            format!(
+                "`{}` does not exist in the root `{}` (PATH is relative to the root)",
+                path.display(),
+                root.display()
+            ),
+        )
+    })?;
     let abs = if abs.file_name().is_some_and(|n| n == portfolio::RECORD_FILE) {
         abs.parent().map(Path::to_path_buf).unwrap_or(abs)
     } else {

@@ -355,7 +355,8 @@ fn excerpt(line: &str, column: u32, len: u32) -> (String, std::ops::Range<usize>
 }
 
 /// Writes diagnostics the way rustc does: the source line, a caret under the
-/// value, the rule id, the message in `lang`, and a `help:` line.
+/// value, the rule id, the message in `lang`, and a `help:` line (`aide:`
+/// in French).
 ///
 /// `texts` gives the text of the files named by diagnostics, as they were
 /// read; a file it does not have (deleted, not UTF-8) is shown without its
@@ -406,10 +407,14 @@ pub fn emit_human(
                 }
             }
             None => {
-                cs = cs.with_notes(vec![format!(
-                    "{}:{}:{}",
-                    name, d.position.line, d.position.column
-                )]);
+                // A file-level diagnostic has no position to show: the
+                // file alone, never a made-up `:0:0`.
+                let at = if d.position.line == 0 {
+                    name.clone()
+                } else {
+                    format!("{}:{}:{}", name, d.position.line, d.position.column)
+                };
+                cs = cs.with_notes(vec![at]);
                 Excerpt {
                     name: &name,
                     text: String::new(),
@@ -421,18 +426,26 @@ pub fn emit_human(
         if let Some(hint) = &d.hint {
             // `with_notes` appends: passing the notes already there again
             // printed the location line twice.
-            cs = cs.with_notes(vec![format!("help: {}", hint.get(lang))]);
+            let help = match lang {
+                Lang::Fr => "aide :",
+                Lang::En => "help:",
+            };
+            cs = cs.with_notes(vec![format!("{help} {}", hint.get(lang))]);
         }
         if term::emit_to_write_style(out, &config, &shown, &cs).is_err() {
-            writeln!(
-                out,
-                "{}:{}:{}: {}: {}",
-                name,
-                d.position.line,
-                d.position.column,
-                d.rule,
-                d.message.get(lang)
-            )?;
+            if d.position.line == 0 {
+                writeln!(out, "{}: {}: {}", name, d.rule, d.message.get(lang))?;
+            } else {
+                writeln!(
+                    out,
+                    "{}:{}:{}: {}: {}",
+                    name,
+                    d.position.line,
+                    d.position.column,
+                    d.rule,
+                    d.message.get(lang)
+                )?;
+            }
         }
     }
     Ok(())
@@ -542,5 +555,47 @@ mod tests {
         assert!(s.contains("a.md:2:1"), "{s}");
         assert!(s.contains("^^^^^"), "{s}");
         assert!(s.contains("help: did you mean `title`?"), "{s}");
+    }
+
+    /// Issue 14: `aide` in French, and a diagnostic without a line shows its
+    /// file alone, once, without a made-up `:0:0`.
+    #[test]
+    fn french_says_aide_and_no_position_is_not_shown_as_0_0() {
+        let mut ds = Diagnostics::new();
+        ds.push(
+            Diagnostic::error(
+                RuleId::new("site.config"),
+                "data/site.yml",
+                Position::new(0, 0),
+                Text::new("fichier illisible", "unreadable file"),
+            )
+            .with_hint(Text::new("vérifiez le fichier", "check the file")),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let render = |lang| {
+            let mut buf = codespan_reporting::term::termcolor::Buffer::no_color();
+            emit_human(
+                &mut buf,
+                &crate::core::source::DiskText(dir.path().to_path_buf()),
+                &ds,
+                lang,
+            )
+            .unwrap();
+            String::from_utf8(buf.into_inner()).unwrap()
+        };
+        let fr = render(Lang::Fr);
+        assert_eq!(
+            fr.lines().map(str::trim_end).collect::<Vec<_>>(),
+            vec![
+                "error[site.config]: fichier illisible",
+                " = data/site.yml",
+                " = aide : vérifiez le fichier",
+                "",
+            ],
+            "{fr}"
+        );
+        let en = render(Lang::En);
+        assert!(en.contains(" = help: check the file"), "{en}");
+        assert!(!en.contains(":0:0"), "{en}");
     }
 }

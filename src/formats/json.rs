@@ -31,7 +31,7 @@ struct JsonReport<'a> {
     records: Vec<JsonRecord<'a>>,
 }
 
-struct JsonRecord<'a>(&'a Summary);
+struct JsonRecord<'a>(&'a Summary, Lang);
 
 impl Serialize for JsonRecord<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -44,7 +44,7 @@ impl Serialize for JsonRecord<'_> {
         map.serialize_entry("errors", &r.errors)?;
         map.serialize_entry("warnings", &r.warnings)?;
         if let Some(p) = &r.progress {
-            progress_entries(&mut map, p)?;
+            progress_entries(&mut map, p, self.1)?;
         }
         map.end()
     }
@@ -52,15 +52,19 @@ impl Serialize for JsonRecord<'_> {
 
 /// The metrics in their order, those per item grouped under their key,
 /// then the keys still missing and the deadline.
-fn progress_entries<M: SerializeMap>(map: &mut M, p: &Progress) -> Result<(), M::Error> {
+fn progress_entries<M: SerializeMap>(
+    map: &mut M,
+    p: &Progress,
+    lang: Lang,
+) -> Result<(), M::Error> {
     let per_item = |a: &Metric, b: &Metric| a.id == b.id && a.item.is_some() && b.item.is_some();
     for group in p.metrics.chunk_by(per_item) {
         let first = &group[0];
         if first.item.is_some() {
-            map.serialize_entry(first.id.key(), &ByItem(group))?;
+            map.serialize_entry(first.id.key(), &ByItem(group, lang))?;
             continue;
         }
-        map.serialize_entry(first.id.key(), &JsonMetric(first))?;
+        map.serialize_entry(first.id.key(), &JsonMetric(first, lang))?;
         if !first.missing.is_empty() {
             map.serialize_entry(&format!("missing_{}", first.id.key()), &first.missing)?;
         }
@@ -71,19 +75,29 @@ fn progress_entries<M: SerializeMap>(map: &mut M, p: &Progress) -> Result<(), M:
     Ok(())
 }
 
-struct ByItem<'a>(&'a [Metric]);
+struct ByItem<'a>(&'a [Metric], Lang);
 
 impl Serialize for ByItem<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.0.len()))?;
         for m in self.0 {
-            map.serialize_entry(m.item.as_deref().unwrap_or_default(), &JsonMetric(m))?;
+            map.serialize_entry(
+                m.item.as_deref().unwrap_or_default(),
+                &JsonMetric(m, self.1),
+            )?;
         }
         map.end()
     }
 }
 
-struct JsonMetric<'a>(&'a Metric);
+struct JsonMetric<'a>(&'a Metric, Lang);
+
+/// An amount listed but rejected by a rule, left out of `done`.
+#[derive(Serialize)]
+struct JsonUncounted<'a> {
+    amount: Quantity,
+    reason: &'a str,
+}
 
 impl Serialize for JsonMetric<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -99,6 +113,17 @@ impl Serialize for JsonMetric<'_> {
                 if let Quantity::Sessions(_) = done {
                     map.serialize_entry("certificate", &m.is_met())?;
                 }
+                if !m.uncounted.is_empty() {
+                    let left_out: Vec<JsonUncounted> = m
+                        .uncounted
+                        .iter()
+                        .map(|u| JsonUncounted {
+                            amount: u.amount,
+                            reason: u.reason.get(self.1),
+                        })
+                        .collect();
+                    map.serialize_entry("uncounted", &left_out)?;
+                }
                 map.end()
             }
         }
@@ -108,7 +133,7 @@ impl Serialize for JsonMetric<'_> {
 /// Writes the report as JSON, messages in `lang`, fields in this order:
 /// `{"diagnostics":[{"file","line","column","rule","severity","message","hint"}],
 ///   "records":[{"handle","programme","status","complete","errors","warnings",
-///   "hours":{"done","required"},"productions":…,"modules":…,"analysis",
+///   "hours":{"done","required","uncounted":[{"amount","reason"}]},"productions":…,"modules":…,"analysis",
 ///   "assessment","agreement":…,"workshops","credits":{"<cycle>":{"done","required"}},
 ///   "attendance":{"<module>":{"done","required","certificate"}},"full_modules":…,
 ///   "elements":…,"missing_elements":[…],"deadline"}]}`; a programme's
@@ -130,7 +155,7 @@ pub fn write_json(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::
         .collect();
     let json = JsonReport {
         diagnostics,
-        records: report.records.iter().map(JsonRecord).collect(),
+        records: report.records.iter().map(|r| JsonRecord(r, lang)).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &json)?;
     writeln!(out)

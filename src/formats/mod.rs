@@ -308,7 +308,7 @@ fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
         let mut rows: Vec<&Metric> = p.metrics.iter().filter(|m| m.shown).collect();
         rows.sort_by_key(rank);
         for m in rows {
-            let (done, required) = match (m.done, m.required) {
+            let (mut done, required) = match (m.done, m.required) {
                 (Quantity::Given(b), _) => {
                     (if b { "✅" } else { "—" }.to_string(), "✅".to_string())
                 }
@@ -317,6 +317,10 @@ fn record_section(s: &mut String, report: &Report, r: &Summary, lang: Lang) {
                     required.map(|r| r.to_string()).unwrap_or_default(),
                 ),
             };
+            let left_out = crate::formats::summary::uncounted(m, lang);
+            if !left_out.is_empty() {
+                done = format!("{done} ({})", left_out.join(", "));
+            }
             row(s, m.label.get(lang), &done, &required);
         }
         if let Some(d) = p.deadline {

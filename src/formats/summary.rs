@@ -9,8 +9,40 @@ use crate::records::check::Report;
 use crate::records::evaluate::{Metric, Progress, Quantity};
 use crate::records::vocabulary::Status;
 
-/// `hours 120/150`, `engineering 0/2 ECTS`, `analysis no`, `workshops 2`.
+/// `hours 120/150`, `engineering 0/2 ECTS`, `analysis no`, `workshops 2`,
+/// followed by what was left out: `hours 148/150 (4 h after 2026-09-14 not
+/// counted)`.
 fn part(m: &Metric, lang: Lang) -> String {
+    let base = measure(m, lang);
+    let left_out = uncounted(m, lang);
+    if left_out.is_empty() {
+        base
+    } else {
+        format!("{base} ({})", left_out.join(", "))
+    }
+}
+
+/// What a rule rejected and the metric leaves out, one phrase per reason:
+/// `4 h after 2026-09-14 not counted`.
+pub fn uncounted(m: &Metric, lang: Lang) -> Vec<String> {
+    m.uncounted
+        .iter()
+        .map(|u| {
+            let unit = match u.amount {
+                Quantity::Hours(_) => " h",
+                Quantity::Credits(_) => " ECTS",
+                _ => "",
+            };
+            let reason = u.reason.get(lang);
+            match lang {
+                Lang::Fr => format!("{}{unit} {reason} non comptées", u.amount),
+                Lang::En => format!("{}{unit} {reason} not counted", u.amount),
+            }
+        })
+        .collect()
+}
+
+fn measure(m: &Metric, lang: Lang) -> String {
     let t = |fr: &'static str, en: &'static str| match lang {
         Lang::Fr => fr,
         Lang::En => en,

@@ -28,7 +28,7 @@ use crate::core::values::{AcademicYear, Country, Credits, Handle, Hours, Intake,
 use crate::core::yaml;
 use crate::records::programme::{Programme, Programmes};
 use crate::records::rule::Party;
-use crate::records::vocabulary::{Part, Status, SupervisorRole};
+use crate::records::vocabulary::{is_placeholder, Part, Status, SupervisorRole};
 
 /// Where records live, relative to the root: one folder per student.
 pub use crate::core::layout::PORTFOLIOS_DIR as DIR;
@@ -75,6 +75,9 @@ pub const FILE_OUTSIDE: RuleId = RuleId::new("record.file-outside");
 /// A part of the record (`internship:`, `years:`…) that a rule of its
 /// programme needs is not written.
 pub const PART_MISSING: RuleId = RuleId::new("record.part-missing");
+/// A value still as the record template wrote it (`<Name of the
+/// organisation>`, `...`, `XX`): a warning in progress, an error once submitted.
+pub const PLACEHOLDER: RuleId = RuleId::new("record.placeholder");
 /// A part of the record that no rule of its programme reads.
 pub const PART_UNEXPECTED: RuleId = RuleId::new("record.part-unexpected");
 /// An academic year not written `2024-2025`.
@@ -205,7 +208,8 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Eligibility {
     /// The day the residence permit was issued.
-    pub residence_permit: Located<Date>,
+    /// `None` while the template's placeholder is still there (reported).
+    pub residence_permit: Option<Located<Date>>,
     pub nationalities: Vec<Located<Country>>,
     /// Languages spoken, as ISO 639-1 codes (`fr`, `ar`).
     pub languages: Vec<String>,
@@ -727,6 +731,7 @@ pub fn parse(
         dir: dir.to_path_buf(),
         file,
         ds: Diagnostics::new(),
+        submitted: false,
     };
     let record = cx.record(def, dir, programmes);
     (record, cx.ds)
@@ -741,6 +746,9 @@ struct Cx<'f> {
     /// The record file relative to the root, for diagnostics.
     file: PathBuf,
     ds: Diagnostics,
+    /// The record says `status: submitted`: what is still a placeholder is
+    /// an error then, a warning before.
+    submitted: bool,
 }
 
 fn pos(loc: &Location) -> Position {
@@ -804,7 +812,9 @@ impl Cx<'_> {
                 None
             }
         };
-        let status = match Status::parse(&def.status.value) {
+        let status = Status::parse(&def.status.value);
+        self.submitted = status == Some(Status::Submitted);
+        let status = match status {
             Some(s) => Some(Located {
                 value: s,
                 at: pos_of(&def.status),
@@ -1176,7 +1186,7 @@ impl Cx<'_> {
     }
 
     fn action(&mut self, a: ActionDef, programme: Option<&Programme>) -> Option<Action> {
-        let title = self.text(&a.title);
+        let title = self.text("actions.title", &a.title);
         let kind = match programme {
             Some(p) if p.action_kinds().iter().any(|k| k.id == a.kind.value) => {
                 Some(a.kind.value.clone())
@@ -1248,10 +1258,24 @@ impl Cx<'_> {
     }
 
     fn eligibility(&mut self, e: EligibilityDef, at: Position) -> Option<Eligibility> {
-        let permit = self.date(&e.residence_permit);
-        let mut nationalities = Vec::new();
+        // A placeholder is not a date: the permit is then unknown, and the
+        // rest of the record is still checked.
         let mut ok = true;
+        let permit = if self.placeholder("eligibility.residence_permit", &e.residence_permit) {
+            None
+        } else {
+            let d = self.date(&e.residence_permit);
+            ok &= d.is_some();
+            d
+        };
+        let mut nationalities = Vec::new();
         for n in &e.nationalities {
+            // `XX` is user-assigned in ISO 3166-1, never a country: the
+            // template's "your country here".
+            let unknown = n.value.trim() == "XX" || is_placeholder(&n.value);
+            if self.placeholder_if(unknown, "eligibility.nationalities", n) {
+                continue;
+            }
             match self.country(n) {
                 Some(c) => nationalities.push(c),
                 None => ok = false,
@@ -1262,7 +1286,7 @@ impl Cx<'_> {
             .languages
             .value
             .iter()
-            .map(|l| self.text(l).to_lowercase())
+            .map(|l| self.text("eligibility.languages", l).to_lowercase())
             .collect();
         if e.nationalities.is_empty() {
             self.error(
@@ -1283,7 +1307,7 @@ impl Cx<'_> {
             return None;
         }
         Some(Eligibility {
-            residence_permit: permit?,
+            residence_permit: permit,
             nationalities,
             languages,
             languages_at,
@@ -1372,23 +1396,23 @@ impl Cx<'_> {
     /// `None` when an element is written but malformed (reported), so that
     /// it is not also reported as missing.
     fn credential(&mut self, c: CredentialDef, at: Position) -> Option<Credential> {
-        let mut text = |s: Option<S<String>>| {
+        let mut text = |key: &'static str, s: Option<S<String>>| {
             s.and_then(|s| {
-                let t = self.text(&s);
+                let t = self.text(key, &s);
                 (!t.is_empty()).then_some(t)
             })
         };
-        let learner = text(c.learner);
-        let title = text(c.title);
-        let awarding_body = text(c.awarding_body);
-        let assessment = text(c.assessment);
-        let participation = text(c.participation);
-        let quality_assurance = text(c.quality_assurance);
+        let learner = text("credential.learner", c.learner);
+        let title = text("credential.title", c.title);
+        let awarding_body = text("credential.awarding_body", c.awarding_body);
+        let assessment = text("credential.assessment", c.assessment);
+        let participation = text("credential.participation", c.participation);
+        let quality_assurance = text("credential.quality_assurance", c.quality_assurance);
         let learning_outcomes = c
             .learning_outcomes
             .unwrap_or_default()
             .iter()
-            .map(|o| self.text(o))
+            .map(|o| self.text("credential.learning_outcomes", o))
             .filter(|o| !o.is_empty())
             .collect();
         let mut ok = true;
@@ -1525,8 +1549,11 @@ impl Cx<'_> {
     }
 
     /// A text that must say something.
-    fn text(&mut self, s: &S<String>) -> String {
+    /// A free text under `key`: not empty, and not a template's placeholder
+    /// left as written.
+    fn text(&mut self, key: &str, s: &S<String>) -> String {
         let t = s.value.trim();
+        self.placeholder(key, s);
         if t.is_empty() {
             self.error(
                 EMPTY_TEXT,
@@ -1539,6 +1566,36 @@ impl Cx<'_> {
             );
         }
         t.to_string()
+    }
+
+    /// Reports `s` under `key` when it is a template placeholder
+    /// ([`is_placeholder`]): a warning while the record is in progress, an
+    /// error once it is submitted, naming the field. Returns whether it is.
+    fn placeholder(&mut self, key: &str, s: &S<String>) -> bool {
+        self.placeholder_if(is_placeholder(&s.value), key, s)
+    }
+
+    /// Reports `s` under `key` as a placeholder when `is`.
+    fn placeholder_if(&mut self, is: bool, key: &str, s: &S<String>) -> bool {
+        if !is {
+            return false;
+        }
+        let v = s.value.trim();
+        let message = Text::new(
+            format!("`{key}` contient encore le texte du modèle `{v}`"),
+            format!("`{key}` still holds the template's placeholder `{v}`"),
+        );
+        let d = if self.submitted {
+            Diagnostic::error(PLACEHOLDER, &self.file, pos_of(s), message)
+        } else {
+            Diagnostic::warning(PLACEHOLDER, &self.file, pos_of(s), message)
+        };
+        let d = d.with_hint(Text::new(
+            "remplacez-le par la vraie valeur avant de remettre le portfolio",
+            "replace it with the real value before you submit the record",
+        ));
+        self.ds.push(d);
+        true
     }
 
     fn unknown<'a>(
@@ -1572,9 +1629,9 @@ impl Cx<'_> {
     }
 
     fn internship(&mut self, def: InternshipDef, programme: Option<&Programme>) -> Internship {
-        let name = self.text(&def.organisation.name);
+        let name = self.text("internship.organisation.name", &def.organisation.name);
         if let Some(m) = &def.mission {
-            self.text(m);
+            self.text("internship.mission", m);
         }
         let kind = match programme {
             Some(p) if p.organisation_kind(&def.organisation.kind.value).is_some() => {
@@ -1594,7 +1651,7 @@ impl Cx<'_> {
             }
             None => None,
         };
-        let supervisor_name = self.text(&def.supervisor.name);
+        let supervisor_name = self.text("internship.supervisor.name", &def.supervisor.name);
         let role = match SupervisorRole::ALL
             .into_iter()
             .find(|r| r.key() == def.supervisor.role.value)
@@ -1649,7 +1706,7 @@ impl Cx<'_> {
     }
 
     fn entry(&mut self, e: EntryDef) -> Option<Entry> {
-        self.text(&e.activity);
+        self.text("internship.hours.activity", &e.activity);
         let date = self.date(&e.date);
         let at = pos(&e.hours.referenced);
         let hours = match Hours::from_hours(e.hours.value) {
@@ -1719,7 +1776,7 @@ impl Cx<'_> {
     fn workshops(&mut self, defs: Vec<WorkshopDef>) -> Vec<Workshop> {
         let mut out: Vec<Workshop> = Vec::new();
         for w in defs {
-            let id = self.text(&w.event);
+            let id = self.text("workshops.event", &w.event);
             if id.is_empty() {
                 continue;
             }
@@ -1755,7 +1812,7 @@ impl Cx<'_> {
     ) -> Vec<Production> {
         defs.into_iter()
             .map(|d| {
-                let title = self.text(&d.title);
+                let title = self.text("productions.title", &d.title);
                 let kind = match programme {
                     Some(p) if p.production_kind(&d.kind.value).is_some() => {
                         Some(d.kind.value.clone())
@@ -1780,7 +1837,7 @@ impl Cx<'_> {
         let at = pos_of(s);
         let written = s.value.trim();
         if written.is_empty() {
-            self.text(s);
+            self.text("file", s);
             return None;
         }
         let path = Path::new(written);

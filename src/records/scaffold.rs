@@ -5,8 +5,11 @@
 //! ([`Programme::record_parts`]), and its comments list the programme's own
 //! vocabulary (organisation kinds, modules, cycles…). A new programme gets
 //! its template for free, and a template never offers a part its programme
-//! refuses. Placeholder values are chosen so that a fresh template checks
-//! without error: only completeness shows, as progress.
+//! refuses. What the student must replace is written as a placeholder the
+//! check recognises (`<Name of the organisation>`, `<YYYY-MM-DD>`, the
+//! country `XX`, see `vocabulary::is_placeholder`): a fresh template checks
+//! without error (each placeholder a warning, completeness as progress),
+//! and a submitted record still holding one is an error naming the field.
 
 use std::fmt::Write as _;
 
@@ -93,7 +96,7 @@ pub fn record_template(programme: &Programme, handle: &Handle, today: Date, lang
         line("  organisation:");
         line(&format!(
             "    name: {}",
-            t("Nom de l’organisation", "Name of the organisation")
+            t("<Nom de l’organisation>", "<Name of the organisation>")
         ));
         line(&format!("    # {kinds}"));
         line(&format!("    kind: {first}"));
@@ -105,7 +108,7 @@ pub fn record_template(programme: &Programme, handle: &Handle, today: Date, lang
         line("  supervisor:");
         line(&format!(
             "    name: {}",
-            t("Nom du maître de stage", "Supervisor's name")
+            t("<Nom du maître de stage>", "<Supervisor's name>")
         ));
         line("    # staff, outgoing-committee-member, committee");
         line("    role: staff");
@@ -213,7 +216,10 @@ pub fn record_template(programme: &Programme, handle: &Handle, today: Date, lang
             "  # Date de délivrance du titre de séjour.",
             "  # Date the residence permit was issued.",
         ));
-        line(&format!("  residence_permit: {today}"));
+        line(&format!(
+            "  residence_permit: {}",
+            t("<AAAA-MM-JJ>", "<YYYY-MM-DD>")
+        ));
         line(t(
             "  # Codes ISO à deux lettres de vos nationalités (MA, SY, CD…).",
             "  # Two-letter ISO codes of your nationalities (MA, SY, CD…).",

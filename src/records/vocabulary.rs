@@ -125,3 +125,25 @@ impl Part {
         }
     }
 }
+
+/// Words of record templates before placeholders had one form; records
+/// copied from them still hold these.
+const OLD_TEMPLATE_WORDS: [&str; 7] = [
+    "Nom de l’organisation",
+    "Nom de l'organisation",
+    "Name of the organisation",
+    "Nom du maître de stage",
+    "Supervisor's name",
+    "Ce que vous avez fait",
+    "What you did",
+];
+
+/// A value a record template writes for the student to replace: the
+/// `<…>` form of `engage new` (`<Name of the organisation>`,
+/// `<YYYY-MM-DD>`), `...`, or the words of older templates. Taken for a
+/// real name, it would let a record nobody filled in pass.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let bracketed = v.len() > 2 && v.starts_with('<') && v.ends_with('>');
+    bracketed || matches!(v, "..." | "…") || OLD_TEMPLATE_WORDS.contains(&v)
+}

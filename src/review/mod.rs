@@ -627,6 +627,9 @@ pub struct PrReport {
     /// The whole site was checked (something outside the records changed).
     pub whole: bool,
     pub verdicts: Vec<VerdictChange>,
+    /// How many records were compared under the base's and the PR's rules,
+    /// when the PR changes rules (every record, not only those it changes).
+    pub compared: Option<usize>,
     /// The files of the PR's head as they were read, for showing
     /// diagnostics with their lines.
     pub files: Files,
@@ -641,11 +644,27 @@ impl PrReport {
         } else {
             ("étudiant·e", "student")
         };
-        let (how_fr, how_en) = if self.whole {
-            ("tout le site vérifié", "whole site checked")
+        // The counts the summary line above gives, said the same way, and
+        // those compared for rule changes: "0 record(s) checked" then "1
+        // record now fails" must not look like a contradiction.
+        let checked = self.report.records.len();
+        let (mut how_fr, mut how_en) = if self.whole {
+            (
+                format!("tout le site vérifié, avec {checked} portfolio(s) modifié(s)"),
+                format!("whole site checked, with {checked} changed record(s)"),
+            )
         } else {
-            ("portfolios modifiés vérifiés", "changed records checked")
+            (
+                format!("{checked} portfolio(s) modifié(s) vérifié(s)"),
+                format!("{checked} changed record(s) checked"),
+            )
         };
+        if let Some(n) = self.compared {
+            how_fr.push_str(&format!(
+                ", {n} portfolio(s) comparé(s) sous les règles modifiées"
+            ));
+            how_en.push_str(&format!(", {n} record(s) compared under the changed rules"));
+        }
         Text::new(
             format!(
                 "PR de {} ({role_fr}) : {n} chemin(s) modifié(s) depuis {}, {how_fr}",
@@ -789,13 +808,24 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
             ds.extend(Staff::parse(&text, Path::new(STAFF_FILE)).1);
         }
     }
+    // A student answers for their own record only: what the scope guard
+    // refused (another record, the site) is that refusal alone, not also
+    // the state of what they had no business changing.
+    let own = |d: &Path| {
+        d.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.to_lowercase() == author.as_str().to_lowercase())
+    };
     let dirs: BTreeSet<PathBuf> = touched
         .iter()
         .filter_map(|p| record_folder(p).map(Path::to_path_buf))
+        .filter(|d| is_staff || own(d))
         .collect();
-    let whole = touched.iter().any(|p| record_folder(p).is_none());
-
-    // The site too when something outside the records changed.
+    // The site too when staff changed something outside the records and
+    // there is a site to check.
+    let whole = is_staff
+        && touched.iter().any(|p| record_folder(p).is_none())
+        && Workspace::has_site(&head);
     let scope = if whole { Scope::All } else { Scope::Records };
     let after = Workspace::for_check(head, &scope, today);
     let mut report = after.check(&scope);
@@ -819,7 +849,9 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         .iter()
         .any(|p| matches!(classify(p), Area::Programmes));
     let mut verdicts = Vec::new();
+    let mut compared = None;
     if rules_changed {
+        compared = Some(after.records.len());
         let options = BuildOptions {
             today: Some(today),
             ..BuildOptions::default()
@@ -848,6 +880,7 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         changes,
         whole,
         verdicts,
+        compared,
         files: after.files,
     }
 }

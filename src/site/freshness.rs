@@ -12,7 +12,7 @@
 //! `engage translations` and the build. Without git history every time is
 //! unknown and only missing translations are reported.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -179,23 +179,16 @@ pub fn assess(library: &Library, languages: &[Lang], times: &Times) -> Freshness
             .iter()
             .map(|(l, id)| (*l, times.files.get(&library.pages[*id].file).copied()))
             .collect();
-        // Questions with the same explicit id in at least two languages are
-        // compared one by one; the others are the FAQ checker's business.
+        // Every explicit question is listed, in the languages that have it
+        // and as missing in the others; those of two languages or more are
+        // also compared one by one for freshness.
         let per_lang: Vec<(Lang, PageId, Questions)> = pages
             .iter()
             .map(|(l, id)| (*l, *id, explicit_questions(&library.pages[*id])))
             .collect();
-        let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
-        for (_, _, qs) in &per_lang {
-            let unique: BTreeSet<&str> = qs.iter().map(|(id, _)| id.as_str()).collect();
-            for id in unique {
-                *ids.entry(id).or_default() += 1;
-            }
-        }
-        let shared: Vec<&str> = ids
+        let shared: BTreeSet<&str> = per_lang
             .iter()
-            .filter(|(_, n)| **n >= 2)
-            .map(|(id, _)| *id)
+            .flat_map(|(_, _, qs)| qs.iter().map(|(id, _)| id.as_str()))
             .collect();
         let mut questions = Vec::new();
         for id in &shared {

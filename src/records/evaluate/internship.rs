@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::{Context, Evaluation, Metric, MetricId, Quantity};
+use super::{Context, Evaluation, Metric, MetricId, Quantity, Rejected, Uncounted};
 use crate::core::diagnostic::{Diagnostic, Diagnostics, RuleId, Text};
 use crate::core::values::Hours;
 use crate::records::portfolio::Record;
@@ -92,7 +92,9 @@ pub(super) fn agreement_signed(cx: &Context, parties: &[Party], ev: &mut Evaluat
 /// `agreement-before-hours`: every signature on or before the first hour.
 pub(super) fn agreement_before_hours(cx: &Context, ev: &mut Evaluation) {
     let ship = cx.internship;
-    let Some(first) = ship.entries.iter().map(|e| e.date.value).min() else {
+    // An entry its date rule rejects is that rule's one error, not also a
+    // first hour every signature comes after.
+    let Some(first) = cx.counted_entries().map(|e| e.date.value).min() else {
         return;
     };
     for (party, d) in ship.agreement.iter().filter(|(_, d)| d.value > first) {
@@ -110,8 +112,16 @@ pub(super) fn agreement_before_hours(cx: &Context, ev: &mut Evaluation) {
 /// `minimum-hours`: the hours logged reach `hours`.
 pub(super) fn minimum_hours(cx: &Context, hours: Hours, ev: &mut Evaluation) {
     let ship = cx.internship;
-    let done: Hours = ship.entries.iter().map(|e| e.hours.value).sum();
-    let metric = Metric::new(
+    let done: Hours = cx.counted_entries().map(|e| e.hours.value).sum();
+    // What the date rules rejected, summed per reason, said in the summary.
+    let mut left_out: BTreeMap<Rejected, Hours> = BTreeMap::new();
+    for (e, r) in ship.entries.iter().zip(&cx.entry_rejected) {
+        if let Some(r) = r {
+            let sum = left_out.entry(*r).or_default();
+            *sum = sum.saturating_add(e.hours.value);
+        }
+    }
+    let mut metric = Metric::new(
         MetricId::Hours,
         Text::new("Heures", "Hours"),
         Text::new("heures", "hours"),
@@ -119,6 +129,13 @@ pub(super) fn minimum_hours(cx: &Context, hours: Hours, ev: &mut Evaluation) {
         Some(Quantity::Hours(hours)),
     )
     .short_of(Text::new("{left} h", "{left} h"));
+    metric.uncounted = left_out
+        .into_iter()
+        .map(|(r, h)| Uncounted {
+            amount: Quantity::Hours(h),
+            reason: r.reason(),
+        })
+        .collect();
     ev.require(metric, ship.entries_at.unwrap_or(cx.status_at()), || {
         vec![Arg::same("logged", done), Arg::same("required", hours)]
     });

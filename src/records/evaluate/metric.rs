@@ -142,6 +142,18 @@ pub struct Metric {
     /// Keys of the named parts still missing (`awarding_body`), listed
     /// instead of the shortfall, and given to scripts.
     pub missing: Vec<&'static str>,
+    /// What the record lists but a rule rejected, left out of `done`, with
+    /// why: every format says it, so that a total never looks short (or
+    /// complete) without a reason.
+    pub uncounted: Vec<Uncounted>,
+}
+
+/// An amount a rule rejected and `done` leaves out: `4 h` `after 2026-09-14`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncounted {
+    pub amount: Quantity,
+    /// Why, as a summary says it (`after 2026-09-14`).
+    pub reason: Text,
 }
 
 impl Metric {
@@ -163,6 +175,7 @@ impl Metric {
             shown: true,
             shortfall: None,
             missing: Vec::new(),
+            uncounted: Vec::new(),
         }
     }
     /// Measured per `item`.

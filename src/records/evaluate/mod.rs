@@ -30,7 +30,7 @@ use crate::records::vocabulary::{Part, Status};
 
 pub use cohorts::check_cohorts;
 pub use internship::HOURS_PER_DAY;
-pub use metric::{Metric, MetricId, Progress, Quantity};
+pub use metric::{Metric, MetricId, Progress, Quantity, Uncounted};
 
 /// The result of checking one record.
 #[derive(Debug, Clone, Default)]
@@ -104,6 +104,76 @@ pub(crate) struct Context<'a> {
     pub other_dates: Vec<&'a Located<Date>>,
     /// Credits of each action on the programme's scale.
     pub action_credits: Vec<Credits>,
+    /// Per internship entry, the date rule that rejects it, if any: a
+    /// rejected entry is reported by that rule and counts nowhere else
+    /// (hours, the first hour the agreement is compared with).
+    pub entry_rejected: Vec<Option<Rejected>>,
+}
+
+/// Why an activity does not count: one of the programme's date rules, of
+/// severity error, rejects its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Rejected {
+    /// Before enrolment (the enrolment date).
+    BeforeEnrolment(Date),
+    /// After the last day of the programme's years.
+    AfterDeadline(Date),
+    /// After today.
+    Future(Date),
+}
+
+impl Rejected {
+    /// Why, in the words of a summary: `after 2026-09-14`.
+    pub fn reason(self) -> Text {
+        match self {
+            Rejected::BeforeEnrolment(d) => Text::new(
+                format!("avant l’inscription ({d})"),
+                format!("before enrolment ({d})"),
+            ),
+            Rejected::AfterDeadline(d) => Text::new(format!("après le {d}"), format!("after {d}")),
+            Rejected::Future(d) => Text::new(
+                format!("postérieures à aujourd’hui ({d})"),
+                format!("after today ({d})"),
+            ),
+        }
+    }
+
+    /// What rejects an activity date, read once from the programme's date
+    /// rules of severity error: a function of the date giving the first
+    /// reason, in the order above.
+    fn judge(
+        record: &Record,
+        programme: &Programme,
+        today: Date,
+    ) -> impl Fn(Date) -> Option<Rejected> {
+        let enrolment = record.enrolment.as_ref().map(|e| e.value);
+        let (mut before, mut after, mut future) = (None, None, None);
+        for rule in programme
+            .rules
+            .iter()
+            .filter(|r| r.severity == Severity::Error)
+        {
+            match (&rule.check, enrolment) {
+                (Check::NotBeforeEnrolment, Some(e)) => before = Some(e),
+                (Check::WithinYears { years }, Some(e)) => {
+                    after = last_day(e, *years).min(after.or(Some(Date::MAX)))
+                }
+                (Check::NotAfterToday, _) => future = Some(today),
+                _ => {}
+            }
+        }
+        move |d: Date| {
+            if before.is_some_and(|e| d < e) {
+                before.map(Rejected::BeforeEnrolment)
+            } else if after.is_some_and(|l| d > l) {
+                after.map(Rejected::AfterDeadline)
+            } else if future.is_some_and(|t| d > t) {
+                future.map(Rejected::Future)
+            } else {
+                None
+            }
+        }
+    }
 }
 
 impl<'a> Context<'a> {
@@ -146,7 +216,12 @@ impl<'a> Context<'a> {
             .iter()
             .map(|(_, d)| d)
             .chain(record.enrolment.as_ref())
-            .chain(record.eligibility.iter().map(|e| &e.residence_permit))
+            .chain(
+                record
+                    .eligibility
+                    .iter()
+                    .filter_map(|e| e.residence_permit.as_ref()),
+            )
             .chain(
                 record
                     .attendance
@@ -160,6 +235,12 @@ impl<'a> Context<'a> {
             .iter()
             .map(|a| programme.credits_for(a.hours()))
             .collect();
+        let judge = Rejected::judge(record, programme, today);
+        let entry_rejected = internship
+            .entries
+            .iter()
+            .map(|e| judge(e.date.value))
+            .collect();
         Context {
             record,
             programme,
@@ -171,7 +252,18 @@ impl<'a> Context<'a> {
             activities,
             other_dates,
             action_credits,
+            entry_rejected,
         }
+    }
+
+    /// The internship entries that count: those no date rule rejects.
+    pub fn counted_entries(&self) -> impl Iterator<Item = &'a portfolio::Entry> + '_ {
+        self.internship
+            .entries
+            .iter()
+            .zip(&self.entry_rejected)
+            .filter(|(_, r)| r.is_none())
+            .map(|(e, _)| e)
     }
 
     /// Workshop dates the generic date rules look at (none when the
