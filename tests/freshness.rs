@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{repo as crate_dir, write};
-use git2::{Repository, Signature, Time};
+use git2::Repository;
 
 /// 2026-01-01T12:00:00Z: the first commit; each next one is a day later.
 const START: i64 = 1_767_268_800;
@@ -46,17 +46,7 @@ fn site(root: &Path) {
 }
 
 fn commit(git: &Repository, day: i64, message: &str) {
-    let mut index = git.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = Signature::new("T", "t@example.org", &Time::new(START + day * DAY, 0)).unwrap();
-    let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<&git2::Commit> = parent.iter().collect();
-    git.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-        .unwrap();
+    common::git::commit_all_at(git, START + day * DAY, message);
 }
 
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {

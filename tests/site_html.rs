@@ -665,17 +665,7 @@ const FIRST_COMMIT: i64 = 1_773_144_000;
 const SECOND_COMMIT: i64 = 1_774_740_600;
 
 fn commit_all(git: &git2::Repository, seconds: i64) {
-    let mut index = git.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::new("T", "t@example.org", &git2::Time::new(seconds, 0)).unwrap();
-    let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<&git2::Commit> = parent.iter().collect();
-    git.commit(Some("HEAD"), &sig, &sig, "change", &tree, &parents)
-        .unwrap();
+    common::git::commit_all_at(git, seconds, "change");
 }
 
 /// The "last updated" line of a built page: its `datetime` and its text.

@@ -17,6 +17,15 @@ pub enum Lang {
     En,
 }
 
+/// The French or the English one of a pair of texts written side by side
+/// in the code (labels of the preview, the report, attestations).
+pub fn pick<T>(lang: Lang, fr: T, en: T) -> T {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
 

@@ -13,13 +13,14 @@ use jiff::civil::Date;
 
 use crate::core::diagnostic::{Diagnostics, Text};
 use crate::core::html::escape;
-use crate::core::lang::Lang;
+use crate::core::lang::{pick as t, Lang};
 use crate::core::values::{Credits, Hours};
 use crate::records::evaluate::{check_cohorts, check_record, MetricId, Quantity};
 use crate::records::portfolio::Record;
 use crate::records::programme::{Programme, ProgrammeKind};
 use crate::records::rule::{Element, Phase};
 use crate::records::vocabulary::Status;
+use crate::report::html::head;
 use crate::site::config::Issuer;
 use crate::workspace::Workspace;
 
@@ -229,13 +230,6 @@ fn element_value(c: &crate::records::portfolio::Credential, e: Element) -> Optio
     }
 }
 
-fn t<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
-}
-
 const STYLE: &str = "body{font:11pt/1.5 Georgia,serif;color:#111;margin:0;background:#fff}\
 article{max-width:180mm;margin:0 auto;padding:15mm 0}\
 h1{font-size:20pt;margin:0 0 6mm}\
@@ -319,11 +313,16 @@ fn page(out: &mut String, a: &Attestation, lang: Lang) {
     if !a.modules.is_empty() {
         let _ = write!(
             out,
-            "<h2>{}</h2><table class=\"modules\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            "<h2>{}</h2><table class=\"modules\">",
             t(lang, "Modules suivis en entier", "Modules attended in full"),
-            t(lang, "Module", "Module"),
-            t(lang, "Séances", "Sessions"),
-            t(lang, "Dates", "Dates"),
+        );
+        head(
+            out,
+            &[
+                t(lang, "Module", "Module"),
+                t(lang, "Séances", "Sessions"),
+                t(lang, "Dates", "Dates"),
+            ],
         );
         for m in &a.modules {
             let dates = match (m.first, m.last) {
@@ -345,10 +344,16 @@ fn page(out: &mut String, a: &Attestation, lang: Lang) {
     if !a.elements.is_empty() {
         let _ = write!(
             out,
-            "<h2>{}</h2><table class=\"elements\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            t(lang, "Éléments obligatoires (recommandation du Conseil de l’UE 2022/C 243/02, annexe I)", "Mandatory elements (Council Recommendation 2022/C 243/02, Annex I)"),
-            t(lang, "Élément", "Element"),
-            t(lang, "Valeur", "Value"),
+            "<h2>{}</h2><table class=\"elements\">",
+            t(
+                lang,
+                "Éléments obligatoires (recommandation du Conseil de l’UE 2022/C 243/02, annexe I)",
+                "Mandatory elements (Council Recommendation 2022/C 243/02, Annex I)"
+            ),
+        );
+        head(
+            out,
+            &[t(lang, "Élément", "Element"), t(lang, "Valeur", "Value")],
         );
         for (e, v) in &a.elements {
             let _ = write!(

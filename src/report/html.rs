@@ -6,16 +6,9 @@
 use std::fmt::Write;
 
 use crate::core::html::escape;
-use crate::core::lang::Lang;
+use crate::core::lang::{pick as t, Lang};
 use crate::records::evaluate::Quantity;
 use crate::report::{Bar, Dashboard, IntakeReport, ProgrammeReport, Share, Student};
-
-fn t<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
-}
 
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;background:#fff}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}\
@@ -48,6 +41,24 @@ var nx=parseFloat(x),ny=parseFloat(y);var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.loc
 rows.forEach(function(r){body.appendChild(r);});});});})();"#;
 
 /// A horizontal bar of `ratio` (0 to 1), with its text alternative.
+/// A table's column headers, then the opening of its body.
+pub(super) fn head(out: &mut String, columns: &[&str]) {
+    out.push_str("<thead><tr>");
+    for c in columns {
+        let _ = write!(out, "<th scope=\"col\">{c}</th>");
+    }
+    out.push_str("</tr></thead><tbody>");
+}
+
+/// A captioned table in a region that scrolls on its own on small screens.
+fn scrolling_table(out: &mut String, class: &str, caption: &str, columns: &[&str]) {
+    let _ = write!(
+        out,
+        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}\"><table class=\"{class}\"><caption>{caption}</caption>"
+    );
+    head(out, columns);
+}
+
 fn svg_bar(out: &mut String, ratio: f64, alt: &str, width: u32) {
     let filled = (ratio.clamp(0.0, 1.0) * f64::from(width)).round() as u32;
     let _ = write!(
@@ -183,13 +194,15 @@ fn cohort(out: &mut String, p: &ProgrammeReport, lang: Lang) {
         "<h3>{}</h3>",
         t(lang, "Chiffres de la cohorte", "Cohort figures")
     );
-    let _ = write!(
+    scrolling_table(
         out,
-        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{0}\"><table class=\"places\"><caption>{0}</caption><thead><tr><th scope=\"col\">{1}</th><th scope=\"col\">{2}</th><th scope=\"col\">{3}</th></tr></thead><tbody>",
+        "places",
         t(lang, "Places prises par rentrée", "Places taken per intake"),
-        t(lang, "Rentrée", "Intake"),
-        t(lang, "Places prises", "Places taken"),
-        t(lang, "Graphique", "Chart"),
+        &[
+            t(lang, "Rentrée", "Intake"),
+            t(lang, "Places prises", "Places taken"),
+            t(lang, "Graphique", "Chart"),
+        ],
     );
     for i in &p.intakes {
         let name = i.intake.as_deref().unwrap_or("—");
@@ -227,13 +240,15 @@ fn cohort(out: &mut String, p: &ProgrammeReport, lang: Lang) {
         );
     }
     if !p.attendance.is_empty() {
-        let _ = write!(
+        scrolling_table(
             out,
-            "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{0}\"><table class=\"attendance\"><caption>{0}</caption><thead><tr><th scope=\"col\">{1}</th><th scope=\"col\">{2}</th><th scope=\"col\">{3}</th></tr></thead><tbody>",
+            "attendance",
             t(lang, "Présence par atelier", "Attendance per workshop"),
-            t(lang, "Atelier", "Workshop"),
-            t(lang, "Présent·es", "Attended"),
-            t(lang, "Graphique", "Chart"),
+            &[
+                t(lang, "Atelier", "Workshop"),
+                t(lang, "Présent·es", "Attended"),
+                t(lang, "Graphique", "Chart"),
+            ],
         );
         let most = p
             .attendance

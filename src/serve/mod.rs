@@ -23,7 +23,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, RwLock};
 
 use crate::core::diagnostic::{emit_human, Diagnostics, Text};
-use crate::core::lang::Lang;
+use crate::core::lang::{pick as t, Lang};
 use crate::core::layout::{CONFIG_FILE, PORTFOLIOS_DIR};
 use crate::core::source::{Disk, Files, Kind, Source};
 use crate::records::check::Scope;
@@ -45,13 +45,6 @@ pub struct Options {
     pub build: BuildOptions,
     /// Language of the terminal messages and record previews.
     pub lang: Lang,
-}
-
-fn t(lang: Lang, fr: String, en: String) -> String {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
 }
 
 /// Binds `port` on `ip`, else one of the next ten, else any free port:
@@ -198,10 +191,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), Text> {
 
     serve_until_ctrl_c(listener, shared)
         .map_err(|e| Text::new(format!("serveur : {e}"), format!("server: {e}")))?;
-    eprintln!(
-        "{}",
-        t(lang, "Aperçu arrêté.".into(), "Preview stopped.".into())
-    );
+    eprintln!("{}", t(lang, "Aperçu arrêté.", "Preview stopped."));
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! without a server.
 
 use crate::core::diagnostic::{Diagnostic, Diagnostics, Severity};
-use crate::core::lang::Lang;
+use crate::core::lang::{pick as t, Lang};
 use crate::records::check::Report;
 
 /// The path of the server-sent events stream the script listens to.
@@ -62,13 +62,6 @@ pub fn inject(html: &str, overlay: Option<&str>) -> String {
 /// `text` safe inside HTML text and attribute values: what authors and
 /// students typed is shown, never interpreted.
 pub use crate::core::html::escape as esc;
-
-fn t(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
-}
 
 /// One diagnostic as an HTML list item: `file:line:column`, rule id,
 /// message and hint, every text escaped (messages quote what authors

@@ -13,6 +13,22 @@ use super::{copy_dir, repo as crate_dir, write};
 const STAFF: &str =
     "# Staff handles: may change anything in a PR.\nstaff:\n  - { handle: prof-x, name: Prof X }\n";
 
+/// Commits everything in the work tree on HEAD at `seconds` since the
+/// epoch, so that dates read from the history are known in advance.
+pub fn commit_all_at(git: &Repository, seconds: i64, message: &str) -> Oid {
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = Signature::new("T", "t@example.org", &Time::new(seconds, 0)).unwrap();
+    let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    git.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap()
+}
+
 /// A repository on `main` with the base site, HEAD on a new branch `pr`.
 pub struct Repo {
     dir: tempfile::TempDir,
