@@ -31,7 +31,8 @@
 //! (review the diff); `HOSTILE_CASES=a,b` runs only the cases whose names
 //! contain one of the words; `ENGAGE_BIN` runs another binary (a release
 //! build, or the code before a fix, to see which cases it fails), with
-//! `ENGAGE_REPO` the tree it was built from (its theme and programme).
+//! `ENGAGE_REPO` the tree it was built from (its theme and programme);
+//! `HOSTILE_WORKERS=1` runs one case at a time (for wall-clock figures).
 
 mod common;
 
@@ -505,6 +506,65 @@ fn generate(name: &str, root: &Path) {
     }
 }
 
+/// Generators that write the PR's commit in git directly, where the work
+/// tree could not hold their files.
+fn in_git(name: &str) -> bool {
+    name == "pr-1000-paths-one-blob"
+}
+
+/// Runs the git generator `name` on the repository at `root`: a commit on
+/// the PR branch.
+fn generate_in_git(name: &str, root: &Path) {
+    assert_eq!(name, "pr-1000-paths-one-blob");
+    // A thousand paths to one blob of 9.9 MB: 10 MB in git, 10 GB for a
+    // reader that reads each path apart.
+    let git = git2::Repository::open(root).unwrap();
+    let pr = git
+        .find_reference("refs/heads/pr")
+        .unwrap()
+        .peel_to_commit()
+        .unwrap();
+    let blob = git.blob(&vec![b'x'; 9_900_000]).unwrap();
+    let mut copies = git.treebuilder(None).unwrap();
+    for i in 0..1000 {
+        copies
+            .insert(format!("scan-{i:04}.pdf"), blob, 0o100644)
+            .unwrap();
+    }
+    let copies = copies.write().unwrap();
+    let tree = with_subtree(
+        &git,
+        Some(&pr.tree().unwrap()),
+        &["data", "portfolios", "emile", "copies"],
+        copies,
+    );
+    let tree = git.find_tree(tree).unwrap();
+    let sig =
+        git2::Signature::new("T", "t@example.org", &git2::Time::new(1_767_300_000, 0)).unwrap();
+    git.commit(Some("refs/heads/pr"), &sig, &sig, "copies", &tree, &[&pr])
+        .unwrap();
+}
+
+/// `tree` with the tree `leaf` at `path` (folders made as needed).
+fn with_subtree(
+    git: &git2::Repository,
+    tree: Option<&git2::Tree>,
+    path: &[&str],
+    leaf: git2::Oid,
+) -> git2::Oid {
+    let mut tb = git.treebuilder(tree).unwrap();
+    let child = if path.len() == 1 {
+        leaf
+    } else {
+        let sub = tree
+            .and_then(|t| t.get_name(path[0]))
+            .map(|e| e.to_object(git).unwrap().peel_to_tree().unwrap());
+        with_subtree(git, sub.as_ref(), &path[1..], leaf)
+    };
+    tb.insert(path[0], child, 0o040000).unwrap();
+    tb.write().unwrap()
+}
+
 /// Replaces the whole `hours:` list of `handle`'s record by `hours`.
 fn replace_hours(root: &Path, handle: &str, hours: &str) {
     let path = root.join(common::record_path(handle));
@@ -612,11 +672,17 @@ fn prepare(base: Base, case: Option<&Case>) -> Layout {
                     std::fs::remove_file(r.root().join(d)).unwrap();
                 }
                 apply(&case.spec.edits, r.root(), &case.name);
-                if let Some(g) = &case.spec.generate {
+                if let Some(g) = case.spec.generate.as_deref().filter(|g| !in_git(g)) {
                     generate(g, r.root());
                 }
             }
             r.pr();
+            if let Some(g) = case
+                .and_then(|c| c.spec.generate.as_deref())
+                .filter(|g| in_git(g))
+            {
+                generate_in_git(g, r.root());
+            }
             layout.site = r.root().to_path_buf();
             layout._repo = Some(r);
             return layout;
@@ -1389,7 +1455,10 @@ fn every_hostile_input_is_located_bounded_and_writes_nothing() {
     );
     // A worker per core: budgets are in CPU time, which runs side by side
     // do not change.
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = std::env::var("HOSTILE_WORKERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, Vec<String>, Stats)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -1434,6 +1503,13 @@ fn report(stats: &[Stats]) {
     let cpu: Duration = runs.iter().map(|r| r.3).sum();
     let wall: Duration = runs.iter().map(|r| r.2).sum();
     println!("total: {wall:.1?} wall, {cpu:.1?} CPU");
+    let max_wall = runs.iter().map(|r| r.2).max().unwrap_or_default();
+    let max_cpu = runs.iter().map(|r| r.3).max().unwrap_or_default();
+    let max_rss = runs.iter().map(|r| r.4).max().unwrap_or_default();
+    println!(
+        "one run at most: {max_wall:.3?} wall, {max_cpu:.3?} CPU, {} MiB",
+        max_rss / 1024
+    );
     runs.sort_by_key(|r| std::cmp::Reverse(r.3));
     println!(
         "{} cases, {n} runs; the costliest in CPU time (wall, CPU, peak memory):",
