@@ -22,9 +22,10 @@
 //! GitHub with a step summary) and `engage build` runs when the base is a
 //! site; each run must report exactly the expected diagnostics (the base's
 //! own, measured once, aside), exit 0 or 1 as they say (2 where the case
-//! says so), never panic or die of a signal, stay within [`BUDGET`] and
-//! [`MAX_RSS_KB`], and write nothing: no output folder, nothing changed in
-//! the case's copy, its working folder, HOME or TMPDIR. A successful build
+//! says so), never panic or die of a signal, stay within [`CPU_BUDGET`],
+//! [`WALL_LIMIT`] and [`MAX_RSS_KB`] (measured with wait4), and write
+//! nothing: no output folder, nothing changed in the case's copy (or
+//! repository), its working folder, HOME or TMPDIR. A successful build
 //! writes its output folder and nothing else.
 //!
 //! `HOSTILE_BLESS=1` rewrites the `expect` files from what the runs found
