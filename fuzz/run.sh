@@ -7,8 +7,9 @@
 # fuzz/artifacts/TARGET/), 2 on a usage or build error.
 #
 # Not part of .ci/run: it takes minutes. cargo-fuzz needs nightly features:
-# a nightly toolchain of rustup is used when there is one; otherwise the
-# stable compiler is allowed them with RUSTC_BOOTSTRAP=1.
+# rustup's nightly toolchain is used, installed when missing; where it
+# cannot be (no rustup, no network), the stable compiler is allowed them
+# with RUSTC_BOOTSTRAP=1.
 #
 # FUZZ_SANITIZER chooses the sanitizer: address by default, `none` where the
 # address sanitizer runtime is missing (and for more executions per second).
@@ -61,6 +62,11 @@ if ! command -v cargo-fuzz >/dev/null; then
 fi
 
 cargo=(cargo)
+if command -v rustup >/dev/null && ! rustup toolchain list | grep -q '^nightly'; then
+	echo "fuzz/run.sh: installing the nightly toolchain" >&2
+	rustup toolchain install nightly --profile minimal ||
+		echo "fuzz/run.sh: could not install nightly" >&2
+fi
 if command -v rustup >/dev/null && rustup toolchain list | grep -q '^nightly'; then
 	cargo=(cargo +nightly)
 else

@@ -277,6 +277,7 @@ impl Workspace {
         let mut ds = self.problems.site.clone();
         if let Some(site) = &self.site {
             ds.extend(site.validate());
+            ds.extend(site.check_static(&self.files));
             if self.files.history().is_some() {
                 ds.extend(
                     crate::site::freshness::assess(

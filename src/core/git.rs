@@ -267,12 +267,14 @@ impl Repo {
     /// The content of `path` (relative to the site root) at `commit`, when it
     /// is a file there.
     pub fn read(&self, commit: Oid, path: &Path) -> Option<Vec<u8>> {
+        self.read_blob(self.blob_id(commit, path)?)
+    }
+
+    /// The blob at `path` in `commit`, when there is one there.
+    pub fn blob_id(&self, commit: Oid, path: &Path) -> Option<Oid> {
         let tree = self.tree(commit).ok()?;
         let entry = tree.get_path(&self.to_repo(path)).ok()?;
-        if entry.kind() != Some(ObjectType::Blob) {
-            return None;
-        }
-        self.read_blob(entry.id())
+        (entry.kind() == Some(ObjectType::Blob)).then(|| entry.id())
     }
 
     /// Every entry of the tree of `commit` below the site root, by path

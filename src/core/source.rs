@@ -22,6 +22,13 @@ use crate::core::git::{Mode, Repo};
 
 /// Rule: a file that is not UTF-8.
 pub const ENCODING: RuleId = RuleId::new("content.encoding");
+/// A text file over [`MAX_TEXT_BYTES`].
+pub const TOO_BIG: RuleId = RuleId::new("file.too-big");
+/// The largest text file read (a page, a YAML file): far above any page
+/// or calendar staff write, and far below what would make a build spend
+/// more than 500 MB on one file (an 8 MB page takes about 300 MB to
+/// parse, sanitise and render).
+pub const MAX_TEXT_BYTES: u64 = 4 << 20;
 
 /// Reads texts from a folder on demand: for commands that show diagnostics
 /// of files they did not load through a workspace.
@@ -560,6 +567,8 @@ pub enum ReadError {
     Io(io::Error),
     /// Read, but not UTF-8: the diagnostic points at the first bad byte.
     Encoding(Diagnostic),
+    /// Over [`MAX_TEXT_BYTES`] (its size): not read.
+    TooBig(u64),
 }
 
 impl ReadError {
@@ -568,6 +577,19 @@ impl ReadError {
     pub fn into_diagnostic(self, rule: RuleId, file: &Path) -> Diagnostic {
         match self {
             ReadError::Encoding(d) => d,
+            ReadError::TooBig(size) => Diagnostic::error(
+                TOO_BIG,
+                file,
+                Position::file(),
+                Text::new(
+                    format!("le fichier fait {size} octets, la limite est {MAX_TEXT_BYTES}"),
+                    format!("the file has {size} bytes, the limit is {MAX_TEXT_BYTES}"),
+                ),
+            )
+            .with_hint(Text::new(
+                "découpez-le en plusieurs fichiers",
+                "split it into several files",
+            )),
             ReadError::Io(e) => Diagnostic::error(
                 rule,
                 file,
@@ -601,8 +623,16 @@ impl Files {
 
     /// Reads `path` as UTF-8 text (a leading byte-order mark is kept: the
     /// parsers skip it), and keeps it for [`SourceText`].
+    /// Files over [`MAX_TEXT_BYTES`] are not read.
     pub fn text(&self, path: &Path) -> Result<Arc<str>, ReadError> {
+        if let Some(size) = self.source.size(path).filter(|&s| s > MAX_TEXT_BYTES) {
+            return Err(ReadError::TooBig(size));
+        }
         let bytes = self.source.read(path).map_err(ReadError::Io)?;
+        // It may have grown since.
+        if bytes.len() as u64 > MAX_TEXT_BYTES {
+            return Err(ReadError::TooBig(bytes.len() as u64));
+        }
         let text: Arc<str> = Arc::from(decode(path, bytes).map_err(ReadError::Encoding)?);
         if let Ok(mut m) = self.texts.lock() {
             m.insert(path.to_path_buf(), text.clone());

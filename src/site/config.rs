@@ -145,7 +145,9 @@ impl Config {
         let file = Path::new(CONFIG_FILE);
         match files.text(file) {
             Ok(text) => Config::parse(&text),
-            Err(ReadError::Encoding(d)) => Err(Diagnostics::from_iter([d])),
+            Err(e @ (ReadError::Encoding(_) | ReadError::TooBig(_))) => {
+                Err(Diagnostics::from_iter([e.into_diagnostic(MISSING, file)]))
+            }
             Err(ReadError::Io(e)) => Err(Diagnostics::from_iter([Diagnostic::error(
                 MISSING,
                 file,

@@ -12,6 +12,8 @@ mod tape;
 
 pub use tape::Tape;
 
+use std::collections::VecDeque;
+
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
@@ -402,7 +404,7 @@ fn unsafe_html_urls(html: &str, start: usize, body: &str, lines: &Lines, out: &m
 /// Emits the joined text run, with French spacing when `typeset`.
 fn flush<'a>(
     pending: &mut Option<CowStr<'a>>,
-    events: &mut Vec<Event<'a>>,
+    events: &mut VecDeque<Event<'a>>,
     prev: &mut Option<char>,
     typeset: bool,
 ) {
@@ -416,7 +418,7 @@ fn flush<'a>(
             text
         };
         *prev = text.chars().last().or(*prev);
-        events.push(Event::Text(text));
+        events.push_back(Event::Text(text));
     }
 }
 
@@ -440,7 +442,11 @@ pub fn render_events<'a>(
     lang: Lang,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> String {
-    let mut events: Vec<Event> = Vec::with_capacity(256);
+    // Events go to the HTML writer as they come, a few at a time: a page
+    // of two million table cells never holds them all at once.
+    let mut source = source.into_iter();
+    let mut events: VecDeque<Event> = VecDeque::with_capacity(4);
+    let mut done = false;
     let mut heading_ids = headings.iter().map(|h| h.id.as_str());
     let mut in_code = false;
     let mut in_image = 0usize;
@@ -450,7 +456,23 @@ pub fn render_events<'a>(
     // so typography sees "mot !" whole.
     let mut pending: Option<CowStr> = None;
     let mut raw_html = false;
-    for ev in source {
+    let stream = std::iter::from_fn(|| loop {
+        if let Some(ev) = events.pop_front() {
+            return Some(ev);
+        }
+        if done {
+            return None;
+        }
+        let Some(ev) = source.next() else {
+            flush(
+                &mut pending,
+                &mut events,
+                &mut prev,
+                french && !in_code && in_image == 0,
+            );
+            done = true;
+            continue;
+        };
         raw_html |= matches!(ev, Event::Html(_) | Event::InlineHtml(_));
         if let Event::Text(t) = ev {
             pending = Some(match pending.take() {
@@ -558,16 +580,10 @@ pub fn render_events<'a>(
             }
             other => other,
         };
-        events.push(ev);
-    }
-    flush(
-        &mut pending,
-        &mut events,
-        &mut prev,
-        french && !in_code && in_image == 0,
-    );
+        events.push_back(ev);
+    });
     let mut html = String::with_capacity(8 * 1024);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, stream);
     if raw_html {
         html = sanitize(&html);
     }

@@ -46,6 +46,9 @@ pub const WRITE: RuleId = RuleId::new("build.write");
 pub const PROGRAMME_UNKNOWN: RuleId = RuleId::new("content.programme-unknown");
 /// An alias that would overwrite a generated file or another alias.
 pub const ALIAS_CONFLICT: RuleId = RuleId::new("content.alias-conflict");
+/// A static file that would overwrite a generated file, or stand where a
+/// generated file or another static file needs a folder.
+pub const STATIC_CONFLICT: RuleId = RuleId::new("content.static-conflict");
 
 /// What `engage build` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -369,20 +372,70 @@ impl Site {
         self.alias_clashes(&mut claims, true).into_iter().collect()
     }
 
+    /// Static files (the theme's and the site's) against what the build
+    /// generates and against the aliases, as `engage check` and `engage
+    /// build` both report them before anything is written: a static file
+    /// must not replace a generated file (static/fr/index.html would be the
+    /// home page) nor stand where one needs a folder (static/sitemap.xml/),
+    /// and an alias must not replace a static file (`/style.css`). A static
+    /// file of the site replacing the theme's file of the same path is how
+    /// a site overrides its theme, not a clash; a file of one where the
+    /// other has a folder is.
+    pub fn check_static(&self, files: &Files) -> Vec<Diagnostic> {
+        use crate::site::render::Output;
+        let mut generated = Claims::default();
+        for o in self.outputs() {
+            if matches!(o, Output::Alias { .. }) {
+                continue;
+            }
+            let path = self.path(&o);
+            let owner = self.owner(&o, &path);
+            generated.claim(path, owner);
+        }
+        let mut out = Vec::new();
+        let mut statics = Claims::default();
+        for (rel, file) in static_files(files, &self.theme.static_dirs) {
+            let rel = output_path(&rel);
+            let other = generated.clash(&rel).or_else(|| statics.clash(&rel));
+            if let Some(other) = other {
+                let f = file.display();
+                out.push(
+                    Diagnostic::error(
+                        STATIC_CONFLICT,
+                        &file,
+                        Position::new(0, 0),
+                        Text::new(
+                            format!("le fichier statique {f} écraserait {} ({rel})", other.fr),
+                            format!("the static file {f} would overwrite {} ({rel})", other.en),
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        "renommez ce fichier ou déplacez-le dans un autre dossier de static/",
+                        "rename this file or move it to another folder of static/",
+                    )),
+                );
+                continue;
+            }
+            let owner = Text::new(
+                format!("le fichier statique {}", file.display()),
+                format!("the static file {}", file.display()),
+            );
+            statics.claim(rel, owner);
+        }
+        out.extend(self.alias_clashes(&mut statics, false));
+        out
+    }
+
     /// Aliases clashing with a static file (`/style.css` would need the
-    /// folder style.css/). Checked by the write step, which lists the
-    /// static folders anyway.
+    /// folder style.css/), for the write step; [`Site::check_static`]
+    /// reports them, and more, before it.
     fn check_aliases_against_static(
         &self,
         statics: &BTreeMap<PathBuf, PathBuf>,
     ) -> Vec<Diagnostic> {
         let mut claims = Claims::default();
         for rel in statics.keys() {
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = output_path(rel);
             let owner = Text::new(
                 format!("le fichier statique {rel}"),
                 format!("the static file {rel}"),
@@ -455,6 +508,15 @@ impl Site {
             ),
         }
     }
+}
+
+/// `a/b.css` with `/` whatever the platform: a path inside the output, as
+/// [`Site::path`] gives them.
+fn output_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
