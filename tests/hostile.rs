@@ -292,7 +292,9 @@ fn load_case(dir: &Path) -> Case {
 const NOT_OVERLAID: &[&str] = &["expect", "case.yml", "pr", "main"];
 
 /// Copies `from` over `to`, recreating symbolic links as links (some cases
-/// are links); at the top, the case's own files are skipped.
+/// are links); at the top, the case's own files are skipped. A folder named
+/// `dot-git` becomes `.git`: git cannot store a folder of that name, and
+/// a case without it would pass on a clean clone for the wrong reason.
 fn overlay(from: &Path, to: &Path, top: bool) {
     for entry in walkdir::WalkDir::new(from)
         .min_depth(1)
@@ -303,7 +305,11 @@ fn overlay(from: &Path, to: &Path, top: bool) {
     {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
+        let dest = to.join(
+            rel.iter()
+                .map(|c| if c == "dot-git" { ".git".as_ref() } else { c })
+                .collect::<PathBuf>(),
+        );
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&dest).unwrap();
         } else if entry.file_type().is_symlink() {
