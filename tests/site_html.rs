@@ -529,8 +529,20 @@ fn pages_have_a_favicon_social_cards_and_a_webcal_link() {
         hrefs,
         [
             "webcal://engage.example.org/fr/calendar.ics",
-            "/fr/calendar.ics"
+            "/fr/calendar.ics",
+            "/fr/events.xml"
         ]
+    );
+    // The visible Atom link is the feed the head announces, so a reader
+    // without a feed-detecting browser finds it on the calendar too.
+    let announced: Vec<_> = all(&doc, "link[rel=alternate][type=\"application/atom+xml\"]")
+        .into_iter()
+        .filter_map(|l| l.attr("href"))
+        .collect();
+    assert!(announced.contains(&"/fr/events.xml"), "{announced:?}");
+    assert_eq!(
+        one(&doc, ".feeds a[href=\"/fr/events.xml\"]").attr("type"),
+        Some("application/atom+xml")
     );
 }
 
