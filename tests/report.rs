@@ -336,3 +336,63 @@ fn the_dashboard_is_never_written_into_the_public_site() {
     let out = engage(dir.path(), &["report", "--today", "2026-03-02"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn records_the_check_cannot_read_are_listed_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::copy_dir(&example("escom"), &root);
+    // Broken YAML, and a well-formed record of a programme that does not
+    // exist: neither can sit in a programme's table.
+    common::write(
+        &root,
+        "data/portfolios/zoe/portfolio.yml",
+        "programme: escom\nyears: [\n",
+    );
+    common::write(
+        &root,
+        "data/portfolios/yann/portfolio.yml",
+        "programme: astronomy\nhandle: yann\n",
+    );
+    let root_s = root.to_str().unwrap();
+    let out = engage(
+        &root,
+        &["report", "--format", "json", "--today", "2026-03-01"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed: Vec<&str> = report["unreadable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["handle"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["yann", "zoe"], "{root_s}");
+    for u in report["unreadable"].as_array().unwrap() {
+        assert!(u["errors"].as_u64().unwrap() >= 1, "{u}");
+    }
+    // The well-formed students are still in their programme's table.
+    assert_eq!(student(&report, "lea")["programme"], "escom");
+
+    let html_dir = dir.path().join("dash");
+    let out = engage(
+        &root,
+        &[
+            "report",
+            "--today",
+            "2026-03-01",
+            "--output",
+            html_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = Page::open(html_dir.join("index.html"));
+    assert_eq!(
+        page.texts("section#unreadable tbody th[scope=row]"),
+        ["yann", "zoe"]
+    );
+    assert_eq!(
+        page.text("section#unreadable tr[data-handle=zoe] code"),
+        "engage check data/portfolios/zoe"
+    );
+}

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use crate::core::html::escape;
 use crate::core::lang::{pick as t, Lang};
 use crate::records::evaluate::Quantity;
-use crate::report::{Bar, Dashboard, IntakeReport, ProgrammeReport, Share, Student};
+use crate::report::{Bar, Dashboard, IntakeReport, ProgrammeReport, Share, Student, Unreadable};
 
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;background:#fff}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}\
@@ -40,7 +40,6 @@ rows.sort(function(a,b){var x=a.cells[col].dataset.sort||a.cells[col].textConten
 var nx=parseFloat(x),ny=parseFloat(y);var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y);return asc?c:-c;});
 rows.forEach(function(r){body.appendChild(r);});});});})();"#;
 
-/// A horizontal bar of `ratio` (0 to 1), with its text alternative.
 /// A table's column headers, then the opening of its body.
 pub(super) fn head(out: &mut String, columns: &[&str]) {
     out.push_str("<thead><tr>");
@@ -59,6 +58,7 @@ fn scrolling_table(out: &mut String, class: &str, caption: &str, columns: &[&str
     head(out, columns);
 }
 
+/// A horizontal bar of `ratio` (0 to 1), with its text alternative.
 fn svg_bar(out: &mut String, ratio: f64, alt: &str, width: u32) {
     let filled = (ratio.clamp(0.0, 1.0) * f64::from(width)).round() as u32;
     let _ = write!(
@@ -285,6 +285,38 @@ fn cohort(out: &mut String, p: &ProgrammeReport, lang: Lang) {
     }
 }
 
+/// The records no programme table could show, with what to run to see
+/// why: a student must never vanish from the team's view.
+fn unreadable(out: &mut String, records: &[Unreadable], lang: Lang) {
+    let title = t(lang, "Dossiers illisibles", "Unreadable records");
+    let _ = write!(
+        out,
+        "<section id=\"unreadable\"><h2>{title}</h2><p>{why}</p>",
+        why = t(
+            lang,
+            "Le contrôle n’a pas pu lire ces dossiers jusqu’au bout : ils n’apparaissent dans aucun programme. La commande indiquée montre chaque erreur et sa ligne.",
+            "The check could not read these records far enough to place them in a programme. The command shown lists each error and its line.",
+        ),
+    );
+    let columns = [
+        t(lang, "Dossier", "Record"),
+        t(lang, "Programme indiqué", "Programme named"),
+        t(lang, "Erreurs", "Errors"),
+        t(lang, "Pour voir pourquoi", "To see why"),
+    ];
+    scrolling_table(out, "unreadable", title, &columns);
+    for r in records {
+        let _ = write!(
+            out,
+            "<tr data-handle=\"{h}\"><th scope=\"row\">{h}</th><td>{p}</td><td>{e}</td><td><code>engage check data/portfolios/{h}</code></td></tr>",
+            h = escape(&r.handle),
+            p = r.programme.as_deref().map(escape).unwrap_or_else(|| "—".into()),
+            e = r.errors,
+        );
+    }
+    out.push_str("</tbody></table></div></section>");
+}
+
 /// The dashboard page in `lang`.
 pub fn render(d: &Dashboard, lang: Lang) -> String {
     let mut out = String::with_capacity(4096 + 1024 * d.students().count());
@@ -321,6 +353,9 @@ pub fn render(d: &Dashboard, lang: Lang) -> String {
         }
         cohort(&mut out, p, lang);
         out.push_str("</section>");
+    }
+    if !d.unreadable.is_empty() {
+        unreadable(&mut out, &d.unreadable, lang);
     }
     let _ = writeln!(out, "</main><script>{SCRIPT}</script></body></html>");
     out

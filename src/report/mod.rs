@@ -191,12 +191,24 @@ impl ProgrammeReport {
     }
 }
 
+/// A record folder the check could not read far enough to place in a
+/// programme (broken YAML, an unknown programme): listed on its own so
+/// that the team sees every student, not only the well-formed ones.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unreadable {
+    pub handle: String,
+    /// The programme the record names, when it names one.
+    pub programme: Option<String>,
+    pub errors: usize,
+}
+
 /// The whole dashboard.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
     #[serde(serialize_with = "date")]
     pub today: Date,
     pub programmes: Vec<ProgrammeReport>,
+    pub unreadable: Vec<Unreadable>,
 }
 
 fn date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
@@ -409,9 +421,34 @@ impl Dashboard {
                 intakes,
             });
         }
+        // A summary without a loaded record of a known programme is a
+        // folder nobody would otherwise see. Under a programme filter only
+        // the records naming that programme are listed: one naming none
+        // could belong to any, so it is listed too.
+        let placed: std::collections::BTreeSet<&str> = ws
+            .records
+            .iter()
+            .filter(|r| ws.programmes.iter().any(|p| p.id == r.programme))
+            .map(|r| r.handle.as_str())
+            .collect();
+        let unreadable = report
+            .records
+            .iter()
+            .filter(|s| !placed.contains(s.handle.as_str()))
+            .filter(|s| match (&filter.programme, &s.programme) {
+                (Some(f), Some(p)) => f == p,
+                _ => true,
+            })
+            .map(|s| Unreadable {
+                handle: s.handle.clone(),
+                programme: s.programme.clone(),
+                errors: s.errors,
+            })
+            .collect();
         Dashboard {
             today: ws.today,
             programmes,
+            unreadable,
         }
     }
 
@@ -638,8 +675,17 @@ mod tests {
                 shares: None,
                 attendance: Vec::new(),
             }],
+            unreadable: vec![Unreadable {
+                handle: "<i>h</i>".into(),
+                programme: None,
+                errors: 1,
+            }],
         };
         let page = html::render(&d, Lang::En);
+        assert!(
+            page.contains("<th scope=\"row\">&lt;i&gt;h&lt;/i&gt;</th>"),
+            "{page}"
+        );
         assert!(page.contains("<h2>&lt;b&gt;&amp;&lt;/b&gt;</h2>"), "{page}");
         assert!(!page.contains("<b>&</b>"));
     }
