@@ -733,6 +733,8 @@ fn no_agreement_is_fine_before_the_first_hour() {
     assert_eq!(run.record("emile")["agreement"]["done"], 0);
 }
 
+/// The hour before the last signature is the one error, at that hour; it
+/// is not covered, so it does not count.
 #[test]
 fn the_agreement_is_signed_before_the_first_hour() {
     let s = site(&["emile"]);
@@ -742,11 +744,203 @@ fn the_agreement_is_signed_before_the_first_hour() {
         "university: 2025-10-03",
         "university: 2025-10-07",
     );
+    let run = check(s.path());
     one_error(
         "emile",
         "ceci.agreement-before-hours",
-        line_of(s.path(), "emile", "university: 2025-10-07"),
+        line_of(s.path(), "emile", "date: 2025-10-06"),
+    )(&run);
+    assert_eq!(run.record("emile")["hours"]["done"], 2.5);
+}
+
+/// Issue 14, defect 5: one activity dated before the agreement (after
+/// enrolment) gave one error per signature, three burying the cause; it is
+/// one error, at the activity, and its hours are left out, saying why.
+#[test]
+fn an_activity_before_the_agreement_is_one_error_at_the_activity() {
+    let s = site(&["emile"]);
+    // Enrolled 2025-10-01, signed on 10-02, 10-02 and 10-03.
+    edit(
+        s.path(),
+        "emile",
+        "{ date: 2025-10-06, hours: 4,",
+        "{ date: 2025-10-01, hours: 4,",
+    );
+    let run = check(s.path());
+    one_error(
+        "emile",
+        "ceci.agreement-before-hours",
+        line_of(s.path(), "emile", "date: 2025-10-01, hours: 4"),
+    )(&run);
+    let message = run.json["diagnostics"][0]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        "the activity of 2025-10-01 comes before the agreement, signed by the university on 2025-10-03"
+    );
+    let hours = &run.record("emile")["hours"];
+    assert_eq!(hours["done"], 2.5);
+    assert_eq!(
+        hours["uncounted"],
+        serde_json::json!([{ "amount": 4.0, "reason": "before the agreement (2025-10-03)" }])
+    );
+}
+
+/// A signature written with an impossible date is that one error, not
+/// also a signature missing.
+#[test]
+fn a_signature_with_an_impossible_date_is_one_error() {
+    let s = site(&["emile"]);
+    edit(
+        s.path(),
+        "emile",
+        "student: 2025-10-02",
+        "student: 2025-13-02",
+    );
+    one_error(
+        "emile",
+        "record.date-invalid",
+        line_of(s.path(), "emile", "student: 2025-13-02"),
     )(&check(s.path()));
+}
+
+/// Parties missing from the agreement are one error naming them all.
+#[test]
+fn an_agreement_missing_two_signatures_is_one_error() {
+    let s = site(&["emile"]);
+    edit(s.path(), "emile", "    university: 2025-10-03\n", "");
+    edit(s.path(), "emile", "    organisation: 2025-10-02\n", "");
+    let run = check(s.path());
+    one_error(
+        "emile",
+        "ceci.agreement-signed",
+        line_of(s.path(), "emile", "student: 2025-10-02"),
+    )(&run);
+    assert_eq!(
+        run.json["diagnostics"][0]["message"],
+        "the internship agreement is not signed by the organisation and the university"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Type errors (issue 14, defect 5): the key, the form expected and a
+// corrected line; the whole value under the caret; the rest of the record
+// still checked.
+
+#[test]
+fn a_type_error_names_the_key_and_the_rest_of_the_record_is_still_checked() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "{ date: 2025-02-24, hours: 6,",
+        "{ date: 2025-02-24, hours: \"150h\",",
+    );
+    edit(s.path(), "dana", "kind: association", "kind: company");
+    let bad = line_of(s.path(), "dana", "hours: \"150h\"");
+    let run = check(s.path());
+    // The other problem of the record is reported in the same run, and the
+    // record's hours are counted without the unreadable entry.
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            (
+                "ceci.organisation-refused",
+                line_of(s.path(), "dana", "kind: company"),
+            ),
+            (
+                "ceci.internship-hours",
+                line_of(s.path(), "dana", "date: 2025-02-17"),
+            ),
+            ("yaml.wrong-type", bad),
+        ],
+    );
+    let d = run.json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "yaml.wrong-type")
+        .unwrap();
+    assert_eq!(
+        d["message"],
+        "`internship.hours[2].hours` must be a number of hours, not the text `150h`"
+    );
+    assert_eq!(d["hint"], "write for example `hours: 150`");
+    assert_eq!(run.record("dana")["hours"]["done"], 144.0);
+    // The caret covers the whole value, quotes included.
+    let human = stderr(&engage(s.path(), &["check", "--today", TODAY]));
+    let at = human
+        .find("error[yaml.wrong-type]")
+        .expect("the type error is shown");
+    let caret = human[at..]
+        .lines()
+        .find(|l| l.contains('^'))
+        .unwrap()
+        .trim_start_matches(|c: char| c != '^');
+    assert_eq!(caret.trim_end(), "^^^^^^", "{human}");
+    // The record is checked: its summary line has its progress, and the
+    // count does not call it checked and not checked at once.
+    let out = String::from_utf8_lossy(&engage(s.path(), &["check", "--today", TODAY]).stdout)
+        .into_owned();
+    assert!(!out.contains("not checked"), "{out}");
+    assert!(out.contains("1 record(s) checked: 3 error(s)"), "{out}");
+}
+
+#[test]
+fn a_text_where_a_list_is_due_names_the_key_with_an_example() {
+    let s = site(&["emile"]);
+    edit(
+        s.path(),
+        "emile",
+        "modules:\n  - { id: communication, completed: 2025-11-03 }\n",
+        "modules: communication\n",
+    );
+    edit(s.path(), "emile", "kind: meeting-minutes", "kind: minutes");
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "emile",
+        &[
+            (
+                "yaml.wrong-type",
+                line_of(s.path(), "emile", "modules: communication"),
+            ),
+            (
+                "record.unknown-value",
+                line_of(s.path(), "emile", "kind: minutes"),
+            ),
+        ],
+    );
+    let d = &run.json["diagnostics"][0];
+    assert_eq!(
+        d["message"],
+        "`modules` must be a list, not the text `communication`"
+    );
+    assert_eq!(
+        d["hint"],
+        "write for example `modules: [{ id: communication, completed: 2025-11-03 }]`"
+    );
+}
+
+#[test]
+fn a_record_that_cannot_be_read_is_counted_apart() {
+    let s = site(&["dana", "emile"]);
+    edit(
+        s.path(),
+        "emile",
+        "status: in-progress",
+        "status: [in-progress",
+    );
+    let out = engage(s.path(), &["check", "--today", TODAY]);
+    let summary = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        summary.contains("emile  not checked (see the errors)"),
+        "{summary}"
+    );
+    assert!(
+        summary.ends_with("1 record(s) checked, 1 not checked: 1 error(s), 0 warning(s).\n"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -1186,8 +1380,27 @@ fn yaml_bombs_are_refused() {
     let bomb = std::fs::read(repo().join("tests/fixtures/portfolios/bad/bomb.yml")).unwrap();
     write(s.path(), &record_path("bomb"), bomb);
     let run = check(s.path());
-    let line = line_of(s.path(), "bomb", "workshops: &b");
-    assert_errors(&run, "bomb", &[("yaml.wrong-type", line)]);
+    // Each list of the bomb is one error (its items all written the same
+    // wrong way), and nothing is expanded beyond the budgets.
+    assert_errors(
+        &run,
+        "bomb",
+        &[
+            (
+                "ceci.agreement-signed",
+                line_of(s.path(), "bomb", "hours: &a"),
+            ),
+            (
+                "yaml.wrong-type",
+                line_of(s.path(), "bomb", "workshops: &b"),
+            ),
+            (
+                "yaml.wrong-type",
+                line_of(s.path(), "bomb", "productions: &c"),
+            ),
+            ("yaml.wrong-type", line_of(s.path(), "bomb", "modules: [*c")),
+        ],
+    );
 }
 
 #[test]

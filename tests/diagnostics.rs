@@ -5,6 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::git::Repo;
 use common::{copy_dir, engage, repo, stderr, write};
 
 /// A record whose whole log of hours is one line of 1,000 entries with an
@@ -118,4 +119,69 @@ fn three_thousand_broken_links_on_one_line_are_all_reported_briefly() {
     let longest = err.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     assert!(longest < 400, "a line of {longest} characters was printed");
     assert!(took < Duration::from_secs(20), "took {took:?}");
+}
+
+/// Issue 14: a file deleted by a pull request is named once (its location
+/// line was printed twice), and the French hint says `aide`.
+#[test]
+fn a_file_deleted_by_a_pr_is_named_once_without_a_position() {
+    let mut r = Repo::new();
+    let dana = "data/portfolios/dana/portfolio.yml";
+    std::fs::remove_file(r.root().join(dana)).unwrap();
+    r.pr();
+    let out = engage(
+        r.root(),
+        &[
+            "--lang",
+            "fr",
+            "check",
+            "--pr",
+            "--base",
+            "main",
+            "--author",
+            "emile",
+            "--today",
+            "2026-06-01",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().map(str::trim_end).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("error[scope.other-record]"))
+        .unwrap_or_else(|| panic!("{err}"));
+    // The file as a whole: the JSON and GitHub formats say line 1 too.
+    assert_eq!(lines[at + 1], format!(" = {dana}:1:1"), "{err}");
+    assert!(lines[at + 2].starts_with(" = aide : "), "{err}");
+    assert_eq!(
+        err.matches(dana).count(),
+        2,
+        "the message and the location: {err}"
+    );
+    assert!(!err.contains("help:"), "{err}");
+}
+
+/// Issue 14: a configuration error without a line shows data/site.yml
+/// alone, never `data/site.yml:0:0`.
+#[test]
+fn a_configuration_error_never_shows_0_0() {
+    let site = common::fixture("basic");
+    let config = site.path().join("data/site.yml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let theme = text
+        .lines()
+        .find(|l| l.starts_with("theme:"))
+        .expect("the fixture names its theme")
+        .to_string();
+    std::fs::write(&config, text.replace(&theme, "theme: nowhere")).unwrap();
+    let out = engage(site.path(), &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[theme.missing]"), "{err}");
+    assert!(!err.contains(":0:0"), "{err}");
+    assert!(
+        err.lines().any(|l| l.trim_end() == " = data/site.yml"),
+        "{err}"
+    );
 }

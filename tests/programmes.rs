@@ -218,6 +218,71 @@ fn escom_an_action_in_a_year_not_followed_is_refused() {
     );
 }
 
+/// Issue 14: what a rule rejects never counts towards a total, and the
+/// summary says what was left out and why.
+#[test]
+fn escom_credits_of_a_rejected_action_do_not_count() {
+    let s = example("escom");
+    edit(
+        s.path(),
+        "hugo",
+        "year: 2025-2026\n    cycle: preparatory\n    presence_hours: 24",
+        "year: 2023-2024\n    cycle: preparatory\n    presence_hours: 24",
+    );
+    let run = check_one(s.path(), "hugo");
+    errors(
+        &run,
+        "hugo",
+        &[(
+            "escom.action-year",
+            line_of(s.path(), "hugo", "year: 2023-2024"),
+        )],
+    );
+    let preparatory = &run.record("hugo")["credits"]["preparatory"];
+    assert_eq!(preparatory["done"], 1.5, "{preparatory}");
+    assert_eq!(
+        preparatory["uncounted"],
+        serde_json::json!([{ "amount": 1.5, "reason": "of 2023-2024, not in `years:` for this cycle," }])
+    );
+    let out = engage(
+        s.path(),
+        &["check", "data/portfolios/hugo", "--today", TODAY],
+    );
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("preparatory 1.5/2 ECTS (1.5 ECTS of 2023-2024, not in `years:` for this cycle, not counted)"),
+        "{summary}"
+    );
+}
+
+/// Issue 14: an action dated in an academic year after today's is its own
+/// error at its line, and earns nothing.
+#[test]
+fn escom_an_action_in_a_future_year_is_refused() {
+    let s = example("escom");
+    // Checked on 2026-11-23: the current academic year is 2026-2027.
+    edit(
+        s.path(),
+        "hugo",
+        "year: 2025-2026\n    cycle: preparatory\n    presence_hours: 24",
+        "year: 2027-2028\n    cycle: engineering\n    presence_hours: 24",
+    );
+    let run = check_one(s.path(), "hugo");
+    errors(
+        &run,
+        "hugo",
+        &[(
+            "escom.action-future-year",
+            line_of(s.path(), "hugo", "year: 2027-2028"),
+        )],
+    );
+    assert_eq!(
+        run.message(0),
+        "the action is dated 2027-2028, a year that has not begun (today: 2026-11-23, year 2026-2027)"
+    );
+    assert_eq!(run.record("hugo")["credits"]["engineering"]["done"], 0.0);
+}
+
 #[test]
 fn escom_an_action_in_the_wrong_cycle_is_refused() {
     let s = example("escom");

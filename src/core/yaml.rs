@@ -5,13 +5,56 @@
 //! (`Spanned`), rejects duplicate keys and enforces budgets against alias
 //! bombs. This module turns its errors into located [`Diagnostic`]s with a
 //! plain sentence and a hint, including a did-you-mean for unknown keys.
+//!
+//! A serde error stops the whole file. Where one wrong value must not hide
+//! the rest (a student's record), fields are declared [`Loose`], [`Many`]
+//! or [`Mapping`]: they accept any shape and keep what was written, so the
+//! loader reports a wrong type at its key ([`wrong_type`]) and reads on.
 
 use std::path::Path;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Location, Options};
 
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Position, RuleId, Text};
+
+/// The scalar and empty cases of a visitor for [`Many`] and [`Mapping`]:
+/// what was written instead, through [`Loose`].
+macro_rules! forward_scalars {
+    ($wrap:path) => {
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok($wrap(Loose::Bool(v)))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            LooseVisitor.visit_i64(v).map($wrap)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            LooseVisitor.visit_u64(v).map($wrap)
+        }
+        fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Self::Value, E> {
+            LooseVisitor.visit_i128(v).map($wrap)
+        }
+        fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Self::Value, E> {
+            LooseVisitor.visit_u128(v).map($wrap)
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok($wrap(Loose::Float(v)))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok($wrap(Loose::Text(v.to_string())))
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok($wrap(Loose::Text(v)))
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok($wrap(Loose::Null))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok($wrap(Loose::Null))
+        }
+    };
+}
 
 pub const SYNTAX: RuleId = RuleId::new("yaml.syntax");
 pub const UNKNOWN_KEY: RuleId = RuleId::new("yaml.unknown-key");
@@ -215,6 +258,17 @@ fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
         ));
     }
     if lower.contains("budget") || lower.contains("limit") {
+        let hint = if lower.contains("depth") {
+            Text::new(
+                "des listes et clés imbriquées sur plus de 64 niveaux : aplatissez la structure",
+                "lists and keys nested over 64 levels deep: flatten the structure",
+            )
+        } else {
+            Text::new(
+                "évitez les ancres et alias (& et *) répétés ; écrivez les valeurs en clair",
+                "avoid repeated anchors and aliases (& and *); write the values out",
+            )
+        };
         return Diagnostic::error(
             TOO_BIG,
             file,
@@ -224,10 +278,7 @@ fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
                 format!("YAML file too large or too nested: {msg}"),
             ),
         )
-        .with_hint(Text::new(
-            "évitez les ancres et alias (& et *) répétés ; écrivez les valeurs en clair",
-            "avoid repeated anchors and aliases (& and *); write the values out",
-        ));
+        .with_hint(hint);
     }
     if let Some((fr, en)) = expected_type(&lower) {
         return Diagnostic::error(
@@ -265,6 +316,253 @@ fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
             "check the indentation (spaces), the colon after each key and quotes around text containing ': ' or ' #'",
         )
     })
+}
+
+// ---------------------------------------------------------------------------
+// Values of the wrong shape, kept instead of stopping the parse
+
+/// A YAML value of any shape, as written. A field declared `Loose` (or
+/// [`Many`], [`Mapping`]) accepts whatever is written there, so that a
+/// value of the wrong type is reported at its key with the form expected,
+/// and the rest of the file is still read and checked, instead of the
+/// whole file stopping at the first wrong value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loose {
+    /// Nothing written (`key:`, `~`, `null`).
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    /// A sequence (its items are not kept).
+    List,
+    /// A mapping (its entries are not kept).
+    Mapping,
+}
+
+impl Loose {
+    /// What was written, in words, for a message: `` `150h` `` (a text),
+    /// `150`, `a list`.
+    pub fn describe(&self) -> Text {
+        match self {
+            Loose::Null => Text::new("vide", "empty"),
+            Loose::Bool(b) => Text::new(format!("`{b}`"), format!("`{b}`")),
+            Loose::Int(n) => Text::new(format!("`{n}`"), format!("`{n}`")),
+            Loose::Float(x) => Text::new(format!("`{x}`"), format!("`{x}`")),
+            Loose::Text(t) => Text::new(format!("le texte `{t}`"), format!("the text `{t}`")),
+            Loose::List => Text::new("une liste", "a list"),
+            Loose::Mapping => {
+                Text::new("une liste de clés (clé: valeur)", "a mapping (key: value)")
+            }
+        }
+    }
+
+    /// A scalar as text (`150` for the number 150), `None` for a list, a
+    /// mapping or nothing.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Loose::Text(t) => Some(t.clone()),
+            Loose::Int(n) => Some(n.to_string()),
+            Loose::Float(x) => Some(x.to_string()),
+            Loose::Bool(b) => Some(b.to_string()),
+            Loose::Null | Loose::List | Loose::Mapping => None,
+        }
+    }
+
+    /// A number, `None` for anything else (a text `150h` included).
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Loose::Int(n) => Some(*n as f64),
+            Loose::Float(x) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// The number a text starts with (`150` in `150h`, `2.5` in `2,5 h`):
+    /// the corrected value a message suggests.
+    pub fn number_in_text(&self) -> Option<String> {
+        let Loose::Text(t) = self else { return None };
+        let t = t.trim();
+        let end = t
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
+            .map_or(t.len(), |(i, _)| i);
+        let n = t[..end].replace(',', ".");
+        let n = n.trim_end_matches('.');
+        n.parse::<f64>().is_ok().then(|| n.to_string())
+    }
+}
+
+struct LooseVisitor;
+
+impl<'de> Visitor<'de> for LooseVisitor {
+    type Value = Loose;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Loose, E> {
+        Ok(Loose::Bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Loose, E> {
+        Ok(Loose::Int(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Loose, E> {
+        Ok(i64::try_from(v).map_or(Loose::Float(v as f64), Loose::Int))
+    }
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Loose, E> {
+        Ok(i64::try_from(v).map_or(Loose::Float(v as f64), Loose::Int))
+    }
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Loose, E> {
+        Ok(i64::try_from(v).map_or(Loose::Float(v as f64), Loose::Int))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Loose, E> {
+        Ok(Loose::Float(v))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Loose, E> {
+        Ok(Loose::Text(v.to_string()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Loose, E> {
+        Ok(Loose::Text(v))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Loose, E> {
+        Ok(Loose::Null)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Loose, E> {
+        Ok(Loose::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
+        d.deserialize_any(LooseVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
+        // Read to its end (the budgets still apply), kept as a shape only.
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Loose::List)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Loose::Mapping)
+    }
+}
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LooseVisitor)
+    }
+}
+
+// Written back as they were read: the JSON Schemas of record files show
+// the default of an optional field through it.
+impl serde::Serialize for Loose {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Loose::Null | Loose::List | Loose::Mapping => s.serialize_none(),
+            Loose::Bool(b) => s.serialize_bool(*b),
+            Loose::Int(n) => s.serialize_i64(*n),
+            Loose::Float(x) => s.serialize_f64(*x),
+            Loose::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Many<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Many::Items(items) => items.serialize(s),
+            Many::Not(l) => l.serialize(s),
+        }
+    }
+}
+
+/// A list where one is expected, or what was written instead.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Many<T> {
+    Items(Vec<T>),
+    Not(Loose),
+}
+
+impl<T> Default for Many<T> {
+    fn default() -> Self {
+        Many::Items(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Many<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Many<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Many<T>, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+                while let Some(x) = seq.next_element()? {
+                    items.push(x);
+                }
+                Ok(Many::Items(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Many<T>, A::Error> {
+                LooseVisitor.visit_map(map).map(Many::Not)
+            }
+            forward_scalars!(Many::Not);
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A mapping read into `T` where one is expected, or what was written
+/// instead.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mapping<T> {
+    Map(T),
+    Not(Loose),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Mapping<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Mapping<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Mapping<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Mapping::Map)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Mapping<T>, A::Error> {
+                LooseVisitor.visit_seq(seq).map(Mapping::Not)
+            }
+            forward_scalars!(Mapping::Not);
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A wrong-type error at `at`: the key, what it must be, what was written,
+/// and the line to write instead (`hours: 150`).
+pub fn wrong_type(
+    file: &Path,
+    at: Position,
+    key: &str,
+    expected: &Text,
+    found: &Loose,
+    example: &str,
+) -> Diagnostic {
+    let found = found.describe();
+    Diagnostic::error(
+        WRONG_TYPE,
+        file,
+        at,
+        Text::new(
+            format!("`{key}` doit être {}, pas {}", expected.fr, found.fr),
+            format!("`{key}` must be {}, not {}", expected.en, found.en),
+        ),
+    )
+    .with_hint(Text::new(
+        format!("écrivez par exemple `{example}`"),
+        format!("write for example `{example}`"),
+    ))
 }
 
 #[cfg(test)]
@@ -337,6 +635,66 @@ mod tests {
         bomb.push_str("title: x\n");
         let r = serde_saphyr::from_str_with_options::<serde_json::Value>(&bomb, options());
         assert!(r.is_err());
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Shapes {
+        hours: Spanned<Loose>,
+        list: Spanned<Many<Spanned<Loose>>>,
+        map: Spanned<Mapping<Fm>>,
+        after: Spanned<Loose>,
+    }
+
+    /// Values of the wrong shape are kept with where they are, and the
+    /// keys after them are still read.
+    #[test]
+    fn wrong_shapes_are_kept_and_the_rest_is_read() {
+        let text = "hours: \"150h\"\nlist: atelier\nmap: [a, b]\nafter: 2.5\n";
+        let s: Shapes = parse(text, Path::new("x.yml"), 1).unwrap();
+        assert_eq!(s.hours.value, Loose::Text("150h".into()));
+        assert_eq!(s.hours.value.number_in_text().as_deref(), Some("150"));
+        // The span covers the whole value, quotes included.
+        assert_eq!(s.hours.referenced.span().len(), 6);
+        assert_eq!(position(&s.hours.referenced, 1), Position::new(1, 8));
+        assert_eq!(s.list.value, Many::Not(Loose::Text("atelier".into())));
+        assert_eq!(position(&s.list.referenced, 1).line, 2);
+        assert!(matches!(s.map.value, Mapping::Not(Loose::List)));
+        assert_eq!(s.after.value.as_number(), Some(2.5));
+    }
+
+    #[test]
+    fn right_shapes_are_read_through() {
+        let text = "hours: 4\nlist: [fr, 3]\nmap: { title: T }\nafter:\n";
+        let s: Shapes = parse(text, Path::new("x.yml"), 1).unwrap();
+        assert_eq!(s.hours.value, Loose::Int(4));
+        let Many::Items(items) = &s.list.value else {
+            panic!("{:?}", s.list.value)
+        };
+        let texts: Vec<_> = items.iter().map(|i| i.value.as_text()).collect();
+        assert_eq!(texts, vec![Some("fr".into()), Some("3".into())]);
+        let Mapping::Map(fm) = &s.map.value else {
+            panic!("{:?}", s.map.value)
+        };
+        assert_eq!(fm.title.value, "T");
+        assert_eq!(s.after.value, Loose::Null);
+        // Inside a mapping read through, an unknown key is still refused.
+        let d = parse::<Shapes>(
+            "hours: 1\nlist: []\nmap: { titel: T }\nafter: 1\n",
+            Path::new("x.yml"),
+            1,
+        )
+        .unwrap_err();
+        assert_eq!((&d.rule, d.position.line), (&UNKNOWN_KEY, 3), "{d:?}");
+    }
+
+    #[test]
+    fn corrections_take_the_number_a_text_starts_with() {
+        let t = |s: &str| Loose::Text(s.into()).number_in_text();
+        assert_eq!(t("150h").as_deref(), Some("150"));
+        assert_eq!(t("2,5 h").as_deref(), Some("2.5"));
+        assert_eq!(t("douze"), None);
+        assert_eq!(Loose::Int(3).number_in_text(), None);
     }
 
     #[test]

@@ -34,8 +34,13 @@ pub fn uncounted(m: &Metric, lang: Lang) -> Vec<String> {
                 _ => "",
             };
             let reason = u.reason.get(lang);
+            // Heures (feminine), crédits (masculine).
+            let counted = match u.amount {
+                Quantity::Hours(_) => "comptées",
+                _ => "comptés",
+            };
             match lang {
-                Lang::Fr => format!("{}{unit} {reason} non comptées", u.amount),
+                Lang::Fr => format!("{}{unit} {reason} non {counted}", u.amount),
                 Lang::En => format!("{}{unit} {reason} not counted", u.amount),
             }
         })
@@ -140,16 +145,30 @@ pub fn write_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::i
         report.diagnostics.error_count(),
         report.diagnostics.warning_count(),
     );
+    // A record that could not be read is not counted as checked: the
+    // count says so, as its line does.
+    let checked = report
+        .records
+        .iter()
+        .filter(|r| r.progress.is_some())
+        .count();
+    let unchecked = report.records.len() - checked;
+    let (not_fr, not_en) = if unchecked > 0 {
+        (
+            format!(", {unchecked} non vérifié(s)"),
+            format!(", {unchecked} not checked"),
+        )
+    } else {
+        (String::new(), String::new())
+    };
     match lang {
         Lang::Fr => writeln!(
             out,
-            "{} portfolio(s) vérifié(s) : {e} erreur(s), {w} avertissement(s).",
-            report.records.len()
+            "{checked} portfolio(s) vérifié(s){not_fr} : {e} erreur(s), {w} avertissement(s)."
         ),
         Lang::En => writeln!(
             out,
-            "{} record(s) checked: {e} error(s), {w} warning(s).",
-            report.records.len()
+            "{checked} record(s) checked{not_en}: {e} error(s), {w} warning(s)."
         ),
     }
 }

@@ -25,7 +25,7 @@ use serde_saphyr::{Location, Spanned};
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::source::{Files, Kind};
 use crate::core::values::{AcademicYear, Country, Credits, Handle, Hours, Intake, Located};
-use crate::core::yaml;
+use crate::core::yaml::{self, Loose, Many, Mapping};
 use crate::records::programme::{Programme, Programmes};
 use crate::records::rule::Party;
 use crate::records::vocabulary::{is_placeholder, Part, Status, SupervisorRole};
@@ -133,6 +133,9 @@ pub struct Internship {
     pub supervisor: Supervisor,
     /// Signature date per party, for the parties that signed.
     pub agreement: Vec<(Party, Located<Date>)>,
+    /// Parties whose signature is written with something that is not a
+    /// date (reported as such): signed, but on an unknown day.
+    pub agreement_unreadable: Vec<Party>,
     /// Where `agreement:` is, when it is written.
     pub agreement_at: Option<Position>,
     pub entries: Vec<Entry>,
@@ -320,116 +323,117 @@ type S<T> = Spanned<T>;
 #[schemars(title = "engage portfolio record")]
 struct RecordDef {
     #[schemars(with = "String")]
-    programme: S<String>,
+    programme: S<Loose>,
     #[schemars(with = "String")]
-    handle: S<String>,
+    handle: S<Loose>,
     #[schemars(with = "Status")]
-    status: S<String>,
+    status: S<Loose>,
     #[serde(default)]
     #[schemars(with = "Option<EnrolmentDef>")]
-    enrolment: Option<S<EnrolmentDef>>,
+    enrolment: Option<S<Mapping<EnrolmentDef>>>,
     #[serde(default)]
     #[schemars(with = "Option<InternshipDef>")]
-    internship: Option<S<InternshipDef>>,
+    internship: Option<S<Mapping<InternshipDef>>>,
     #[serde(default)]
     #[schemars(with = "Option<Vec<ModuleDef>>")]
-    modules: Option<S<Vec<ModuleDef>>>,
+    modules: Option<S<Many<S<Mapping<ModuleDef>>>>>,
     #[serde(default)]
     #[schemars(with = "Option<Vec<WorkshopDef>>")]
-    workshops: Option<S<Vec<WorkshopDef>>>,
+    workshops: Option<S<Many<S<Mapping<WorkshopDef>>>>>,
     #[serde(default)]
     #[schemars(with = "Option<Vec<ProductionDef>>")]
-    productions: Option<S<Vec<ProductionDef>>>,
+    productions: Option<S<Many<S<Mapping<ProductionDef>>>>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    analysis: Option<S<String>>,
+    analysis: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    assessment: Option<S<String>>,
+    assessment: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<Vec<YearDef>>")]
-    years: Option<S<Vec<YearDef>>>,
+    years: Option<S<Many<S<Mapping<YearDef>>>>>,
     #[serde(default)]
     #[schemars(with = "Option<Vec<ActionDef>>")]
-    actions: Option<S<Vec<ActionDef>>>,
+    actions: Option<S<Many<S<Mapping<ActionDef>>>>>,
     #[serde(default)]
     #[schemars(with = "Option<EligibilityDef>")]
-    eligibility: Option<S<EligibilityDef>>,
+    eligibility: Option<S<Mapping<EligibilityDef>>>,
     #[serde(default)]
     #[schemars(with = "Option<Vec<AttendanceDef>>")]
-    attendance: Option<S<Vec<AttendanceDef>>>,
+    attendance: Option<S<Many<S<Mapping<AttendanceDef>>>>>,
     #[serde(default)]
     #[schemars(with = "Option<CredentialDef>")]
-    credential: Option<S<CredentialDef>>,
+    credential: Option<S<Mapping<CredentialDef>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EnrolmentDef {
     #[schemars(with = "String")]
-    date: S<String>,
+    date: S<Loose>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    intake: Option<S<String>>,
+    intake: Option<S<Loose>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct YearDef {
     #[schemars(with = "String")]
-    year: S<String>,
+    year: S<Loose>,
     #[schemars(with = "String")]
-    cycle: S<String>,
+    cycle: S<Loose>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ActionDef {
     #[schemars(with = "String")]
-    kind: S<String>,
+    kind: S<Loose>,
     #[schemars(with = "String")]
-    title: S<String>,
+    title: S<Loose>,
     #[schemars(with = "String")]
-    year: S<String>,
+    year: S<Loose>,
     #[schemars(with = "String")]
-    cycle: S<String>,
+    cycle: S<Loose>,
     #[schemars(with = "f64")]
-    presence_hours: S<f64>,
+    presence_hours: S<Loose>,
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
-    preparation_hours: Option<S<f64>>,
+    preparation_hours: Option<S<Loose>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EligibilityDef {
     #[schemars(with = "String")]
-    residence_permit: S<String>,
+    residence_permit: S<Loose>,
     #[schemars(with = "Vec<String>")]
-    nationalities: Vec<S<String>>,
+    nationalities: S<Many<S<Loose>>>,
     #[schemars(with = "Vec<String>")]
-    languages: S<Vec<S<String>>>,
+    languages: S<Many<S<Loose>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AttendanceDef {
     #[schemars(with = "String")]
-    module: S<String>,
+    module: S<Loose>,
     #[serde(default)]
-    sessions: Vec<SessionDef>,
+    #[schemars(with = "Vec<SessionDef>")]
+    sessions: Option<S<Many<S<Mapping<SessionDef>>>>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    certificate: Option<S<String>>,
+    certificate: Option<S<Loose>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SessionDef {
     #[schemars(with = "u32")]
-    session: S<u32>,
+    session: S<Loose>,
     #[schemars(with = "String")]
-    date: S<String>,
+    date: S<Loose>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -437,73 +441,76 @@ struct SessionDef {
 struct CredentialDef {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    learner: Option<S<String>>,
+    learner: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    title: Option<S<String>>,
+    title: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    country: Option<S<String>>,
+    country: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    awarding_body: Option<S<String>>,
+    awarding_body: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    issued: Option<S<String>>,
+    issued: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
-    learning_outcomes: Option<Vec<S<String>>>,
+    learning_outcomes: Option<S<Many<S<Loose>>>>,
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
-    workload_ects: Option<S<f64>>,
+    workload_ects: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<i64>")]
-    eqf_level: Option<S<i64>>,
+    eqf_level: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    assessment: Option<S<String>>,
+    assessment: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    participation: Option<S<String>>,
+    participation: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    quality_assurance: Option<S<String>>,
+    quality_assurance: Option<S<Loose>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct InternshipDef {
-    organisation: OrganisationDef,
+    #[schemars(with = "OrganisationDef")]
+    organisation: S<Mapping<OrganisationDef>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    mission: Option<S<String>>,
-    #[serde(default)]
-    committee_member: bool,
-    supervisor: SupervisorDef,
+    mission: Option<S<Loose>>,
+    #[serde(default = "not_a_member")]
+    #[schemars(with = "bool")]
+    committee_member: Option<S<Loose>>,
+    #[schemars(with = "SupervisorDef")]
+    supervisor: S<Mapping<SupervisorDef>>,
     #[serde(default)]
     #[schemars(with = "Option<AgreementDef>")]
-    agreement: Option<S<AgreementDef>>,
+    agreement: Option<S<Mapping<AgreementDef>>>,
     #[serde(default)]
     #[schemars(with = "Option<Vec<EntryDef>>")]
-    hours: Option<S<Vec<EntryDef>>>,
+    hours: Option<S<Many<S<Mapping<EntryDef>>>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OrganisationDef {
     #[schemars(with = "String")]
-    name: S<String>,
+    name: S<Loose>,
     #[schemars(with = "String")]
-    kind: S<String>,
+    kind: S<Loose>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SupervisorDef {
     #[schemars(with = "String")]
-    name: S<String>,
+    name: S<Loose>,
     #[schemars(with = "SupervisorRole")]
-    role: S<String>,
+    role: S<Loose>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -511,33 +518,33 @@ struct SupervisorDef {
 struct AgreementDef {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    student: Option<S<String>>,
+    student: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    organisation: Option<S<String>>,
+    organisation: Option<S<Loose>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    university: Option<S<String>>,
+    university: Option<S<Loose>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EntryDef {
     #[schemars(with = "String")]
-    date: S<String>,
+    date: S<Loose>,
     #[schemars(with = "f64")]
-    hours: S<f64>,
+    hours: S<Loose>,
     #[schemars(with = "String")]
-    activity: S<String>,
+    activity: S<Loose>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ModuleDef {
     #[schemars(with = "String")]
-    id: S<String>,
+    id: S<Loose>,
     #[schemars(with = "String")]
-    completed: S<String>,
+    completed: S<Loose>,
 }
 
 /// A workshop attended, named by its event id in data/calendar/
@@ -546,18 +553,49 @@ struct ModuleDef {
 #[serde(deny_unknown_fields)]
 struct WorkshopDef {
     #[schemars(with = "String")]
-    event: S<String>,
+    event: S<Loose>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ProductionDef {
     #[schemars(with = "String")]
-    title: S<String>,
+    title: S<Loose>,
     #[schemars(with = "String")]
-    kind: S<String>,
+    kind: S<Loose>,
     #[schemars(with = "String")]
-    file: S<String>,
+    file: S<Loose>,
+}
+
+/// `committee_member:` left out: not on the committee.
+fn not_a_member() -> Option<S<Loose>> {
+    Some(Spanned::new(
+        Loose::Bool(false),
+        Location::UNKNOWN,
+        Location::UNKNOWN,
+    ))
+}
+
+/// `eligibility:` once each value is known to be a scalar.
+struct EligibilityTexts {
+    residence_permit: S<String>,
+    nationalities: Vec<S<String>>,
+    languages: S<Vec<S<String>>>,
+}
+
+/// `credential:` once each value is known to be of its type.
+struct CredentialValues {
+    learner: Option<S<String>>,
+    title: Option<S<String>>,
+    country: Option<S<String>>,
+    awarding_body: Option<S<String>>,
+    issued: Option<S<String>>,
+    learning_outcomes: Option<Vec<S<String>>>,
+    workload_ects: Option<S<f64>>,
+    eqf_level: Option<S<i64>>,
+    assessment: Option<S<String>>,
+    participation: Option<S<String>>,
+    quality_assurance: Option<S<String>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -759,6 +797,28 @@ fn pos_of(s: &S<String>) -> Position {
     pos(&s.referenced).with_len(s.value.chars().count() as u32)
 }
 
+/// Where a value as written is, its whole length under the caret (quotes
+/// included), whatever its type.
+fn pos_loose(s: &S<Loose>) -> Position {
+    let len = match s.referenced.span().len() {
+        0 => s.value.as_text().map_or(1, |t| t.chars().count()),
+        n => n as usize,
+    };
+    pos(&s.referenced).with_len(len as u32)
+}
+
+/// The last key of a path (`hours` in `internship.hours[3].hours`), for
+/// the example line of a message.
+fn leaf(key: &str) -> &str {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// What a key expects, in words.
+fn expects(fr: &str, en: &str) -> Text {
+    Text::new(fr, en)
+}
+
 impl Cx<'_> {
     fn error(&mut self, rule: RuleId, at: Position, message: Text, hint: Option<Text>) {
         let d = Diagnostic::error(rule, &self.file, at, message);
@@ -766,6 +826,175 @@ impl Cx<'_> {
             Some(h) => d.with_hint(h),
             None => d,
         });
+    }
+
+    /// Reports that `key` holds `found` where `expected` is due, with the
+    /// line to write instead.
+    fn wrong_type(
+        &mut self,
+        key: &str,
+        at: Position,
+        expected: Text,
+        found: &Loose,
+        example: &str,
+    ) {
+        self.ds.push(yaml::wrong_type(
+            &self.file, at, key, &expected, found, example,
+        ));
+    }
+
+    /// A scalar as text (a number or a date written plainly is text too);
+    /// nothing, a list or a mapping is reported under `key`, with `example`.
+    fn scalar(&mut self, key: &str, s: &S<Loose>, what: Text, example: &str) -> Option<S<String>> {
+        match s.value.as_text() {
+            Some(t) => Some(Spanned::new(t, s.referenced, s.defined)),
+            None => {
+                self.wrong_type(key, pos_loose(s), what, &s.value, example);
+                None
+            }
+        }
+    }
+
+    /// A word of a closed list (a status, a kind, a role) under `key`.
+    fn word(&mut self, key: &str, s: &S<Loose>, example: &str) -> Option<S<String>> {
+        self.scalar(key, s, expects("un mot", "a word"), example)
+    }
+
+    /// A date under `key`, written YYYY-MM-DD.
+    fn date_at(&mut self, key: &str, s: &S<Loose>) -> Option<Located<Date>> {
+        let leaf = leaf(key);
+        let s = self.scalar(
+            key,
+            s,
+            expects("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
+            &format!("{leaf}: 2025-03-14"),
+        )?;
+        self.date(&s)
+    }
+
+    /// A number under `key`; a text such as `150h` is reported with the
+    /// number it starts with as the correction (`hours: 150`), else
+    /// `fallback`.
+    fn number(&mut self, key: &str, s: &S<Loose>, what: Text, fallback: &str) -> Option<S<f64>> {
+        if let Some(n) = s.value.as_number() {
+            return Some(Spanned::new(n, s.referenced, s.defined));
+        }
+        let leaf = leaf(key);
+        let n = s.value.number_in_text();
+        let example = format!("{leaf}: {}", n.as_deref().unwrap_or(fallback));
+        self.wrong_type(key, pos_loose(s), what, &s.value, &example);
+        None
+    }
+
+    /// The items of a list under `key`; anything else is reported with
+    /// `example`, and read as no item.
+    fn many<T>(&mut self, key: &str, s: S<Many<T>>, example: &str) -> Vec<T> {
+        match s.value {
+            Many::Items(items) => items,
+            Many::Not(Loose::Null) => Vec::new(),
+            Many::Not(found) => {
+                let at = Spanned::new(found, s.referenced, s.defined);
+                self.wrong_type(
+                    key,
+                    pos_loose(&at),
+                    expects("une liste", "a list"),
+                    &at.value,
+                    example,
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// The items of a list of mappings under `key`, each with its own key
+    /// (`internship.hours[3]`, counted from 1); an item that is not a
+    /// mapping is reported with `example` and left out.
+    fn items<T>(
+        &mut self,
+        key: &str,
+        items: Vec<S<Mapping<T>>>,
+        example: &str,
+    ) -> Vec<(String, T)> {
+        let mut out = Vec::with_capacity(items.len());
+        // One mistake repeated (every item written the same wrong way, or
+        // a bomb of aliases) is one error: the first, with the count.
+        let mut wrong: Vec<(String, S<Loose>)> = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let item_key = format!("{key}[{}]", i + 1);
+            match item.value {
+                Mapping::Map(t) => out.push((item_key, t)),
+                Mapping::Not(found) => {
+                    wrong.push((item_key, Spanned::new(found, item.referenced, item.defined)))
+                }
+            }
+        }
+        if let Some((first, found)) = wrong.first() {
+            let mut d = yaml::wrong_type(
+                &self.file,
+                pos_loose(found),
+                first,
+                &expects("une liste de clés (clé: valeur)", "a mapping (key: value)"),
+                &found.value,
+                example,
+            );
+            if wrong.len() > 1 {
+                let more = wrong.len() - 1;
+                d.message
+                    .fr
+                    .push_str(&format!(" (et {more} autre(s) élément(s) de `{key}`)"));
+                d.message
+                    .en
+                    .push_str(&format!(" (and {more} other item(s) of `{key}`)"));
+            }
+            self.ds.push(d);
+        }
+        out
+    }
+
+    /// A path to a file of the record under `key`.
+    fn path_at(&mut self, key: &str, s: &S<Loose>) -> Option<S<String>> {
+        self.scalar(
+            key,
+            s,
+            expects("un chemin de fichier", "a file path"),
+            &format!("{key}: productions/plan.md"),
+        )
+    }
+
+    /// A free text under `key` (a number written there is text too);
+    /// nothing written is an empty text.
+    fn text_at(&mut self, key: &str, s: &S<Loose>) -> String {
+        let s = match &s.value {
+            Loose::Null => Spanned::new(String::new(), s.referenced, s.defined),
+            _ => match self.scalar(
+                key,
+                s,
+                expects("un texte", "a text"),
+                &format!("{}: …", leaf(key)),
+            ) {
+                Some(s) => s,
+                None => return String::new(),
+            },
+        };
+        self.text(key, &s)
+    }
+
+    /// The mapping under `key`; anything else is reported with `example`.
+    fn mapping<T>(&mut self, key: &str, s: S<Mapping<T>>, example: &str) -> Option<T> {
+        match s.value {
+            Mapping::Map(t) => Some(t),
+            Mapping::Not(found) => {
+                let at = Spanned::new(found, s.referenced, s.defined);
+                self.wrong_type(
+                    key,
+                    pos_loose(&at),
+                    expects("une liste de clés (clé: valeur)", "a mapping (key: value)"),
+                    &at.value,
+                    example,
+                );
+                None
+            }
+        }
     }
 
     fn record(
@@ -778,13 +1007,16 @@ impl Cx<'_> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let handle = self.handle(&folder, &def.handle);
-        let programme = match programmes.get(&def.programme.value) {
-            Some(p) => Some(p),
+        let written_handle = self.word("handle", &def.handle, &format!("handle: {folder}"));
+        let handle = written_handle.and_then(|h| self.handle(&folder, &h));
+        let named = self.word("programme", &def.programme, "programme: ceci");
+        let programme = match named.as_ref().map(|n| (n, programmes.get(&n.value))) {
+            None => None,
+            Some((_, Some(p))) => Some(p),
             // Its own errors are reported; this record waits for a fix.
-            None if programmes.is_broken(&def.programme.value) => None,
-            None => {
-                let hint = match did_you_mean(&def.programme.value, programmes.ids()) {
+            Some((n, None)) if programmes.is_broken(&n.value) => None,
+            Some((named, None)) => {
+                let hint = match did_you_mean(&named.value, programmes.ids()) {
                     Some(k) => Text::new(
                         format!("vouliez-vous dire `{k}` ?"),
                         format!("did you mean `{k}`?"),
@@ -802,27 +1034,31 @@ impl Cx<'_> {
                 };
                 self.error(
                     PROGRAMME_UNKNOWN,
-                    pos_of(&def.programme),
+                    pos_of(named),
                     Text::new(
-                        format!("programme inconnu `{}`", def.programme.value),
-                        format!("unknown programme `{}`", def.programme.value),
+                        format!("programme inconnu `{}`", named.value),
+                        format!("unknown programme `{}`", named.value),
                     ),
                     Some(hint),
                 );
                 None
             }
         };
-        let status = Status::parse(&def.status.value);
+        let written_status = self.word("status", &def.status, "status: in-progress");
+        let status = written_status
+            .as_ref()
+            .and_then(|s| Status::parse(&s.value));
         self.submitted = status == Some(Status::Submitted);
-        let status = match status {
-            Some(s) => Some(Located {
+        let status = match (status, &written_status) {
+            (Some(s), Some(w)) => Some(Located {
                 value: s,
-                at: pos_of(&def.status),
+                at: pos_of(w),
             }),
-            None => {
-                self.unknown(&def.status, "status", ["in-progress", "submitted"]);
+            (_, Some(w)) => {
+                self.unknown(w, "status", ["in-progress", "submitted"]);
                 None
             }
+            (_, None) => None,
         };
         if let Some(p) = programme {
             self.parts(&mut def, p);
@@ -830,13 +1066,27 @@ impl Cx<'_> {
         // A part written with a mistake stops the record from being
         // checked (`ok`), as a wrong date would give misleading verdicts.
         let mut ok = true;
-        let (enrolment, intake) = match def.enrolment {
+        let enrolment_def = def.enrolment.and_then(|e| {
+            self.mapping(
+                "enrolment",
+                e,
+                "enrolment: { date: 2025-09-22, intake: 2025-10 }",
+            )
+        });
+        let (enrolment, intake) = match enrolment_def {
             None => (None, None),
             Some(e) => {
-                let e = e.value;
-                let date = self.date(&e.date);
+                let date = self.date_at("enrolment.date", &e.date);
                 ok &= date.is_some();
-                let intake = e.intake.map(|i| self.intake(&i));
+                let intake = e.intake.map(|i| {
+                    self.scalar(
+                        "enrolment.intake",
+                        &i,
+                        expects("une année et un mois AAAA-MM", "a year and month YYYY-MM"),
+                        "intake: 2025-10",
+                    )
+                    .and_then(|i| self.intake(&i))
+                });
                 if let Some(None) = intake {
                     ok = false;
                 }
@@ -845,25 +1095,80 @@ impl Cx<'_> {
         };
         // Everything below is checked even without a programme, so that one
         // run reports every problem; vocabulary checks need the programme.
-        let internship = def.internship.map(|i| self.internship(i.value, programme));
+        let internship = def
+            .internship
+            .and_then(|i| {
+                self.mapping(
+                    "internship",
+                    i,
+                    "internship: { organisation: …, supervisor: …, hours: … }",
+                )
+            })
+            .map(|i| self.internship(i, programme));
         let (modules, modules_at) = match def.modules {
-            Some(m) => (self.modules(m.value, programme), Some(pos(&m.referenced))),
+            Some(m) => {
+                let at = pos(&m.referenced);
+                let items = self.many(
+                    "modules",
+                    m,
+                    "modules: [{ id: communication, completed: 2025-11-03 }]",
+                );
+                let items = self.items(
+                    "modules",
+                    items,
+                    "{ id: communication, completed: 2025-11-03 }",
+                );
+                (self.modules(items, programme), Some(at))
+            }
             None => (Vec::new(), None),
         };
-        let workshops = self.workshops(def.workshops.map(|w| w.value).unwrap_or_default());
+        let workshops = match def.workshops {
+            Some(w) => {
+                let items = self.many("workshops", w, "workshops: [{ event: atelier-2025-10 }]");
+                let items = self.items("workshops", items, "{ event: atelier-2025-10 }");
+                self.workshops(items)
+            }
+            None => Vec::new(),
+        };
         let (productions, productions_at) = match def.productions {
-            Some(p) => (
-                self.productions(p.value, programme),
-                Some(pos(&p.referenced)),
-            ),
+            Some(p) => {
+                let at = pos(&p.referenced);
+                let example = "{ title: …, kind: meeting-minutes, file: productions/pv.md }";
+                let items = self.many("productions", p, &format!("productions: [{example}]"));
+                let items = self.items("productions", items, example);
+                (self.productions(items, programme), Some(at))
+            }
             None => (Vec::new(), None),
         };
-        let analysis = def.analysis.and_then(|a| self.file(&a));
-        let assessment = def.assessment.and_then(|a| self.file(&a));
+        let analysis = def
+            .analysis
+            .and_then(|a| self.path_at("analysis", &a))
+            .and_then(|a| self.file(&a));
+        let assessment = def
+            .assessment
+            .and_then(|a| self.path_at("assessment", &a))
+            .and_then(|a| self.file(&a));
         let mut years: Vec<SchoolYear> = Vec::new();
-        for y in def.years.map(|y| y.value).unwrap_or_default() {
-            let cycle = self.cycle(&y.cycle, programme);
-            let year = self.academic_year(&y.year);
+        let year_defs = match def.years {
+            Some(y) => {
+                let example = "{ year: 2025-2026, cycle: preparatory }";
+                let items = self.many("years", y, &format!("years: [{example}]"));
+                self.items("years", items, example)
+            }
+            None => Vec::new(),
+        };
+        for (key, y) in year_defs {
+            let cycle = self
+                .word(&format!("{key}.cycle"), &y.cycle, "cycle: preparatory")
+                .and_then(|c| self.cycle(&c, programme));
+            let year = self
+                .scalar(
+                    &format!("{key}.year"),
+                    &y.year,
+                    expects("une année académique", "an academic year"),
+                    "year: 2025-2026",
+                )
+                .and_then(|y| self.academic_year(&y));
             ok &= year.is_some() && cycle.is_some();
             let (Some(year), Some(cycle)) = (year, cycle) else {
                 continue;
@@ -891,26 +1196,42 @@ impl Cx<'_> {
             });
         }
         let actions_at = def.actions.as_ref().map(|a| pos(&a.referenced));
-        let actions = def
-            .actions
-            .map(|a| a.value)
-            .unwrap_or_default()
+        let action_defs = match def.actions {
+            Some(a) => {
+                let example = "{ kind: tutoring, title: …, year: 2025-2026, cycle: preparatory, presence_hours: 12 }";
+                let items = self.many("actions", a, &format!("actions: [{example}]"));
+                self.items("actions", items, example)
+            }
+            None => Vec::new(),
+        };
+        let actions = action_defs
             .into_iter()
-            .filter_map(|a| self.action(a, programme))
+            .filter_map(|(key, a)| self.action(&key, a, programme))
             .collect();
         let eligibility = def.eligibility.and_then(|e| {
             let at = pos(&e.referenced);
-            let el = self.eligibility(e.value, at);
+            let example = "eligibility: { residence_permit: 2024-05-02, nationalities: [MA], languages: [fr] }";
+            let el = self
+                .mapping("eligibility", e, example)
+                .and_then(|e| self.eligibility(e, at));
             ok &= el.is_some();
             el
         });
         let attendance_at = def.attendance.as_ref().map(|a| pos(&a.referenced));
-        let attendance = def
-            .attendance
-            .map(|a| self.attendance(a.value, programme))
-            .unwrap_or_default();
+        let attendance = match def.attendance {
+            Some(a) => {
+                let example = "{ module: m1, sessions: [{ session: 1, date: 2025-10-06 }] }";
+                let items = self.many("attendance", a, &format!("attendance: [{example}]"));
+                let items = self.items("attendance", items, example);
+                self.attendance(items, programme)
+            }
+            None => Vec::new(),
+        };
         let credential = def.credential.and_then(|c| {
-            let cred = self.credential(c.value, pos(&c.referenced));
+            let at = pos(&c.referenced);
+            let cred = self
+                .mapping("credential", c, "credential: { learner: …, title: … }")
+                .and_then(|c| self.credential(c, at));
             ok &= cred.is_some();
             cred
         });
@@ -957,7 +1278,10 @@ impl Cx<'_> {
                 Part::Intake,
                 def.enrolment
                     .as_ref()
-                    .and_then(|e| e.value.intake.as_ref())
+                    .and_then(|e| match &e.value {
+                        Mapping::Map(e) => e.intake.as_ref(),
+                        Mapping::Not(_) => None,
+                    })
                     .map(|x| pos(&x.referenced)),
             ),
             (
@@ -1049,8 +1373,8 @@ impl Cx<'_> {
             match part {
                 Part::Enrolment => def.enrolment = None,
                 Part::Intake => {
-                    if let Some(e) = def.enrolment.as_mut() {
-                        e.value.intake = None;
+                    if let Some(Mapping::Map(e)) = def.enrolment.as_mut().map(|e| &mut e.value) {
+                        e.intake = None;
                     }
                 }
                 Part::Internship => def.internship = None,
@@ -1072,7 +1396,7 @@ impl Cx<'_> {
             }
             self.error(
                 PART_MISSING,
-                pos_of(&def.programme),
+                pos_loose(&def.programme),
                 Text::new(
                     format!(
                         "un portfolio du programme `{}` doit avoir `{}:`",
@@ -1163,8 +1487,14 @@ impl Cx<'_> {
         })
     }
 
-    /// Hours of a whole action: not negative, not absurd.
-    fn action_hours(&mut self, s: &S<f64>) -> Option<Hours> {
+    /// Hours of a whole action: a number, not negative, not absurd.
+    fn action_hours(&mut self, key: &str, s: &S<Loose>) -> Option<Hours> {
+        let s = &self.number(
+            key,
+            s,
+            expects("un nombre d’heures", "a number of hours"),
+            "12",
+        )?;
         match Hours::from_hours(s.value) {
             Some(h) if h <= MAX_ACTION_HOURS => Some(h),
             _ => {
@@ -1185,24 +1515,34 @@ impl Cx<'_> {
         }
     }
 
-    fn action(&mut self, a: ActionDef, programme: Option<&Programme>) -> Option<Action> {
-        let title = self.text("actions.title", &a.title);
-        let kind = match programme {
-            Some(p) if p.action_kinds().iter().any(|k| k.id == a.kind.value) => {
-                Some(a.kind.value.clone())
+    fn action(&mut self, key: &str, a: ActionDef, programme: Option<&Programme>) -> Option<Action> {
+        let title = self.text_at("actions.title", &a.title);
+        let written_kind = self.word(&format!("{key}.kind"), &a.kind, "kind: tutoring");
+        let kind = match (programme, written_kind) {
+            (Some(p), Some(k)) if p.action_kinds().iter().any(|x| x.id == k.value) => {
+                Some(k.value.clone())
             }
-            Some(p) => {
+            (Some(p), Some(k)) => {
                 let ids: Vec<&str> = p.action_kinds().iter().map(|k| k.id.as_str()).collect();
-                self.unknown(&a.kind, "actions.kind", ids);
+                self.unknown(&k, "actions.kind", ids);
                 None
             }
-            None => None,
+            _ => None,
         };
-        let year = self.academic_year(&a.year);
-        let cycle = self.cycle(&a.cycle, programme);
-        let presence = self.action_hours(&a.presence_hours);
+        let year = self
+            .scalar(
+                &format!("{key}.year"),
+                &a.year,
+                expects("une année académique", "an academic year"),
+                "year: 2025-2026",
+            )
+            .and_then(|y| self.academic_year(&y));
+        let cycle = self
+            .word(&format!("{key}.cycle"), &a.cycle, "cycle: preparatory")
+            .and_then(|c| self.cycle(&c, programme));
+        let presence = self.action_hours(&format!("{key}.presence_hours"), &a.presence_hours);
         let preparation = match &a.preparation_hours {
-            Some(h) => self.action_hours(h),
+            Some(h) => self.action_hours(&format!("{key}.preparation_hours"), h),
             None => Some(Hours::ZERO),
         };
         let hours_at = pos(&a.presence_hours.referenced);
@@ -1257,7 +1597,52 @@ impl Cx<'_> {
         }
     }
 
+    /// The values of `eligibility:` as texts, each wrong type reported.
+    fn eligibility_texts(&mut self, e: EligibilityDef) -> Option<EligibilityTexts> {
+        let permit = self.scalar(
+            "eligibility.residence_permit",
+            &e.residence_permit,
+            expects("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
+            "residence_permit: 2024-05-02",
+        );
+        let list = |cx: &mut Self, key: &str, l: S<Many<S<Loose>>>, example: &str| {
+            let at = (l.referenced, l.defined);
+            let items = cx.many(key, l, example);
+            let items = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, x)| {
+                    cx.scalar(
+                        &format!("{key}[{}]", i + 1),
+                        x,
+                        expects("un code", "a code"),
+                        example,
+                    )
+                })
+                .collect();
+            Spanned::new(items, at.0, at.1)
+        };
+        let nationalities = list(
+            self,
+            "eligibility.nationalities",
+            e.nationalities,
+            "nationalities: [MA]",
+        );
+        let languages = list(
+            self,
+            "eligibility.languages",
+            e.languages,
+            "languages: [fr, ar]",
+        );
+        Some(EligibilityTexts {
+            residence_permit: permit?,
+            nationalities: nationalities.value,
+            languages,
+        })
+    }
+
     fn eligibility(&mut self, e: EligibilityDef, at: Position) -> Option<Eligibility> {
+        let e = self.eligibility_texts(e)?;
         // A placeholder is not a date: the permit is then unknown, and the
         // rest of the record is still checked.
         let mut ok = true;
@@ -1316,12 +1701,28 @@ impl Cx<'_> {
 
     fn attendance(
         &mut self,
-        defs: Vec<AttendanceDef>,
+        defs: Vec<(String, AttendanceDef)>,
         programme: Option<&Programme>,
     ) -> Vec<ModuleAttendance> {
         let mut out: Vec<ModuleAttendance> = Vec::new();
-        for a in defs {
-            let certificate = a.certificate.as_ref().and_then(|c| self.date(c));
+        for (key, a) in defs {
+            let certificate = a
+                .certificate
+                .as_ref()
+                .filter(|c| c.value != Loose::Null)
+                .and_then(|c| self.date_at(&format!("{key}.certificate"), c));
+            let sessions_key = format!("{key}.sessions");
+            let session_defs = match a.sessions {
+                Some(l) => {
+                    let example = "{ session: 1, date: 2025-10-06 }";
+                    let items = self.many(&sessions_key, l, &format!("sessions: [{example}]"));
+                    self.items(&sessions_key, items, example)
+                }
+                None => Vec::new(),
+            };
+            let Some(module) = self.word(&format!("{key}.module"), &a.module, "module: m1") else {
+                continue;
+            };
             let Some(p) = programme else { continue };
             let with_sessions: Vec<&str> = p
                 .facts
@@ -1330,17 +1731,17 @@ impl Cx<'_> {
                 .filter(|m| m.sessions.is_some())
                 .map(|m| m.id.as_str())
                 .collect();
-            let Some(total) = p.module(&a.module.value).and_then(|m| m.sessions) else {
-                self.unknown(&a.module, "attendance.module", with_sessions);
+            let Some(total) = p.module(&module.value).and_then(|m| m.sessions) else {
+                self.unknown(&module, "attendance.module", with_sessions);
                 continue;
             };
-            if out.iter().any(|m| m.module.value == a.module.value) {
+            if out.iter().any(|m| m.module.value == module.value) {
                 self.error(
                     DUPLICATE,
-                    pos_of(&a.module),
+                    pos_of(&module),
                     Text::new(
-                        format!("le module `{}` est inscrit deux fois", a.module.value),
-                        format!("the module `{}` is listed twice", a.module.value),
+                        format!("le module `{}` est inscrit deux fois", module.value),
+                        format!("the module `{}` is listed twice", module.value),
                     ),
                     Some(Text::new(
                         "gardez une seule entrée par module",
@@ -1350,10 +1751,24 @@ impl Cx<'_> {
                 continue;
             }
             let mut sessions: Vec<SessionAttended> = Vec::new();
-            for sd in a.sessions {
-                let date = self.date(&sd.date);
-                let n = sd.session.value;
-                let at = pos(&sd.session.referenced);
+            for (key, sd) in session_defs {
+                let date = self.date_at(&format!("{key}.date"), &sd.date);
+                let Some(n) = self.number(
+                    &format!("{key}.session"),
+                    &sd.session,
+                    expects("un numéro de séance", "a session number"),
+                    "1",
+                ) else {
+                    continue;
+                };
+                let at = pos(&n.referenced);
+                // Not a whole number from 1: no session of the module.
+                let n =
+                    if n.value.fract() == 0.0 && n.value >= 0.0 && n.value <= f64::from(u32::MAX) {
+                        n.value as u32
+                    } else {
+                        0
+                    };
                 if n == 0 || n > total || sessions.iter().any(|x| x.number == n) {
                     let twice = n != 0 && n <= total;
                     self.error(
@@ -1366,8 +1781,8 @@ impl Cx<'_> {
                             )
                         } else {
                             Text::new(
-                                format!("le module `{}` n’a pas de séance {n}", a.module.value),
-                                format!("the module `{}` has no session {n}", a.module.value),
+                                format!("le module `{}` n’a pas de séance {n}", module.value),
+                                format!("the module `{}` has no session {n}", module.value),
                             )
                         },
                         Some(Text::new(
@@ -1383,8 +1798,8 @@ impl Cx<'_> {
             }
             out.push(ModuleAttendance {
                 module: Located {
-                    value: a.module.value.clone(),
-                    at: pos_of(&a.module),
+                    value: module.value.clone(),
+                    at: pos_of(&module),
                 },
                 sessions,
                 certificate,
@@ -1393,9 +1808,94 @@ impl Cx<'_> {
         out
     }
 
+    /// The values of `credential:`, each wrong type reported and left out
+    /// (nothing written is a missing element, as when the key is absent).
+    fn credential_values(&mut self, c: CredentialDef) -> CredentialValues {
+        let text = |cx: &mut Self, key: &str, s: Option<S<Loose>>| {
+            let s = s.filter(|s| s.value != Loose::Null)?;
+            cx.scalar(
+                &format!("credential.{key}"),
+                &s,
+                expects("un texte", "a text"),
+                &format!("{key}: …"),
+            )
+        };
+        let learner = text(self, "learner", c.learner);
+        let title = text(self, "title", c.title);
+        let country = text(self, "country", c.country);
+        let awarding_body = text(self, "awarding_body", c.awarding_body);
+        let issued = text(self, "issued", c.issued);
+        let assessment = text(self, "assessment", c.assessment);
+        let participation = text(self, "participation", c.participation);
+        let quality_assurance = text(self, "quality_assurance", c.quality_assurance);
+        let learning_outcomes = c.learning_outcomes.map(|l| {
+            let key = "credential.learning_outcomes";
+            let items = self.many(key, l, "learning_outcomes: [\"…\"]");
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, x)| {
+                    self.scalar(
+                        &format!("{key}[{}]", i + 1),
+                        x,
+                        expects("un texte", "a text"),
+                        "- …",
+                    )
+                })
+                .collect()
+        });
+        let workload_ects = c
+            .workload_ects
+            .filter(|s| s.value != Loose::Null)
+            .and_then(|w| {
+                self.number(
+                    "credential.workload_ects",
+                    &w,
+                    expects("un nombre de crédits", "a number of credits"),
+                    "3",
+                )
+            });
+        let eqf_level = c
+            .eqf_level
+            .filter(|s| s.value != Loose::Null)
+            .and_then(|l| {
+                let n = self.number(
+                    "credential.eqf_level",
+                    &l,
+                    expects("un niveau de 1 à 8", "a level from 1 to 8"),
+                    "6",
+                )?;
+                if n.value.fract() != 0.0 {
+                    self.wrong_type(
+                        "credential.eqf_level",
+                        pos_loose(&l),
+                        expects("un niveau de 1 à 8", "a level from 1 to 8"),
+                        &l.value,
+                        "eqf_level: 6",
+                    );
+                    return None;
+                }
+                Some(Spanned::new(n.value as i64, n.referenced, n.defined))
+            });
+        CredentialValues {
+            learner,
+            title,
+            country,
+            awarding_body,
+            issued,
+            learning_outcomes,
+            workload_ects,
+            eqf_level,
+            assessment,
+            participation,
+            quality_assurance,
+        }
+    }
+
     /// `None` when an element is written but malformed (reported), so that
     /// it is not also reported as missing.
     fn credential(&mut self, c: CredentialDef, at: Position) -> Option<Credential> {
+        let c = self.credential_values(c);
         let mut text = |key: &'static str, s: Option<S<String>>| {
             s.and_then(|s| {
                 let t = self.text(key, &s);
@@ -1629,130 +2129,201 @@ impl Cx<'_> {
     }
 
     fn internship(&mut self, def: InternshipDef, programme: Option<&Programme>) -> Internship {
-        let name = self.text("internship.organisation.name", &def.organisation.name);
+        let organisation = self.mapping(
+            "internship.organisation",
+            def.organisation,
+            "organisation: { name: …, kind: association }",
+        );
+        let supervisor = self.mapping(
+            "internship.supervisor",
+            def.supervisor,
+            "supervisor: { name: …, role: staff }",
+        );
+        let (name, kind) = match organisation {
+            Some(o) => (
+                self.text_at("internship.organisation.name", &o.name),
+                self.word("internship.organisation.kind", &o.kind, "kind: association"),
+            ),
+            None => (String::new(), None),
+        };
         if let Some(m) = &def.mission {
-            self.text("internship.mission", m);
+            self.text_at("internship.mission", m);
         }
-        let kind = match programme {
-            Some(p) if p.organisation_kind(&def.organisation.kind.value).is_some() => {
-                Some(Located {
-                    value: def.organisation.kind.value.clone(),
-                    at: pos_of(&def.organisation.kind),
-                })
-            }
-            Some(p) => {
+        let kind = match (programme, kind) {
+            (Some(p), Some(k)) if p.organisation_kind(&k.value).is_some() => Some(Located {
+                value: k.value.clone(),
+                at: pos_of(&k),
+            }),
+            (Some(p), Some(k)) => {
                 let ids: Vec<&str> = p
                     .organisation_kinds()
                     .iter()
                     .map(|k| k.id.as_str())
                     .collect();
-                self.unknown(&def.organisation.kind, "organisation.kind", ids);
+                self.unknown(&k, "organisation.kind", ids);
                 None
             }
-            None => None,
+            _ => None,
         };
-        let supervisor_name = self.text("internship.supervisor.name", &def.supervisor.name);
-        let role = match SupervisorRole::ALL
-            .into_iter()
-            .find(|r| r.key() == def.supervisor.role.value)
-        {
-            Some(r) => Some(Located {
-                value: r,
-                at: pos_of(&def.supervisor.role),
-            }),
-            None => {
-                self.unknown(
-                    &def.supervisor.role,
-                    "supervisor.role",
-                    SupervisorRole::ALL.map(SupervisorRole::key),
-                );
-                None
+        let (supervisor_name, role) = match supervisor {
+            Some(s) => (
+                self.text_at("internship.supervisor.name", &s.name),
+                self.word("internship.supervisor.role", &s.role, "role: staff"),
+            ),
+            None => (String::new(), None),
+        };
+        let role = role.and_then(|written| {
+            match SupervisorRole::ALL
+                .into_iter()
+                .find(|r| r.key() == written.value)
+            {
+                Some(r) => Some(Located {
+                    value: r,
+                    at: pos_of(&written),
+                }),
+                None => {
+                    self.unknown(
+                        &written,
+                        "supervisor.role",
+                        SupervisorRole::ALL.map(SupervisorRole::key),
+                    );
+                    None
+                }
             }
+        });
+        let committee_member = match def.committee_member {
+            None => false,
+            Some(c) => match c.value {
+                Loose::Bool(b) => b,
+                Loose::Null => false,
+                _ => {
+                    self.wrong_type(
+                        "internship.committee_member",
+                        pos_loose(&c),
+                        expects("true ou false", "true or false"),
+                        &c.value,
+                        "committee_member: true",
+                    );
+                    false
+                }
+            },
         };
         let mut agreement = Vec::new();
+        let mut agreement_unreadable = Vec::new();
         let agreement_at = def.agreement.as_ref().map(|a| pos(&a.referenced));
-        if let Some(a) = def.agreement {
-            let a = a.value;
+        let agreement_def = def.agreement.and_then(|a| {
+            self.mapping(
+                "internship.agreement",
+                a,
+                "agreement: { student: 2025-09-25, organisation: 2025-09-26, university: 2025-10-01 }",
+            )
+        });
+        if let Some(a) = agreement_def {
             for (party, date) in [
                 (Party::Student, a.student),
                 (Party::Organisation, a.organisation),
                 (Party::University, a.university),
             ] {
-                if let Some(d) = date.and_then(|d| self.date(&d)) {
-                    agreement.push((party, d));
+                let Some(date) = date.filter(|d| d.value != Loose::Null) else {
+                    continue;
+                };
+                let key = format!("internship.agreement.{}", party.key());
+                match self.date_at(&key, &date) {
+                    Some(d) => agreement.push((party, d)),
+                    // Signed, on a date to correct: that one error, not
+                    // also a signature missing.
+                    None => agreement_unreadable.push(party),
                 }
             }
         }
         let entries_at = def.hours.as_ref().map(|h| pos(&h.referenced));
-        let entries = def
-            .hours
-            .map(|h| h.value)
-            .unwrap_or_default()
+        let entry_defs = match def.hours {
+            Some(h) => {
+                let example = "{ date: 2025-10-06, hours: 4, activity: … }";
+                let items = self.many("internship.hours", h, &format!("hours: [{example}]"));
+                self.items("internship.hours", items, example)
+            }
+            None => Vec::new(),
+        };
+        let entries = entry_defs
             .into_iter()
-            .filter_map(|e| self.entry(e))
+            .filter_map(|(key, e)| self.entry(&key, e))
             .collect();
         Internship {
             organisation: Organisation { name, kind },
-            committee_member: def.committee_member,
+            committee_member,
             supervisor: Supervisor {
                 name: supervisor_name,
                 role,
             },
             agreement,
+            agreement_unreadable,
             agreement_at,
             entries,
             entries_at,
         }
     }
 
-    fn entry(&mut self, e: EntryDef) -> Option<Entry> {
-        self.text("internship.hours.activity", &e.activity);
-        let date = self.date(&e.date);
-        let at = pos(&e.hours.referenced);
-        let hours = match Hours::from_hours(e.hours.value) {
-            Some(h) if h > Hours::ZERO && h <= Hours::DAY => Some(Located { value: h, at }),
-            _ => {
-                self.error(
-                    HOURS_INVALID,
-                    at,
-                    Text::new(
-                        format!(
-                            "{} h n’est pas une durée possible pour une journée",
-                            e.hours.value
+    fn entry(&mut self, key: &str, e: EntryDef) -> Option<Entry> {
+        self.text_at("internship.hours.activity", &e.activity);
+        let date = self.date_at(&format!("{key}.date"), &e.date);
+        let hours = self.number(
+            &format!("{key}.hours"),
+            &e.hours,
+            expects("un nombre d’heures", "a number of hours"),
+            "4",
+        );
+        let hours = hours.and_then(|h| {
+            let at = pos_loose(&e.hours);
+            match Hours::from_hours(h.value) {
+                Some(x) if x > Hours::ZERO && x <= Hours::DAY => Some(Located { value: x, at }),
+                _ => {
+                    self.error(
+                        HOURS_INVALID,
+                        at,
+                        Text::new(
+                            format!("{} h n’est pas une durée possible pour une journée", h.value),
+                            format!("{} h is not a possible length for one day", h.value),
                         ),
-                        format!("{} h is not a possible length for one day", e.hours.value),
-                    ),
-                    Some(Text::new(
-                        "un nombre d’heures supérieur à 0 et d’au plus 24, par exemple 3 ou 2.5",
-                        "a number of hours above 0 and at most 24, for example 3 or 2.5",
-                    )),
-                );
-                None
+                        Some(Text::new(
+                            "un nombre d’heures supérieur à 0 et d’au plus 24, par exemple 3 ou 2.5",
+                            "a number of hours above 0 and at most 24, for example 3 or 2.5",
+                        )),
+                    );
+                    None
+                }
             }
-        };
+        });
         Some(Entry {
             date: date?,
             hours: hours?,
         })
     }
 
-    fn modules(&mut self, defs: Vec<ModuleDef>, programme: Option<&Programme>) -> Vec<ModuleDone> {
+    fn modules(
+        &mut self,
+        defs: Vec<(String, ModuleDef)>,
+        programme: Option<&Programme>,
+    ) -> Vec<ModuleDone> {
         let mut done: Vec<ModuleDone> = Vec::new();
-        for m in defs {
-            let completed = self.date(&m.completed);
+        for (key, m) in defs {
+            let completed = self.date_at(&format!("{key}.completed"), &m.completed);
+            let Some(id) = self.word(&format!("{key}.id"), &m.id, "id: communication") else {
+                continue;
+            };
             let Some(p) = programme else { continue };
-            if p.module(&m.id.value).is_none() {
+            if p.module(&id.value).is_none() {
                 let ids: Vec<&str> = p.facts.modules.iter().map(|m| m.id.as_str()).collect();
-                self.unknown(&m.id, "modules.id", ids);
+                self.unknown(&id, "modules.id", ids);
                 continue;
             }
-            if done.iter().any(|d| d.id == m.id.value) {
+            if done.iter().any(|d| d.id == id.value) {
                 self.error(
                     DUPLICATE,
-                    pos_of(&m.id),
+                    pos_of(&id),
                     Text::new(
-                        format!("le module `{}` est inscrit deux fois", m.id.value),
-                        format!("the module `{}` is listed twice", m.id.value),
+                        format!("le module `{}` est inscrit deux fois", id.value),
+                        format!("the module `{}` is listed twice", id.value),
                     ),
                     Some(Text::new(
                         "gardez une seule ligne par module",
@@ -1763,7 +2334,7 @@ impl Cx<'_> {
             }
             if let Some(completed) = completed {
                 done.push(ModuleDone {
-                    id: m.id.value,
+                    id: id.value,
                     completed,
                 });
             }
@@ -1773,17 +2344,22 @@ impl Cx<'_> {
 
     /// Workshops attended, each event once. Whether the events exist is
     /// checked against the calendar by the programme's rules.
-    fn workshops(&mut self, defs: Vec<WorkshopDef>) -> Vec<Workshop> {
+    fn workshops(&mut self, defs: Vec<(String, WorkshopDef)>) -> Vec<Workshop> {
         let mut out: Vec<Workshop> = Vec::new();
-        for w in defs {
-            let id = self.text("workshops.event", &w.event);
+        for (key, w) in defs {
+            let Some(event) =
+                self.word(&format!("{key}.event"), &w.event, "event: atelier-2025-10")
+            else {
+                continue;
+            };
+            let id = self.text("workshops.event", &event);
             if id.is_empty() {
                 continue;
             }
             if out.iter().any(|x| x.event.value == id) {
                 self.error(
                     DUPLICATE,
-                    pos_of(&w.event),
+                    pos_of(&event),
                     Text::new(
                         format!("l’atelier `{id}` est inscrit deux fois"),
                         format!("the workshop `{id}` is listed twice"),
@@ -1798,7 +2374,7 @@ impl Cx<'_> {
             out.push(Workshop {
                 event: Located {
                     value: id,
-                    at: pos_of(&w.event),
+                    at: pos_of(&event),
                 },
             });
         }
@@ -1807,25 +2383,28 @@ impl Cx<'_> {
 
     fn productions(
         &mut self,
-        defs: Vec<ProductionDef>,
+        defs: Vec<(String, ProductionDef)>,
         programme: Option<&Programme>,
     ) -> Vec<Production> {
         defs.into_iter()
-            .map(|d| {
-                let title = self.text("productions.title", &d.title);
-                let kind = match programme {
-                    Some(p) if p.production_kind(&d.kind.value).is_some() => {
-                        Some(d.kind.value.clone())
+            .map(|(key, d)| {
+                let title = self.text_at("productions.title", &d.title);
+                let written = self.word(&format!("{key}.kind"), &d.kind, "kind: meeting-minutes");
+                let kind = match (programme, written) {
+                    (Some(p), Some(k)) if p.production_kind(&k.value).is_some() => {
+                        Some(k.value.clone())
                     }
-                    Some(p) => {
+                    (Some(p), Some(k)) => {
                         let ids: Vec<&str> =
                             p.production_kinds().iter().map(|k| k.id.as_str()).collect();
-                        self.unknown(&d.kind, "productions.kind", ids);
+                        self.unknown(&k, "productions.kind", ids);
                         None
                     }
-                    None => None,
+                    _ => None,
                 };
-                let file = self.file(&d.file);
+                let file = self
+                    .path_at(&format!("{key}.file"), &d.file)
+                    .and_then(|f| self.file(&f));
                 Production { title, kind, file }
             })
             .collect()

@@ -270,6 +270,10 @@ pub enum Check {
     /// Every action's academic year is listed in `years:` with the cycle
     /// the action gives.
     ActionInYears,
+    /// No action is dated in an academic year that has not begun on
+    /// "today" (years start on the first of `starts_month`): what has not
+    /// happened earns nothing yet.
+    ActionNotFuture { starts_month: u8 },
     /// An action under the lowest band of the programme's credit scale
     /// earns no credit (a warning, so that the student adds hours).
     ActionCredits,
@@ -319,6 +323,7 @@ impl Check {
             Check::Document { .. } => &[],
             Check::PlacesPerIntake { .. } => &["intake", "enrolled", "places"],
             Check::ActionInYears => &["year", "cycle", "expected"],
+            Check::ActionNotFuture { .. } => &["year", "today", "current_year"],
             Check::ActionCredits => &["hours", "minimum"],
             Check::CreditsPerCycle { .. } => &["cycle", "done", "required"],
             Check::YearWithoutCredit { .. } => {
@@ -361,6 +366,7 @@ impl Check {
             | Check::Productions { .. }
             | Check::Document { .. }
             | Check::ActionCredits
+            | Check::ActionNotFuture { .. }
             | Check::CertificateDue
             | Check::FullModules { .. }
             | Check::CredentialElements { .. }
@@ -386,6 +392,7 @@ impl Check {
             } => &[Part::Assessment],
             Check::ActionInYears
             | Check::ActionCredits
+            | Check::ActionNotFuture { .. }
             | Check::CreditsPerCycle { .. }
             | Check::YearWithoutCredit { .. } => &[Part::Years, Part::Actions],
             Check::CertificateDue | Check::FullModules { .. } => &[Part::Attendance],

@@ -1,9 +1,11 @@
 //! Rules about credits earned by actions (ESCOM): each action in a listed
 //! academic year, credits per cycle, years without credit.
 
-use super::{done_required, Context, Evaluation, Metric, MetricId, Quantity};
+use std::collections::BTreeMap;
+
+use super::{done_required, Context, Evaluation, Metric, MetricId, Quantity, Rejected, Uncounted};
 use crate::core::diagnostic::Text;
-use crate::core::values::Credits;
+use crate::core::values::{AcademicYear, Credits};
 use crate::records::portfolio::Action;
 use crate::records::rule::Arg;
 
@@ -16,7 +18,11 @@ fn cycle_label(cx: &Context, id: &str) -> Text {
 
 /// `action-in-years`: each action's year is listed, with the action's cycle.
 pub(super) fn action_in_years(cx: &Context, ev: &mut Evaluation) {
-    for a in &cx.record.actions {
+    for (a, r) in cx.record.actions.iter().zip(&cx.action_rejected) {
+        // A year not begun is that rule's one error, whatever `years:` says.
+        if matches!(r, Some(Rejected::FutureYear(_))) {
+            continue;
+        }
         let year = cx
             .record
             .years
@@ -44,6 +50,40 @@ pub(super) fn action_in_years(cx: &Context, ev: &mut Evaluation) {
     }
 }
 
+/// `action-not-future`: no action in an academic year (starting on the
+/// first of `starts_month`) that has not begun on today.
+pub(super) fn action_not_future(cx: &Context, starts_month: u8, ev: &mut Evaluation) {
+    let current = current_year(cx.today, starts_month);
+    for a in &cx.record.actions {
+        let begun = a
+            .year
+            .value
+            .first_day(starts_month)
+            .is_some_and(|d| d <= cx.today);
+        if !begun {
+            ev.breach(
+                a.year.at,
+                vec![
+                    Arg::same("year", a.year.value),
+                    Arg::same("today", cx.today),
+                    Arg::same("current_year", current),
+                ],
+            );
+        }
+    }
+}
+
+/// The academic year `today` lies in, when years start on the first of
+/// `starts_month`.
+fn current_year(today: jiff::civil::Date, starts_month: u8) -> AcademicYear {
+    let start = if today.month() >= starts_month as i8 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    AcademicYear { start }
+}
+
 /// `action-credits`: an action under the lowest band earns nothing.
 pub(super) fn action_credits(cx: &Context, ev: &mut Evaluation) {
     let minimum = cx
@@ -55,8 +95,9 @@ pub(super) fn action_credits(cx: &Context, ev: &mut Evaluation) {
         .map(|b| b.from_hours)
         .next()
         .unwrap_or_default();
-    for (a, c) in cx.record.actions.iter().zip(&cx.action_credits) {
-        if *c == Credits::ZERO {
+    // A rejected action is its rule's one error, not also one without credit.
+    for (a, c) in cx.counted_actions() {
+        if c == Credits::ZERO {
             ev.breach(
                 a.hours_at,
                 vec![Arg::same("hours", a.hours()), Arg::same("minimum", minimum)],
@@ -65,15 +106,32 @@ pub(super) fn action_credits(cx: &Context, ev: &mut Evaluation) {
     }
 }
 
-/// Credits of the record's actions in `cycle` that `keep` selects.
+/// Credits of the record's counted actions in `cycle` that `keep` selects.
 fn credits_in(cx: &Context, cycle: &str, keep: impl Fn(&Action) -> bool) -> Credits {
-    cx.record
-        .actions
-        .iter()
-        .zip(&cx.action_credits)
+    cx.counted_actions()
         .filter(|(a, _)| a.cycle.value == cycle && keep(a))
-        .map(|(_, c)| *c)
+        .map(|(_, c)| c)
         .sum()
+}
+
+/// The credits of `cycle` that rules rejected, summed per reason.
+fn uncounted_in(cx: &Context, cycle: &str) -> Vec<Uncounted> {
+    let mut left_out: BTreeMap<Rejected, Credits> = BTreeMap::new();
+    let actions = cx.record.actions.iter().zip(&cx.action_credits);
+    for ((a, c), r) in actions.zip(&cx.action_rejected) {
+        if let (Some(r), true) = (r, a.cycle.value == cycle) {
+            let sum = left_out.entry(*r).or_default();
+            *sum = sum.saturating_add(*c);
+        }
+    }
+    left_out
+        .into_iter()
+        .filter(|(_, c)| *c > Credits::ZERO)
+        .map(|(r, c)| Uncounted {
+            amount: Quantity::Credits(c),
+            reason: r.reason(),
+        })
+        .collect()
 }
 
 /// `credits-per-cycle`: each cycle the record follows reaches `credits`.
@@ -84,7 +142,7 @@ pub(super) fn credits_per_cycle(cx: &Context, credits: Credits, ev: &mut Evaluat
         };
         let done = credits_in(cx, &cycle.id, |_| true);
         let id = &cycle.id;
-        let metric = Metric::new(
+        let mut metric = Metric::new(
             MetricId::Credits,
             Text::new(format!("ECTS, cycle {id}"), format!("ECTS, {id} cycle")),
             Text::new(id, id),
@@ -96,6 +154,7 @@ pub(super) fn credits_per_cycle(cx: &Context, credits: Credits, ev: &mut Evaluat
             format!("{{left}} ECTS en cycle {id}"),
             format!("{{left}} ECTS in the {id} cycle"),
         ));
+        metric.uncounted = uncounted_in(cx, id);
         ev.require(metric, first.year.at, || {
             let mut args = done_required(done, credits);
             args.insert(0, Arg::text("cycle", cycle.label.clone()));

@@ -84,26 +84,60 @@ pub(super) fn agreement_signed(cx: &Context, parties: &[Party], ev: &mut Evaluat
         .agreement_at
         .or(ship.entries_at)
         .unwrap_or(cx.status_at());
-    for p in parties.iter().filter(|p| !signed(p)) {
-        ev.breach(at, vec![Arg::text("party", p.label())]);
+    // A signature written with a wrong date has that one error already;
+    // the others missing are one error naming them all.
+    let unreadable = |p: &Party| ship.agreement_unreadable.contains(p);
+    let missing: Vec<Text> = parties
+        .iter()
+        .filter(|p| !signed(p) && !unreadable(p))
+        .map(|p| p.label())
+        .collect();
+    if !missing.is_empty() {
+        ev.breach(at, vec![Arg::text("party", list(&missing))]);
     }
 }
 
-/// `agreement-before-hours`: every signature on or before the first hour.
+/// `a`, `a and b`, `a, b and c`, in each language.
+fn list(items: &[Text]) -> Text {
+    let join = |words: Vec<&str>, and: &str| match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} {and} {last}", rest.join(", ")),
+        _ => words.concat(),
+    };
+    Text::new(
+        join(items.iter().map(|t| t.fr.as_str()).collect(), "et"),
+        join(items.iter().map(|t| t.en.as_str()).collect(), "and"),
+    )
+}
+
+/// `agreement-before-hours`: no hour before the agreement is signed. The
+/// entries before its last signature are not covered: one error, at the
+/// first of them (the activity to remove or redate), naming the signature
+/// that came after it; they count nowhere (see [`Rejected`]). An entry
+/// another date rule rejects is that rule's one error.
 pub(super) fn agreement_before_hours(cx: &Context, ev: &mut Evaluation) {
     let ship = cx.internship;
-    // An entry its date rule rejects is that rule's one error, not also a
-    // first hour every signature comes after.
-    let Some(first) = cx.counted_entries().map(|e| e.date.value).min() else {
+    let Some((party, signed)) = ship
+        .agreement
+        .iter()
+        .max_by_key(|(_, d)| d.value)
+        .map(|(p, d)| (*p, d.value))
+    else {
         return;
     };
-    for (party, d) in ship.agreement.iter().filter(|(_, d)| d.value > first) {
+    let first = ship
+        .entries
+        .iter()
+        .zip(&cx.entry_rejected)
+        .filter(|(_, r)| matches!(r, Some(Rejected::BeforeAgreement(_))))
+        .map(|(e, _)| &e.date)
+        .min_by_key(|d| (d.value, d.at));
+    if let Some(first) = first {
         ev.breach(
-            d.at,
+            first.at,
             vec![
                 Arg::text("party", party.label()),
-                Arg::same("signed", d.value),
-                Arg::same("first_hour", first),
+                Arg::same("signed", signed),
+                Arg::same("first_hour", first.value),
             ],
         );
     }

@@ -22,7 +22,7 @@ use jiff::Span;
 
 use crate::calendar::Calendar;
 use crate::core::diagnostic::{Diagnostics, Position, Severity, Text};
-use crate::core::values::{Credits, Located};
+use crate::core::values::{AcademicYear, Credits, Located};
 use crate::records::portfolio::{self, Record};
 use crate::records::programme::Programme;
 use crate::records::rule::{Arg, Check, Phase, Rule};
@@ -104,6 +104,9 @@ pub(crate) struct Context<'a> {
     pub other_dates: Vec<&'a Located<Date>>,
     /// Credits of each action on the programme's scale.
     pub action_credits: Vec<Credits>,
+    /// Per action, the rule of severity error that rejects it, if any: its
+    /// credits count nowhere, and the other rules leave it to that one.
+    pub action_rejected: Vec<Option<Rejected>>,
     /// Per internship entry, the date rule that rejects it, if any: a
     /// rejected entry is reported by that rule and counts nowhere else
     /// (hours, the first hour the agreement is compared with).
@@ -116,10 +119,16 @@ pub(crate) struct Context<'a> {
 pub(crate) enum Rejected {
     /// Before enrolment (the enrolment date).
     BeforeEnrolment(Date),
+    /// Before the agreement was signed (its last signature): not covered.
+    BeforeAgreement(Date),
     /// After the last day of the programme's years.
     AfterDeadline(Date),
     /// After today.
     Future(Date),
+    /// An action of an academic year that has not begun.
+    FutureYear(AcademicYear),
+    /// An action whose year is not in `years:` with its cycle.
+    YearNotFollowed(AcademicYear),
 }
 
 impl Rejected {
@@ -130,10 +139,22 @@ impl Rejected {
                 format!("avant l’inscription ({d})"),
                 format!("before enrolment ({d})"),
             ),
+            Rejected::BeforeAgreement(d) => Text::new(
+                format!("avant la convention ({d})"),
+                format!("before the agreement ({d})"),
+            ),
             Rejected::AfterDeadline(d) => Text::new(format!("après le {d}"), format!("after {d}")),
             Rejected::Future(d) => Text::new(
                 format!("postérieures à aujourd’hui ({d})"),
                 format!("after today ({d})"),
+            ),
+            Rejected::FutureYear(y) => Text::new(
+                format!("de {y}, année pas encore commencée,"),
+                format!("of {y}, a year not begun,"),
+            ),
+            Rejected::YearNotFollowed(y) => Text::new(
+                format!("de {y}, absents de `years:` pour ce cycle,"),
+                format!("of {y}, not in `years:` for this cycle,"),
             ),
         }
     }
@@ -147,7 +168,13 @@ impl Rejected {
         today: Date,
     ) -> impl Fn(Date) -> Option<Rejected> {
         let enrolment = record.enrolment.as_ref().map(|e| e.value);
+        // The agreement covers hours from its last signature on.
+        let signed = record
+            .internship
+            .as_ref()
+            .and_then(|i| i.agreement.iter().map(|(_, d)| d.value).max());
         let (mut before, mut after, mut future) = (None, None, None);
+        let mut uncovered = None;
         for rule in programme
             .rules
             .iter()
@@ -159,12 +186,15 @@ impl Rejected {
                     after = last_day(e, *years).min(after.or(Some(Date::MAX)))
                 }
                 (Check::NotAfterToday, _) => future = Some(today),
+                (Check::AgreementBeforeHours, _) => uncovered = signed,
                 _ => {}
             }
         }
         move |d: Date| {
             if before.is_some_and(|e| d < e) {
                 before.map(Rejected::BeforeEnrolment)
+            } else if uncovered.is_some_and(|s| d < s) {
+                uncovered.map(Rejected::BeforeAgreement)
             } else if after.is_some_and(|l| d > l) {
                 after.map(Rejected::AfterDeadline)
             } else if future.is_some_and(|t| d > t) {
@@ -173,6 +203,48 @@ impl Rejected {
                 None
             }
         }
+    }
+}
+
+impl Rejected {
+    /// Per action of `record`, the rule of severity error that rejects
+    /// it: an academic year not begun on `today` first (the cause, when
+    /// such a year is not in `years:` either), then a year or cycle that
+    /// `years:` does not give.
+    fn judge_actions(record: &Record, programme: &Programme, today: Date) -> Vec<Option<Rejected>> {
+        let mut future_from = None;
+        let mut in_years = false;
+        for rule in programme
+            .rules
+            .iter()
+            .filter(|r| r.severity == Severity::Error)
+        {
+            match rule.check {
+                Check::ActionNotFuture { starts_month } => future_from = Some(starts_month),
+                Check::ActionInYears => in_years = true,
+                _ => {}
+            }
+        }
+        record
+            .actions
+            .iter()
+            .map(|a| {
+                let y = a.year.value;
+                let begun = |month: u8| y.first_day(month).is_some_and(|d| d <= today);
+                if future_from.is_some_and(|m| !begun(m)) {
+                    Some(Rejected::FutureYear(y))
+                } else if in_years
+                    && !record
+                        .years
+                        .iter()
+                        .any(|x| x.year.value == y && x.cycle == a.cycle.value)
+                {
+                    Some(Rejected::YearNotFollowed(y))
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 }
 
@@ -235,6 +307,7 @@ impl<'a> Context<'a> {
             .iter()
             .map(|a| programme.credits_for(a.hours()))
             .collect();
+        let action_rejected = Rejected::judge_actions(record, programme, today);
         let judge = Rejected::judge(record, programme, today);
         let entry_rejected = internship
             .entries
@@ -252,8 +325,20 @@ impl<'a> Context<'a> {
             activities,
             other_dates,
             action_credits,
+            action_rejected,
             entry_rejected,
         }
+    }
+
+    /// The actions that count, with their credits: those no rule rejects.
+    pub fn counted_actions(&self) -> impl Iterator<Item = (&'a portfolio::Action, Credits)> + '_ {
+        self.record
+            .actions
+            .iter()
+            .zip(&self.action_credits)
+            .zip(&self.action_rejected)
+            .filter(|(_, r)| r.is_none())
+            .map(|((a, c), _)| (a, *c))
     }
 
     /// The internship entries that count: those no date rule rejects.
@@ -361,6 +446,7 @@ fn evaluate(rule: &Rule, cx: &Context) -> Evaluation {
         // Checked across records by `check_cohorts`.
         Check::PlacesPerIntake { .. } => {}
         Check::ActionInYears => credits::action_in_years(cx, e),
+        Check::ActionNotFuture { starts_month } => credits::action_not_future(cx, *starts_month, e),
         Check::ActionCredits => credits::action_credits(cx, e),
         Check::CreditsPerCycle { credits } => credits::credits_per_cycle(cx, *credits, e),
         Check::YearWithoutCredit {
