@@ -814,9 +814,22 @@ fn leaf(key: &str) -> &str {
     last.split('[').next().unwrap_or(last)
 }
 
-/// What a key expects, in words.
-fn expects(fr: &str, en: &str) -> Text {
-    Text::new(fr, en)
+/// What a key expects, in words: texts made only when a message needs
+/// them, as every value of every record goes through here.
+#[derive(Debug, Clone, Copy)]
+struct Expect {
+    fr: &'static str,
+    en: &'static str,
+}
+
+impl Expect {
+    fn text(self) -> Text {
+        Text::new(self.fr, self.en)
+    }
+}
+
+fn expects(fr: &'static str, en: &'static str) -> Expect {
+    Expect { fr, en }
 }
 
 impl Cx<'_> {
@@ -834,22 +847,44 @@ impl Cx<'_> {
         &mut self,
         key: &str,
         at: Position,
-        expected: Text,
+        expected: Expect,
         found: &Loose,
         example: &str,
     ) {
         self.ds.push(yaml::wrong_type(
-            &self.file, at, key, &expected, found, example,
+            &self.file,
+            at,
+            key,
+            &expected.text(),
+            found,
+            example,
         ));
     }
 
     /// A scalar as text (a number or a date written plainly is text too);
     /// nothing, a list or a mapping is reported under `key`, with `example`.
-    fn scalar(&mut self, key: &str, s: &S<Loose>, what: Text, example: &str) -> Option<S<String>> {
+    fn scalar(
+        &mut self,
+        key: &str,
+        s: &S<Loose>,
+        what: Expect,
+        example: &str,
+    ) -> Option<S<String>> {
+        self.scalar_with(key, s, what, || example.to_string())
+    }
+
+    /// [`Self::scalar`], the example made only when it is shown.
+    fn scalar_with(
+        &mut self,
+        key: &str,
+        s: &S<Loose>,
+        what: Expect,
+        example: impl FnOnce() -> String,
+    ) -> Option<S<String>> {
         match s.value.as_text() {
             Some(t) => Some(Spanned::new(t, s.referenced, s.defined)),
             None => {
-                self.wrong_type(key, pos_loose(s), what, &s.value, example);
+                self.wrong_type(key, pos_loose(s), what, &s.value, &example());
                 None
             }
         }
@@ -862,12 +897,11 @@ impl Cx<'_> {
 
     /// A date under `key`, written YYYY-MM-DD.
     fn date_at(&mut self, key: &str, s: &S<Loose>) -> Option<Located<Date>> {
-        let leaf = leaf(key);
-        let s = self.scalar(
+        let s = self.scalar_with(
             key,
             s,
             expects("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
-            &format!("{leaf}: 2025-03-14"),
+            || format!("{}: 2025-03-14", leaf(key)),
         )?;
         self.date(&s)
     }
@@ -875,7 +909,7 @@ impl Cx<'_> {
     /// A number under `key`; a text such as `150h` is reported with the
     /// number it starts with as the correction (`hours: 150`), else
     /// `fallback`.
-    fn number(&mut self, key: &str, s: &S<Loose>, what: Text, fallback: &str) -> Option<S<f64>> {
+    fn number(&mut self, key: &str, s: &S<Loose>, what: Expect, fallback: &str) -> Option<S<f64>> {
         if let Some(n) = s.value.as_number() {
             return Some(Spanned::new(n, s.referenced, s.defined));
         }
@@ -933,7 +967,7 @@ impl Cx<'_> {
                 &self.file,
                 pos_loose(found),
                 first,
-                &expects("une liste de clés (clé: valeur)", "a mapping (key: value)"),
+                &expects("une liste de clés (clé: valeur)", "a mapping (key: value)").text(),
                 &found.value,
                 example,
             );
@@ -953,11 +987,11 @@ impl Cx<'_> {
 
     /// A path to a file of the record under `key`.
     fn path_at(&mut self, key: &str, s: &S<Loose>) -> Option<S<String>> {
-        self.scalar(
+        self.scalar_with(
             key,
             s,
             expects("un chemin de fichier", "a file path"),
-            &format!("{key}: productions/plan.md"),
+            || format!("{key}: productions/plan.md"),
         )
     }
 
@@ -966,12 +1000,9 @@ impl Cx<'_> {
     fn text_at(&mut self, key: &str, s: &S<Loose>) -> String {
         let s = match &s.value {
             Loose::Null => Spanned::new(String::new(), s.referenced, s.defined),
-            _ => match self.scalar(
-                key,
-                s,
-                expects("un texte", "a text"),
-                &format!("{}: …", leaf(key)),
-            ) {
+            _ => match self.scalar_with(key, s, expects("un texte", "a text"), || {
+                format!("{}: …", leaf(key))
+            }) {
                 Some(s) => s,
                 None => return String::new(),
             },
