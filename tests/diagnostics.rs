@@ -124,7 +124,7 @@ fn three_thousand_broken_links_on_one_line_are_all_reported_briefly() {
 /// Issue 14: a file deleted by a pull request is named once (its location
 /// line was printed twice), and the French hint says `aide`.
 #[test]
-fn a_file_deleted_by_a_pr_is_named_once_without_a_position() {
+fn a_file_deleted_by_a_pr_is_named_once() {
     let mut r = Repo::new();
     let dana = "data/portfolios/dana/portfolio.yml";
     std::fs::remove_file(r.root().join(dana)).unwrap();
