@@ -197,3 +197,32 @@ fn the_enrolment_date_says_when_activities_stop_counting_29_february_included() 
         "data/schemas/ is stale: run `engage schema`"
     );
 }
+
+#[test]
+fn schema_writes_one_per_programme_that_loads_and_removes_those_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(
+        &repo().join("data/programmes"),
+        &root.join("data/programmes"),
+    );
+    write(root, "data/programmes/broken.yml", "id: broken\n");
+    write(root, "data/schemas/portfolio-gone.schema.json", "{}\n");
+    let out = engage(root, &["schema"]);
+    // The broken programme's error is told, its schema not written.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("data/programmes/broken.yml"),
+        "{}",
+        stderr(&out)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(root.join("data/schemas"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec!["portfolio-ceci.schema.json", "programme.schema.json"]
+    );
+}

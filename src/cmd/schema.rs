@@ -95,7 +95,15 @@ pub fn run(root: &Path, lang: Lang, args: &SchemaArgs) -> Ended {
         }
         println!("{}", path.display());
     }
-    let ds = ws.problems.data.clone();
+    // What stopped a programme's schema; the calendar, loaded alongside,
+    // is not this command's business.
+    let ds: crate::core::diagnostic::Diagnostics = ws
+        .problems
+        .data
+        .iter()
+        .filter(|d| d.file.starts_with(crate::records::programme::DIR))
+        .cloned()
+        .collect();
     if !ds.is_empty() && emit_human(&mut super::stderr(), &ws.files, &ds, lang).is_err() {
         return Err(Stopped::Usage);
     }
