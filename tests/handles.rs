@@ -232,3 +232,22 @@ fn a_file_stored_decomposed_is_found_when_the_record_writes_it_composed() {
         );
     }
 }
+
+#[test]
+fn an_attestation_is_found_whatever_the_capitals_of_the_handle() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = engage(
+        &repo(),
+        &[
+            "attest",
+            "ALICE",
+            "--today",
+            "2026-11-15",
+            "--output",
+            out_dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = common::html::Page::at(out_dir.path(), "index.html");
+    assert_eq!(page.text("article[lang=en] dd.learner"), "alice");
+}
