@@ -686,6 +686,7 @@ impl Files {
         }
         out
     }
+
     pub fn resolve(&self, path: &Path) -> Option<PathBuf> {
         self.source.resolve(path)
     }

@@ -97,7 +97,8 @@ const MAX_ACTION_HOURS: Hours = Hours::from_minutes(1000 * 60);
 /// A file of the portfolio: it exists, and lies inside the record folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordFile {
-    /// As written in the record, relative to the record folder.
+    /// Relative to the record folder, as stored (the record may write it
+    /// in another Unicode normalisation).
     pub path: PathBuf,
 }
 
