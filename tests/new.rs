@@ -7,6 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::{engage, repo, stderr, write};
+use serde_json::json;
 
 const TODAY: &str = "2026-11-23";
 
@@ -41,29 +42,36 @@ fn schemas_are_json_naming_the_required_fields() {
     let s = site();
     let out = engage(s.path(), &["schema"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let record = json(&s.path().join("data/schemas/portfolio.schema.json"));
-    assert_eq!(record["title"], "engage portfolio record");
-    assert_eq!(
-        record["required"],
-        serde_json::json!(["programme", "handle", "status"])
-    );
-    for part in [
-        "enrolment",
-        "internship",
-        "productions",
-        "years",
-        "actions",
-        "eligibility",
-        "attendance",
-        "credential",
+    // One record schema per programme, with only the parts its rules read.
+    for (id, parts) in [
+        ("ceci", &["enrolment", "internship", "productions"][..]),
+        ("escom", &["years", "actions"]),
+        ("cire", &["enrolment", "eligibility", "attendance"]),
+        ("micro-credential", &["credential"]),
     ] {
-        assert!(record["properties"][part].is_object(), "{part}");
+        let record = json(
+            &s.path()
+                .join(format!("data/schemas/portfolio-{id}.schema.json")),
+        );
+        assert_eq!(record["properties"]["programme"]["const"], id);
+        let required = record["required"].as_array().unwrap();
+        assert_eq!(
+            required[..3],
+            [json!("programme"), json!("handle"), json!("status")]
+        );
+        for part in parts {
+            assert!(record["properties"][part].is_object(), "{id}: {part}");
+        }
+        let all = ["internship", "years", "eligibility", "credential"];
+        for part in all.iter().filter(|p| !parts.contains(p)) {
+            assert!(record["properties"][part].is_null(), "{id}: {part}");
+        }
+        assert_eq!(record["additionalProperties"], false);
+        // Editors offer the two statuses, with their meaning.
+        let status = record["$defs"]["Status"].to_string();
+        assert!(status.contains(r#""const":"in-progress""#), "{status}");
+        assert!(status.contains(r#""const":"submitted""#), "{status}");
     }
-    assert_eq!(record["additionalProperties"], false);
-    // Editors offer the two statuses, with their meaning.
-    let status = record["$defs"]["Status"].to_string();
-    assert!(status.contains(r#""const":"in-progress""#), "{status}");
-    assert!(status.contains(r#""const":"submitted""#), "{status}");
     let programme = json(&s.path().join("data/schemas/programme.schema.json"));
     assert_eq!(
         programme["required"],
@@ -91,7 +99,6 @@ fn templates_check_with_progress_only_for_every_programme() {
     let s = site();
     let out = engage(s.path(), &["schema"]);
     assert_eq!(out.status.code(), Some(0));
-    let schema = json(&s.path().join("data/schemas/portfolio.schema.json"));
     for id in ["ceci", "escom", "cire", "micro-credential"] {
         let handle = format!("new-{id}");
         let out = engage(
@@ -112,16 +119,14 @@ fn templates_check_with_progress_only_for_every_programme() {
             .path()
             .join(format!("data/portfolios/{handle}/portfolio.yml"));
         let text = std::fs::read_to_string(&file).unwrap();
+        // The first line names the programme's own schema, which exists
+        // from the record's folder.
+        let reference = format!("../../schemas/portfolio-{id}.schema.json");
         assert_eq!(
             text.lines().next(),
-            Some("# yaml-language-server: $schema=../../schemas/portfolio.schema.json")
+            Some(format!("# yaml-language-server: $schema={reference}").as_str())
         );
-        // The schema the first line names exists from the record's folder.
-        assert!(file
-            .parent()
-            .unwrap()
-            .join("../../schemas/portfolio.schema.json")
-            .is_file());
+        let schema = json(&file.parent().unwrap().join(&reference));
         // Every key the template writes is one the schema knows.
         let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
         for key in value.as_object().unwrap().keys() {
@@ -218,10 +223,24 @@ fn the_committed_schemas_are_up_to_date() {
         .status()
         .unwrap();
     assert!(status.success());
-    for name in ["portfolio.schema.json", "programme.schema.json"] {
-        let fresh = std::fs::read_to_string(out.path().join(name)).unwrap();
+    let names = |dir: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let committed_dir = common::repo().join("data/schemas");
+    assert_eq!(
+        names(out.path()),
+        names(&committed_dir),
+        "data/schemas/ is stale: run `engage schema`"
+    );
+    for name in names(out.path()) {
+        let fresh = std::fs::read_to_string(out.path().join(&name)).unwrap();
         let committed =
-            std::fs::read_to_string(common::repo().join("data/schemas").join(name)).unwrap();
+            std::fs::read_to_string(common::repo().join("data/schemas").join(&name)).unwrap();
         assert_eq!(
             fresh, committed,
             "data/schemas/{name} is stale: run `engage schema`"

@@ -118,7 +118,8 @@ pub enum Command {
         after_help = "Examples:\n  engage attest alice\n  engage attest alice --key /run/secrets/issuer.key\n  engage attest --verify report/attest/alice.credential.json"
     )]
     Attest(crate::cmd::attest::AttestArgs),
-    /// Write JSON Schemas of programme and record files, for editors.
+    /// Write JSON Schemas of programme files and of each programme's
+    /// records (data/schemas/portfolio-<id>.schema.json), for editors.
     #[command(after_help = "Examples:\n  engage schema\n  engage schema --output /tmp/schemas")]
     Schema(crate::cmd::schema::SchemaArgs),
     /// Preview the site while you write: served at http://127.0.0.1:1111,

@@ -150,7 +150,7 @@ fn portfolio(root: &Path, lang: Lang, args: &NewPortfolioArgs) -> Ended {
     );
     if !root
         .join(super::schema::DEFAULT_DIR)
-        .join(super::schema::RECORD_SCHEMA)
+        .join(crate::records::schema::file_name(&programme.id))
         .exists()
     {
         println!(

@@ -657,6 +657,36 @@ impl Files {
         self.source.size(path)
     }
 
+    /// `path` as the source stores it when it is written in another Unicode
+    /// normalisation (typed composed, NFC, and stored decomposed, NFD, as
+    /// macOS writes names, or the reverse): each component that is not
+    /// found is matched against its folder's entries after NFC. `path`
+    /// itself when it exists or when nothing matches.
+    pub fn stored_name(&self, path: &Path) -> PathBuf {
+        use unicode_normalization::UnicodeNormalization;
+        if self.kind(path).is_some() {
+            return path.to_path_buf();
+        }
+        let mut out = PathBuf::new();
+        for c in path.components() {
+            let next = out.join(c);
+            if self.kind(&next).is_some() {
+                out = next;
+                continue;
+            }
+            let Some(want) = c.as_os_str().to_str() else {
+                return path.to_path_buf();
+            };
+            let entries = self.list(&out).unwrap_or_default();
+            let found = entries.into_iter().find(|e| e.name.nfc().eq(want.nfc()));
+            match found {
+                Some(e) => out.push(e.name),
+                None => return path.to_path_buf(),
+            }
+        }
+        out
+    }
+
     pub fn resolve(&self, path: &Path) -> Option<PathBuf> {
         self.source.resolve(path)
     }

@@ -95,10 +95,43 @@ impl JsonSchema for Hours {
 /// A student's handle on the git hosting service, which names their folder.
 ///
 /// Same alphabet as GitHub's: letters, digits and single hyphens, not at
-/// either end, at most 39 characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// either end, at most 39 characters. Case-insensitive as on the hosting
+/// (`Alice` and `alice` are one account): equality, hashing and order
+/// ignore ASCII case, and the handle keeps the case it was written in for
+/// display.
+#[derive(Debug, Clone, Serialize)]
 #[serde(transparent)]
 pub struct Handle(String);
+
+impl PartialEq for Handle {
+    fn eq(&self, other: &Handle) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+
+impl Eq for Handle {}
+
+impl std::hash::Hash for Handle {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+    }
+}
+
+impl PartialOrd for Handle {
+    fn partial_cmp(&self, other: &Handle) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Handle {
+    fn cmp(&self, other: &Handle) -> std::cmp::Ordering {
+        // Consistent with `eq`: two spellings of one handle are equal.
+        let a = self.0.bytes().map(|b| b.to_ascii_lowercase());
+        a.cmp(other.0.bytes().map(|b| b.to_ascii_lowercase()))
+    }
+}
 
 impl Handle {
     pub fn parse(s: &str) -> Option<Handle> {
@@ -113,6 +146,11 @@ impl Handle {
     /// The handle as written.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+    /// `written` names the same account (case aside): what a record's
+    /// `handle:`, a folder name or a PR's author is compared with.
+    pub fn is(&self, written: &str) -> bool {
+        self.0.eq_ignore_ascii_case(written)
     }
 }
 
@@ -278,8 +316,11 @@ impl Serialize for AcademicYear {
 }
 
 /// A country, as its ISO 3166-1 alpha-2 code (`BE`, `MA`): the code is what
-/// lists of countries in programme files are written with.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// lists of countries in programme files are written with. Only assigned
+/// codes are countries (the `celes` crate's table, which also has `XK`,
+/// Kosovo, as the European Union writes it): `XX`, `ZZ` and the other
+/// codes left for private use, or `UK`, are not.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Country(String);
 
@@ -289,17 +330,81 @@ impl JsonSchema for Country {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "ISO 3166-1 alpha-2 country code (`BE`, `MA`)",
+            "description": "ISO 3166-1 alpha-2 country code, in capitals (`BE`, `MA`; the United Kingdom is `GB`)",
             "type": "string",
-            "pattern": "^[A-Z]{2}$"
+            "enum": Country::codes()
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Country {
+    /// Refuses a code that is no country at the value itself, so that a
+    /// programme listing `UK` is told where.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Country, D::Error> {
+        let s = String::deserialize(d)?;
+        Country::parse(&s).ok_or_else(|| {
+            let hint = Country::hint(&s);
+            crate::core::yaml::invalid_value(
+                &format!("`{s}` n’est pas un code de pays ISO 3166-1 : {}", hint.fr),
+                &format!("`{s}` is not an ISO 3166-1 country code: {}", hint.en),
+            )
         })
     }
 }
 
 impl Country {
-    /// Two ASCII capital letters.
+    /// An assigned ISO 3166-1 alpha-2 code, written in capitals.
     pub fn parse(s: &str) -> Option<Country> {
-        (s.len() == 2 && s.chars().all(|c| c.is_ascii_uppercase())).then(|| Country(s.into()))
+        let capitals = s.len() == 2 && s.bytes().all(|c| c.is_ascii_uppercase());
+        (capitals && celes::Country::from_alpha2(s).is_ok()).then(|| Country(s.into()))
+    }
+    /// Every code [`Country::parse`] accepts, sorted.
+    pub fn codes() -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = celes::Country::get_countries()
+            .iter()
+            .map(|c| c.alpha2)
+            .collect();
+        codes.sort_unstable();
+        codes
+    }
+    /// What to write instead of `s`, which [`Country::parse`] refused.
+    pub fn hint(s: &str) -> crate::core::diagnostic::Text {
+        use crate::core::diagnostic::Text;
+        let t = s.trim();
+        let upper = t.to_ascii_uppercase();
+        if upper == "UK" {
+            return Text::new(
+                "`UK` n’est pas un code ISO : le Royaume-Uni s’écrit `GB`",
+                "`UK` is not an ISO code: the United Kingdom is `GB`",
+            );
+        }
+        if upper == "EL" {
+            return Text::new(
+                "`EL` est l’abréviation européenne, pas le code ISO : la Grèce s’écrit `GR`",
+                "`EL` is the European abbreviation, not the ISO code: Greece is `GR`",
+            );
+        }
+        if t != upper && Country::parse(&upper).is_some() {
+            return Text::new(
+                format!("écrivez le code en majuscules : `{upper}`"),
+                format!("write the code in capitals: `{upper}`"),
+            );
+        }
+        // ISO 3166-1 leaves AA, QM–QZ, XA–XZ and ZZ to private use: the
+        // "any country" of forms and templates, never a real one.
+        let b = upper.as_bytes();
+        let private = b.len() == 2
+            && (upper == "AA" || upper == "ZZ" || (b[0] == b'Q' && b[1] >= b'M') || b[0] == b'X');
+        if private {
+            return Text::new(
+                format!("`{upper}` est un code réservé à un usage privé, pas un pays : écrivez le code de votre pays, par exemple `BE`, `MA`, `SY`"),
+                format!("`{upper}` is a code left for private use, not a country: write your country's code, for example `BE`, `MA`, `SY`"),
+            );
+        }
+        Text::new(
+            "le code ISO à deux lettres majuscules, par exemple `BE`, `MA`, `SY`",
+            "the two-capital-letter ISO code, for example `BE`, `MA`, `SY`",
+        )
     }
     /// The code as written.
     pub fn as_str(&self) -> &str {
@@ -310,6 +415,33 @@ impl Country {
 impl fmt::Display for Country {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// The pattern of a calendar date as records and programmes write it
+/// (`2025-03-14`), for JSON Schemas; the loaders also refuse `2025-02-30`.
+pub const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+/// A calendar date written `YYYY-MM-DD` in a data file, for
+/// `#[serde(with = "crate::core::values::day")]`: jiff is built without
+/// serde, and a wrong date is refused at the value itself.
+pub mod day {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.parse::<Date>() {
+            Ok(date) if s.len() == 10 => Ok(date),
+            _ => Err(crate::core::yaml::invalid_value(
+                &format!("`{s}` n’est pas une date du calendrier écrite AAAA-MM-JJ"),
+                &format!("`{s}` is not a calendar date written YYYY-MM-DD"),
+            )),
+        }
     }
 }
 

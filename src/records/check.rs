@@ -9,11 +9,16 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::calendar::Calendar;
-use crate::core::diagnostic::Diagnostics;
+use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::records::evaluate::{check_cohorts, check_record, Outcome, Progress};
 use crate::records::portfolio::{self, Record};
 use crate::records::programme::Programmes;
 use crate::records::vocabulary::Status;
+
+/// Two record folders whose names are one handle in other capitals
+/// (`alice/` and `Alice/`): handles are case-insensitive on the hosting,
+/// so they are one student with two records.
+pub const HANDLE_DUPLICATE: RuleId = RuleId::new("record.handle-duplicate");
 
 /// What to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +96,11 @@ pub fn check(input: Input<'_>, scope: &Scope, today: Date) -> Report {
     let mut record_ds = Diagnostics::new();
     record_ds.extend(loading.iter().cloned());
     record_ds.extend(cohort);
+    record_ds.extend(
+        duplicate_folders(dirs)
+            .into_iter()
+            .map(|(first, second)| duplicate_folder(first, second)),
+    );
     type Checked<'r> = Option<(&'r Record, Progress, bool)>;
     let mut by_record: Vec<(Checked, &Path)> = Vec::new();
     // Outcomes are moved into the summaries: a record's progress is
@@ -161,6 +171,48 @@ pub fn check(input: Input<'_>, scope: &Scope, today: Date) -> Report {
         diagnostics: ds,
         records: summaries,
     }
+}
+
+/// Pairs of record folders of `dirs` (sorted) named by one handle in other
+/// capitals: each folder after the first of its handle, with that first.
+pub fn duplicate_folders(dirs: &[PathBuf]) -> Vec<(&Path, &Path)> {
+    let mut first: HashMap<String, &Path> = HashMap::new();
+    let mut out = Vec::new();
+    for d in dirs {
+        let Some(name) = d.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        match first.entry(name.to_ascii_lowercase()) {
+            std::collections::hash_map::Entry::Occupied(e) => out.push((*e.get(), d.as_path())),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(d.as_path());
+            }
+        }
+    }
+    out
+}
+
+/// The error on `second`'s record file, at file level, naming both
+/// folders: `second` is the folder that came on top of `first`.
+pub fn duplicate_folder(first: &Path, second: &Path) -> Diagnostic {
+    let (a, b) = (slash(first), slash(second));
+    Diagnostic::error(
+        HANDLE_DUPLICATE,
+        second.join(portfolio::RECORD_FILE),
+        Position::file(),
+        Text::new(
+            format!("{b}/ et {a}/ sont deux dossiers pour un même pseudo : les pseudos ne tiennent pas compte des majuscules"),
+            format!("{b}/ and {a}/ are two folders for one handle: handles do not depend on capitals"),
+        ),
+    )
+    .with_hint(Text::new(
+        format!("un·e étudiant·e, un portfolio : gardez {a}/ (ou {b}/), reportez-y ce que l’autre contient et supprimez l’autre"),
+        format!("one student, one record: keep {a}/ (or {b}/), move what the other holds into it and delete the other"),
+    ))
+}
+
+fn slash(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
 }
 
 /// The record folder (`data/portfolios/<handle>`) a path lies in or is.

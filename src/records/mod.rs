@@ -1,5 +1,6 @@
 //! Students' records and the rules they are checked against: programmes
-//! (facts and rules), records, their evaluation and the record template.
+//! (facts and rules), records, their evaluation, the record template and
+//! the record schema of each programme.
 
 pub mod check;
 pub mod evaluate;
@@ -7,4 +8,5 @@ pub mod portfolio;
 pub mod programme;
 pub mod rule;
 pub mod scaffold;
+pub mod schema;
 pub mod vocabulary;

@@ -97,7 +97,8 @@ const MAX_ACTION_HOURS: Hours = Hours::from_minutes(1000 * 60);
 /// A file of the portfolio: it exists, and lies inside the record folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordFile {
-    /// As written in the record, relative to the record folder.
+    /// Relative to the record folder, as stored (the record may write it
+    /// in another Unicode normalisation).
     pub path: PathBuf,
 }
 
@@ -1618,10 +1619,7 @@ impl Cx<'_> {
                         format!("`{}` n’est pas un code de pays", s.value),
                         format!("`{}` is not a country code", s.value),
                     ),
-                    Some(Text::new(
-                        "le code ISO à deux lettres majuscules, par exemple `BE`, `MA`, `SY`",
-                        "the two-capital-letter ISO code, for example `BE`, `MA`, `SY`",
-                    )),
+                    Some(Country::hint(&s.value)),
                 );
                 None
             }
@@ -2032,7 +2030,7 @@ impl Cx<'_> {
             );
             return None;
         };
-        if written.value != folder {
+        if !handle.is(&written.value) {
             self.error(
                 HANDLE_MISMATCH,
                 pos_of(written),
@@ -2473,7 +2471,10 @@ impl Cx<'_> {
             );
             return None;
         }
-        let full = self.dir.join(path);
+        // The name as stored: typed composed (NFC), it may be stored
+        // decomposed (NFD, as macOS writes names), or the reverse.
+        let full = self.files.stored_name(&self.dir.join(path));
+        let path = full.strip_prefix(&self.dir).unwrap_or(path);
         // Only a symbolic link can lead outside once `..` and absolute paths
         // are refused: resolve the path only when one is on the way, which
         // keeps the common case to a few `lstat` calls.

@@ -286,8 +286,16 @@ pub enum Check {
     /// The residence permit was issued less than `years` years before the
     /// registration (and not after it).
     PermitWithinYears { years: u8 },
-    /// No nationality of the record is one of these countries.
-    NationalityOutside { countries: Vec<Country> },
+    /// No nationality of the record is one of these countries (ISO 3166-1
+    /// codes, checked when the programme loads): the member states of a
+    /// union as they stand from `valid_from`, so that whoever updates the
+    /// list after the next accession or departure sees how old it is.
+    NationalityOutside {
+        #[serde(with = "crate::core::values::day")]
+        #[schemars(with = "String")]
+        valid_from: jiff::civil::Date,
+        countries: Vec<Country>,
+    },
     /// The record lists this language (ISO 639-1 code) among those spoken.
     SpeaksLanguage { language: String },
     /// An attendance certificate is recorded only for a module whose every

@@ -22,10 +22,6 @@ use crate::records::programme::Programme;
 use crate::records::rule::{Check, Element};
 use crate::records::vocabulary::Part;
 
-/// Where the template points editors for completion, relative to the
-/// record file (data/portfolios/<handle>/portfolio.yml).
-pub const SCHEMA_REF: &str = "../../schemas/portfolio.schema.json";
-
 /// The text of a new record of `programme` for `handle`, dated `today`,
 /// with comments in `lang`.
 pub fn record_template(programme: &Programme, handle: &Handle, today: Date, lang: Lang) -> String {
@@ -47,7 +43,12 @@ pub fn record_template(programme: &Programme, handle: &Handle, today: Date, lang
         s.push_str(text);
         s.push('\n');
     };
-    line(&format!("# yaml-language-server: $schema={SCHEMA_REF}"));
+    // The programme's own schema, relative to the record file: editors
+    // complete its keys and flag values outside its closed lists.
+    line(&format!(
+        "# yaml-language-server: $schema={}",
+        crate::records::schema::reference(&programme.id)
+    ));
     line(&format!(
         "# {} — {} `{handle}`.",
         programme.facts.name.get(lang),

@@ -103,7 +103,8 @@ pub fn attest(
     let record = ws
         .records
         .iter()
-        .find(|r| r.handle.as_str() == handle)
+        // `engage attest Alice` is alice's: handles ignore capitals.
+        .find(|r| r.handle.is(handle))
         .ok_or(Refused::Unknown)?;
     let programme = ws
         .programmes

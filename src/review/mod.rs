@@ -854,6 +854,9 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         .collect();
     report.diagnostics = kept;
     report
+        .diagnostics
+        .extend(second_folder(&after.record_dirs, &in_changed));
+    report
         .records
         .retain(|s| in_changed(&Path::new(portfolio::DIR).join(&s.handle)));
 
@@ -895,6 +898,18 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         compared,
         files: after.files,
     }
+}
+
+/// The PR's record folder that doubles one of the base in other capitals
+/// (`Alice/` beside `alice/`): the check blames whichever sorts second,
+/// which may be the base's folder, outside what the PR answers for; the
+/// PR's folder is the second one to come.
+fn second_folder(dirs: &[PathBuf], in_pr: &dyn Fn(&Path) -> bool) -> Diagnostics {
+    check::duplicate_folders(dirs)
+        .into_iter()
+        .filter(|(first, second)| in_pr(first) && !in_pr(second))
+        .map(|(first, second)| check::duplicate_folder(second, first))
+        .collect()
 }
 
 /// A file the PR changes that the base branch changed too since: the PR is

@@ -454,7 +454,7 @@ fn evaluate(rule: &Rule, cx: &Context) -> Evaluation {
             starts_month,
         } => credits::year_without_credit(cx, *credits, *starts_month, e),
         Check::PermitWithinYears { years } => eligibility::permit_within_years(cx, *years, e),
-        Check::NationalityOutside { countries } => {
+        Check::NationalityOutside { countries, .. } => {
             eligibility::nationality_outside(cx, countries, e)
         }
         Check::SpeaksLanguage { language } => eligibility::speaks_language(cx, language, e),
