@@ -739,3 +739,43 @@ fn a_student_changing_the_calendar_gets_the_refusal_alone() {
     );
     assert_eq!(run.code, Some(1));
 }
+
+/// A student's PR is judged by the base branch's rules, never by its own:
+/// dana lowers the hours in the programme and drops five days of her
+/// record; her record still fails under main's 150 hours, besides the
+/// refusal of the rules change.
+#[test]
+fn a_student_pr_is_never_judged_by_its_own_rules() {
+    let mut r = Repo::new();
+    r.edit(
+        "data/programmes/ceci.yml",
+        "min_hours: &min_hours 150",
+        "min_hours: &min_hours 100",
+    );
+    r.edit(
+        DANA,
+        "    - { date: 2025-07-14, hours: 6, activity: Permanence }\n    - { date: 2025-07-21, hours: 6, activity: Permanence }\n",
+        "",
+    );
+    r.pr();
+    let run = check_pr(r.root(), "dana");
+    // The hours are reported where their list begins.
+    let hours = line_of(r.root(), DANA, "- { date: 2025-02-17,");
+    // The refusal, and her record under main's rules; no verdict change
+    // is computed for a student.
+    assert_annotations(
+        &run,
+        &[
+            format!("::error file={DANA},line={hours},col=5,title=ceci.internship-hours::"),
+            scope_error("scope.outside-folder", "data/programmes/ceci.yml"),
+        ],
+    );
+    assert!(
+        run.annotations()[0].contains(
+            "title=ceci.internship-hours::138 h of internship logged, 150 h are required"
+        ),
+        "{:#?}",
+        run.annotations()
+    );
+    assert_eq!(run.code, Some(1));
+}

@@ -22,7 +22,7 @@ use crate::calendar::Calendar;
 use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::git::{Change, ChangeKind, Mode, Repo, Side};
 use crate::core::lang::Lang;
-use crate::core::source::{Files, GitTree, Overlay, Source, SourceText};
+use crate::core::source::{Files, GitTree, Kind, Overlay, Source, SourceText};
 use crate::core::values::Handle;
 use crate::records::check::{self, record_folder, Scope};
 use crate::records::evaluate::{check_cohorts, check_record};
@@ -827,9 +827,12 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         Err(_) => Staff::default(),
     };
     let is_staff = staff.contains(author);
-    if !is_staff {
+    let head = if is_staff {
+        head
+    } else {
         ds.extend(guard(author, &changes));
-    }
+        own_changes_only(author, &base, &head, &changes)
+    };
     let touched: Vec<&Path> = changes.iter().flat_map(Change::paths).collect();
     ds.extend(
         touched
@@ -880,11 +883,11 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         .records
         .retain(|s| in_changed(&Path::new(portfolio::DIR).join(&s.handle)));
 
-    let changed = |area: Area| touched.iter().any(|p| classify(p) == area);
+    // A student's changes to the rules or the calendar are refused by the
+    // guard and never reach the judge: nothing to compare.
+    let changed = |area: Area| is_staff && touched.iter().any(|p| classify(p) == area);
     let rules_changed = changed(Area::Programmes);
-    // A student's calendar change is refused by the guard, and that
-    // refusal stands alone.
-    let calendar_changed = is_staff && changed(Area::Calendar);
+    let calendar_changed = changed(Area::Calendar);
     let mut verdicts = Vec::new();
     let mut compared = None;
     let mut calendar = None;
@@ -943,6 +946,33 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         calendar,
         files: after.files,
     }
+}
+
+/// The judge of a student's PR: the tip of the base branch with only the
+/// changes in the author's own folder laid over it. What the guard
+/// refuses (the rules, the calendar, another record) must not judge the
+/// record too: a PR lowering the hours would pass its own record, besides
+/// its refusal. Built by putting the base's version of every other changed
+/// path back over `merged`, so that the author's files stay shared (a
+/// thousand paths to one big blob are not copied a thousand times) and the
+/// files put back are main's own, of ordinary size.
+fn own_changes_only(author: &Handle, base: &Files, merged: &Files, changes: &[Change]) -> Files {
+    let mut judge = Overlay::new(merged.shared_source());
+    for path in changes.iter().flat_map(Change::paths) {
+        if is_own(&classify(path), author) {
+            continue;
+        }
+        // A link of main's at a path the PR touched is left out, as links
+        // are from what a PR lays over.
+        match base.kind(path) {
+            Some(Kind::File) => match base.bytes(path) {
+                Ok(bytes) => judge.set(path.to_path_buf(), bytes),
+                Err(_) => judge.remove(path.to_path_buf()),
+            },
+            _ => judge.remove(path.to_path_buf()),
+        }
+    }
+    Files::new(judge)
 }
 
 /// A file the PR changes that the base branch changed too since: the PR is
