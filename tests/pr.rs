@@ -779,3 +779,31 @@ fn a_student_pr_is_never_judged_by_its_own_rules() {
     );
     assert_eq!(run.code, Some(1));
 }
+
+#[test]
+fn a_workshop_moved_past_the_records_limit_is_told_by_the_date_rules() {
+    // Without the workshop rule, the programme's date rules judge the
+    // workshops' dates: moved past dana's two years (and past today), hers
+    // breaks two of them.
+    let mut r = Repo::with(|root| {
+        let path = root.join("data/programmes/ceci.yml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let start = text.find("  - id: ceci.workshop-unknown").unwrap();
+        let end = text.find("  - id: ceci.internship-hours").unwrap();
+        std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    });
+    r.edit(
+        CALENDAR,
+        "start: 2025-03-12T18:00\n    end: 2025-03-12T20:00",
+        "start: 2027-03-10T18:00\n    end: 2027-03-10T20:00",
+    );
+    r.pr();
+    assert_one_verdict_change(
+        &r,
+        id_at(r.root(), "atelier-2025-03"),
+        "dana: passes → fails (2 errors): workshop `atelier-2025-03` moved from 2025-03-12 to \
+         2027-03-10 (ceci.future-date: the date 2027-03-10 is after today (2026-06-01); \
+         ceci.two-year-limit: 2027-03-10 is beyond the 2-year limit after enrolment (last day: \
+         2027-02-02))",
+    );
+}

@@ -54,9 +54,9 @@ pub struct Cause {
     /// the PR removed it.
     pub file: PathBuf,
     pub at: Position,
-    /// The error the record now gets at that workshop (rule and message);
-    /// `None` when it has none there any more: the workshop counts.
-    pub now: Option<(RuleId, Text)>,
+    /// The errors the record now gets at that workshop (rule and
+    /// message), in the programme's order; none when the workshop counts.
+    pub now: Vec<(RuleId, Text)>,
 }
 
 /// A record whose errors are not the same under the PR's calendar.
@@ -181,8 +181,9 @@ pub fn verdict_changes(
                         |p: Position| p.line == w.event.at.line && p.column == w.event.at.column;
                     let now = now_ds
                         .iter()
-                        .find(|d| d.is_error() && here(d.position))
-                        .map(|d| (d.rule.clone(), d.message.clone()));
+                        .filter(|d| d.is_error() && here(d.position))
+                        .map(|d| (d.rule.clone(), d.message.clone()))
+                        .collect();
                     Some(Cause {
                         event: w.event.value.clone(),
                         change,
@@ -246,20 +247,25 @@ fn describe(c: &Cause, lang: Lang) -> String {
 /// One line for a record: handle, verdict before → after, and why.
 pub fn message(v: &RecordVerdict) -> Text {
     let line = |lang: Lang| {
-        // French puts a space before a colon.
-        let colon = match lang {
-            Lang::Fr => " :",
-            Lang::En => ":",
+        // French puts a space before a colon and a semicolon.
+        let (colon, semicolon) = match lang {
+            Lang::Fr => (" :", " ; "),
+            Lang::En => (":", "; "),
         };
         let causes: Vec<String> = v
             .causes
             .iter()
             .map(|c| {
                 let what = describe(c, lang);
-                match (&c.now, lang) {
-                    (Some((rule, msg)), _) => format!("{what} ({rule}{colon} {})", msg.get(lang)),
-                    (None, Lang::Fr) => format!("{what} (l’atelier compte)"),
-                    (None, Lang::En) => format!("{what} (the workshop counts)"),
+                let errors: Vec<String> = c
+                    .now
+                    .iter()
+                    .map(|(rule, msg)| format!("{rule}{colon} {}", msg.get(lang)))
+                    .collect();
+                match (errors.is_empty(), lang) {
+                    (false, _) => format!("{what} ({})", errors.join(semicolon)),
+                    (true, Lang::Fr) => format!("{what} (l’atelier compte)"),
+                    (true, Lang::En) => format!("{what} (the workshop counts)"),
                 }
             })
             .collect();
@@ -269,7 +275,7 @@ pub fn message(v: &RecordVerdict) -> Text {
                 Lang::En => "the calendar changed".to_string(),
             }
         } else {
-            causes.join("; ")
+            causes.join(semicolon)
         };
         format!(
             "{}{colon} {} → {}{colon} {why}",
@@ -417,22 +423,28 @@ mod tests {
                 change: EventChange::Removed,
                 file: "data/calendar/x.yml".into(),
                 at: Position::file(),
-                now: Some((
-                    RuleId::new("ceci.workshop-unknown"),
-                    Text::new("l’atelier ne compte pas", "the workshop does not count"),
-                )),
+                now: vec![
+                    (
+                        RuleId::new("ceci.workshop-unknown"),
+                        Text::new("l’atelier ne compte pas", "the workshop does not count"),
+                    ),
+                    (
+                        RuleId::new("ceci.future-date"),
+                        Text::new("c’est demain", "it is tomorrow"),
+                    ),
+                ],
             }],
         };
         let m = message(&v);
         assert_eq!(
             m.fr,
             "dana : réussit → échoue (2 erreurs) : l’atelier `a` n’existe plus \
-             (ceci.workshop-unknown : l’atelier ne compte pas)"
+             (ceci.workshop-unknown : l’atelier ne compte pas ; ceci.future-date : c’est demain)"
         );
         assert_eq!(
             m.en,
             "dana: passes → fails (2 errors): workshop `a` no longer exists \
-             (ceci.workshop-unknown: the workshop does not count)"
+             (ceci.workshop-unknown: the workshop does not count; ceci.future-date: it is tomorrow)"
         );
         let ds = diagnostics(&[v], RuleId::new("scope.verdict-changed"));
         let d = ds.iter().next().unwrap();
