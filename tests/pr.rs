@@ -407,6 +407,17 @@ fn rule_line(rule: &str) -> usize {
         + 1
 }
 
+/// Line and column (1-based) of the id `id` in the calendar of `root`.
+fn id_at(root: &Path, id: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(root.join(CALENDAR)).unwrap();
+    let (i, l) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.trim() == format!("- id: {id}"))
+        .unwrap();
+    (i + 1, l.find(id).unwrap() + 1)
+}
+
 fn line_of(root: &Path, rel: &str, needle: &str) -> usize {
     let text = std::fs::read_to_string(root.join(rel)).unwrap();
     text.lines().position(|l| l.contains(needle)).unwrap() + 1
@@ -485,5 +496,314 @@ fn someone_removed_from_staff_since_branching_has_no_staff_rights() {
         run.stdout().contains("PR by prof-x (student)"),
         "{}",
         run.stdout()
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Staff PRs that change the calendar (issue 14): the records whose verdict
+// changes, each with before → after and why, in every format.
+
+const CALENDAR: &str = "data/calendar/ateliers.yml";
+
+/// The March workshop's block in the fixture calendar, which dana attended.
+const MARCH: &str = "  - id: atelier-2025-03
+    kind: workshop
+    programme: ceci
+    title: { fr: \"Atelier de mars\" }
+    start: 2025-03-12T18:00
+    end: 2025-03-12T20:00
+    location: { campus: Solbosch }
+";
+
+/// `engage check --pr` as staff in `format` (human or json): exit code,
+/// stdout, stderr.
+fn check_pr_as(root: &Path, format: &str) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_engage"))
+        .arg("--root")
+        .arg(root)
+        .args([
+            "--lang", "en", "check", "--pr", "--base", "main", "--author", "prof-x", "--format",
+            format, "--today", TODAY,
+        ])
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_ACTOR")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The `scope.verdict-changed` diagnostics of the JSON output, as (file,
+/// line, message).
+fn json_verdicts(stdout: &str) -> Vec<(String, u64, String)> {
+    let doc: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "scope.verdict-changed")
+        .map(|d| {
+            assert_eq!(d["severity"], "warning", "{d}");
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Checks a staff calendar PR in the three formats: the one verdict change
+/// expected (dana's, `message`, on `line` of the calendar), in the GitHub
+/// annotations, the step summary, the human output and the JSON document;
+/// the PR passes (the change is staff's to make).
+fn assert_one_verdict_change(r: &Repo, (line, col): (usize, usize), message: &str) {
+    let run = check_pr(r.root(), "prof-x");
+    assert_annotations(
+        &run,
+        &[format!(
+            "::warning file={CALENDAR},line={line},col={col},title=scope.verdict-changed::{message}%0Ahelp: tell the students concerned before merging, or keep the old id"
+        )],
+    );
+    // The whole message, not a prefix of it.
+    assert!(
+        run.annotations()[0].ends_with("or keep the old id"),
+        "{:?}",
+        run.annotations()
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout());
+    assert!(
+        run.stdout()
+            .contains("PR by prof-x (staff): 1 path(s) changed since")
+            && run
+                .stdout()
+                .contains("2 record(s) compared under the changed calendar"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stdout()
+            .contains("\n1 record(s) change verdict under the changed calendar:\n"),
+        "{}",
+        run.stdout()
+    );
+    // The step summary lists it among the notes and the other problems.
+    assert!(
+        run.summary
+            .contains("- 1 record(s) change verdict under the changed calendar:\n"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary.contains(&format!(
+            "- ⚠️ `{CALENDAR}:{line}` `scope.verdict-changed`: "
+        )),
+        "{}",
+        run.summary
+    );
+
+    let (code, stdout, stderr) = check_pr_as(r.root(), "human");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.lines().any(|l| l == message), "{stdout}");
+    assert!(
+        stderr.contains("warning[scope.verdict-changed]"),
+        "{stderr}"
+    );
+
+    let (code, stdout, _) = check_pr_as(r.root(), "json");
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        json_verdicts(&stdout),
+        vec![(CALENDAR.to_string(), line as u64, message.to_string())]
+    );
+}
+
+#[test]
+fn a_staff_pr_renaming_a_workshop_lists_the_records_that_named_it() {
+    let mut r = Repo::new();
+    r.edit(
+        CALENDAR,
+        "id: atelier-2025-03\n",
+        "id: atelier-2025-03-solbosch\n",
+    );
+    r.pr();
+    assert_one_verdict_change(
+        &r,
+        id_at(r.root(), "atelier-2025-03-solbosch"),
+        "dana: passes → fails (1 error): workshop `atelier-2025-03` is now called \
+         `atelier-2025-03-solbosch` (ceci.workshop-unknown: the workshop `atelier-2025-03` \
+         does not count: no event of the calendar has this id)",
+    );
+}
+
+#[test]
+fn a_staff_pr_removing_a_workshop_lists_the_records_that_named_it() {
+    let mut r = Repo::new();
+    r.edit(CALENDAR, MARCH, "");
+    r.pr();
+    // The event's lines are gone: the warning is on the file.
+    assert_one_verdict_change(
+        &r,
+        (1, 1),
+        "dana: passes → fails (1 error): workshop `atelier-2025-03` no longer exists \
+         (ceci.workshop-unknown: the workshop `atelier-2025-03` does not count: no event of \
+         the calendar has this id)",
+    );
+}
+
+#[test]
+fn a_staff_pr_rescheduling_a_workshop_lists_the_records_it_breaks() {
+    let mut r = Repo::new();
+    // Moved after "today": dana cannot have attended it yet.
+    r.edit(
+        CALENDAR,
+        "start: 2025-03-12T18:00\n    end: 2025-03-12T20:00",
+        "start: 2026-09-16T18:00\n    end: 2026-09-16T20:00",
+    );
+    r.pr();
+    assert_one_verdict_change(
+        &r,
+        id_at(r.root(), "atelier-2025-03"),
+        "dana: passes → fails (1 error): workshop `atelier-2025-03` moved from 2025-03-12 \
+         to 2026-09-16 (ceci.workshop-unknown: the workshop `atelier-2025-03` does not count: \
+         the workshop on 2026-09-16 has not taken place yet (today: 2026-06-01))",
+    );
+}
+
+#[test]
+fn a_calendar_change_that_affects_no_record_says_so() {
+    let mut r = Repo::new();
+    // Nobody attended the January workshop; a new June session is added.
+    r.edit(
+        CALENDAR,
+        "start: 2025-01-15T18:00\n    end: 2025-01-15T20:00",
+        "start: 2025-01-22T18:00\n    end: 2025-01-22T20:00",
+    );
+    r.pr();
+    let run = check_pr(r.root(), "prof-x");
+    assert_annotations(&run, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout());
+    let none = "the calendar change changes no record's verdict (2 record(s) compared)";
+    assert!(run.stdout().lines().any(|l| l == none), "{}", run.stdout());
+    assert!(
+        run.summary.contains(&format!("- {none}\n")),
+        "{}",
+        run.summary
+    );
+    let (code, stdout, _) = check_pr_as(r.root(), "human");
+    assert_eq!(code, Some(0));
+    assert!(stdout.lines().any(|l| l == none), "{stdout}");
+    let (_, stdout, _) = check_pr_as(r.root(), "json");
+    assert_eq!(json_verdicts(&stdout), vec![]);
+}
+
+#[test]
+fn a_staff_pr_restoring_a_workshop_lists_the_records_that_pass_again() {
+    // On main, dana names a workshop the calendar lost: she fails. The PR
+    // puts it back.
+    let mut r = Repo::with(|root| {
+        let path = root.join(CALENDAR);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen(MARCH, "", 1)).unwrap();
+    });
+    r.edit(
+        CALENDAR,
+        "  - id: info-2025-03\n",
+        &format!("{MARCH}  - id: info-2025-03\n"),
+    );
+    r.pr();
+    assert_one_verdict_change(
+        &r,
+        id_at(r.root(), "atelier-2025-03"),
+        "dana: fails (1 error) → passes: workshop `atelier-2025-03` now exists (the workshop counts)",
+    );
+}
+
+#[test]
+fn a_student_changing_the_calendar_gets_the_refusal_alone() {
+    let mut r = Repo::new();
+    r.edit(CALENDAR, MARCH, "");
+    log_hours(&r);
+    r.pr();
+    let run = check_pr(r.root(), "emile");
+    assert_annotations(&run, &[scope_error("scope.outside-folder", CALENDAR)]);
+    assert!(
+        !run.stdout().contains("calendar change"),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(run.code, Some(1));
+}
+
+/// A student's PR is judged by the base branch's rules, never by its own:
+/// dana lowers the hours in the programme and drops five days of her
+/// record; her record still fails under main's 150 hours, besides the
+/// refusal of the rules change.
+#[test]
+fn a_student_pr_is_never_judged_by_its_own_rules() {
+    let mut r = Repo::new();
+    r.edit(
+        "data/programmes/ceci.yml",
+        "min_hours: &min_hours 150",
+        "min_hours: &min_hours 100",
+    );
+    r.edit(
+        DANA,
+        "    - { date: 2025-07-14, hours: 6, activity: Permanence }\n    - { date: 2025-07-21, hours: 6, activity: Permanence }\n",
+        "",
+    );
+    r.pr();
+    let run = check_pr(r.root(), "dana");
+    // The hours are reported where their list begins.
+    let hours = line_of(r.root(), DANA, "- { date: 2025-02-17,");
+    // The refusal, and her record under main's rules; no verdict change
+    // is computed for a student.
+    assert_annotations(
+        &run,
+        &[
+            format!("::error file={DANA},line={hours},col=5,title=ceci.internship-hours::"),
+            scope_error("scope.outside-folder", "data/programmes/ceci.yml"),
+        ],
+    );
+    assert!(
+        run.annotations()[0].contains(
+            "title=ceci.internship-hours::138 h of internship logged, 150 h are required"
+        ),
+        "{:#?}",
+        run.annotations()
+    );
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn a_workshop_moved_past_the_records_limit_is_told_by_the_date_rules() {
+    // Without the workshop rule, the programme's date rules judge the
+    // workshops' dates: moved past dana's two years (and past today), hers
+    // breaks two of them.
+    let mut r = Repo::with(|root| {
+        let path = root.join("data/programmes/ceci.yml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let start = text.find("  - id: ceci.workshop-unknown").unwrap();
+        let end = text.find("  - id: ceci.internship-hours").unwrap();
+        std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    });
+    r.edit(
+        CALENDAR,
+        "start: 2025-03-12T18:00\n    end: 2025-03-12T20:00",
+        "start: 2027-03-10T18:00\n    end: 2027-03-10T20:00",
+    );
+    r.pr();
+    assert_one_verdict_change(
+        &r,
+        id_at(r.root(), "atelier-2025-03"),
+        "dana: passes → fails (2 errors): workshop `atelier-2025-03` moved from 2025-03-12 to \
+         2027-03-10 (ceci.future-date: the date 2027-03-10 is after today (2026-06-01); \
+         ceci.two-year-limit: 2027-03-10 is beyond the 2-year limit after enrolment (last day: \
+         2027-02-02))",
     );
 }

@@ -1007,6 +1007,19 @@ fn pr_staff_raising_a_threshold() {
 }
 
 #[test]
+fn pr_staff_renaming_a_workshop() {
+    // A calendar change: dana names the old id, and now fails (issue 14).
+    let mut r = Repo::new();
+    r.edit(
+        "data/calendar/ateliers.yml",
+        "id: atelier-2025-03\n",
+        "id: atelier-2025-03-solbosch\n",
+    );
+    r.pr();
+    pr_outputs("pr_staff_calendar", &r, "prof-x");
+}
+
+#[test]
 fn pr_staff_changing_the_content() {
     // The whole site is checked, with translation freshness from history.
     let mut r = Repo::with_site(|_| {});

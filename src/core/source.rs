@@ -621,6 +621,11 @@ impl Files {
         &*self.source
     }
 
+    /// The source itself, shared: to lay another source over it.
+    pub fn shared_source(&self) -> Arc<dyn Source> {
+        self.source.clone()
+    }
+
     /// Reads `path` as UTF-8 text (a leading byte-order mark is kept: the
     /// parsers skip it), and keeps it for [`SourceText`].
     /// Files over [`MAX_TEXT_BYTES`] are not read.

@@ -22,7 +22,7 @@ use crate::calendar::Calendar;
 use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::git::{Change, ChangeKind, Mode, Repo, Side};
 use crate::core::lang::Lang;
-use crate::core::source::{Files, GitTree, Overlay, Source, SourceText};
+use crate::core::source::{Files, GitTree, Kind, Overlay, Source, SourceText};
 use crate::core::values::Handle;
 use crate::records::check::{self, record_folder, Scope};
 use crate::records::evaluate::{check_cohorts, check_record};
@@ -31,6 +31,8 @@ use crate::records::programme::Programmes;
 use crate::site::BuildOptions;
 use crate::workspace::{Parts, Workspace};
 use std::sync::Arc;
+
+pub mod calendar;
 
 /// A student's PR changes a path outside their record folder.
 pub const OUTSIDE_FOLDER: RuleId = RuleId::new("scope.outside-folder");
@@ -47,7 +49,8 @@ pub const EXECUTABLE: RuleId = RuleId::new("scope.executable");
 pub const TOO_BIG: RuleId = RuleId::new("scope.too-big");
 /// A student's PR adds or changes more than [`MAX_PR_FILES`] files.
 pub const TOO_MANY_FILES: RuleId = RuleId::new("scope.too-many-files");
-/// A staff PR changes programme rules: records whose verdict changes (a warning).
+/// A staff PR changes programme rules or the calendar: records whose
+/// verdict changes (a warning).
 pub const VERDICT_CHANGED: RuleId = RuleId::new("scope.verdict-changed");
 /// A file the PR changes also changed on the base branch since (a warning).
 pub const BASE_MOVED: RuleId = RuleId::new("scope.base-moved");
@@ -611,6 +614,15 @@ pub fn verdict_diagnostics(
     ds
 }
 
+/// The records compared under a staff PR's calendar, and those whose
+/// verdict changes.
+#[derive(Debug, Clone)]
+pub struct CalendarVerdicts {
+    /// Every record of the repository, not only those the PR changes.
+    pub compared: usize,
+    pub changes: Vec<calendar::RecordVerdict>,
+}
+
 // ---------------------------------------------------------------------------
 // The edge: `engage check --pr`
 
@@ -630,6 +642,8 @@ pub struct PrReport {
     /// How many records were compared under the base's and the PR's rules,
     /// when the PR changes rules (every record, not only those it changes).
     pub compared: Option<usize>,
+    /// What the PR's calendar changes, when a staff PR changes it.
+    pub calendar: Option<CalendarVerdicts>,
     /// The files of the PR's head as they were read, for showing
     /// diagnostics with their lines.
     pub files: Files,
@@ -664,6 +678,15 @@ impl PrReport {
                 ", {n} portfolio(s) comparé(s) sous les règles modifiées"
             ));
             how_en.push_str(&format!(", {n} record(s) compared under the changed rules"));
+        }
+        if let Some(c) = &self.calendar {
+            let n = c.compared;
+            how_fr.push_str(&format!(
+                ", {n} portfolio(s) comparé(s) avec le calendrier modifié"
+            ));
+            how_en.push_str(&format!(
+                ", {n} record(s) compared under the changed calendar"
+            ));
         }
         Text::new(
             format!(
@@ -804,9 +827,12 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         Err(_) => Staff::default(),
     };
     let is_staff = staff.contains(author);
-    if !is_staff {
+    let head = if is_staff {
+        head
+    } else {
         ds.extend(guard(author, &changes));
-    }
+        own_changes_only(author, &base, &head, &changes)
+    };
     let touched: Vec<&Path> = changes.iter().flat_map(Change::paths).collect();
     ds.extend(
         touched
@@ -860,30 +886,54 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         .records
         .retain(|s| in_changed(&Path::new(portfolio::DIR).join(&s.handle)));
 
-    let rules_changed = touched
-        .iter()
-        .any(|p| matches!(classify(p), Area::Programmes));
+    // A student's changes to the rules or the calendar are refused by the
+    // guard and never reach the judge: nothing to compare.
+    let changed = |area: Area| is_staff && touched.iter().any(|p| classify(p) == area);
+    let rules_changed = changed(Area::Programmes);
+    let calendar_changed = changed(Area::Calendar);
     let mut verdicts = Vec::new();
     let mut compared = None;
-    if rules_changed {
-        compared = Some(after.records.len());
+    let mut calendar = None;
+    if rules_changed || calendar_changed {
         let options = BuildOptions {
             today: Some(today),
             ..BuildOptions::default()
         };
         let before = Workspace::load(base, Parts::DATA, &options);
-        verdicts = verdict_changes(
-            &after.records,
-            &before.programmes,
-            &after.programmes,
-            &after.calendar,
-            today,
-        );
-        // The text as read by the load: the programme is not read again.
-        let text_of = |p: &Path| SourceText::text(&after.files, p).map(|t| t.to_string());
-        report
-            .diagnostics
-            .extend(verdict_diagnostics(&verdicts, &text_of));
+        if rules_changed {
+            compared = Some(after.records.len());
+            verdicts = verdict_changes(
+                &after.records,
+                &before.programmes,
+                &after.programmes,
+                &after.calendar,
+                today,
+            );
+            // The text as read by the load: the programme is not read again.
+            let text_of = |p: &Path| SourceText::text(&after.files, p).map(|t| t.to_string());
+            report
+                .diagnostics
+                .extend(verdict_diagnostics(&verdicts, &text_of));
+        }
+        if calendar_changed {
+            // Records are judged by the base branch's rules, whatever the
+            // PR does to them: only the calendar differs.
+            let changes = calendar::verdict_changes(
+                &after.records,
+                &before.programmes,
+                &before.calendar,
+                &after.calendar,
+                &after.problems.records,
+                today,
+            );
+            report
+                .diagnostics
+                .extend(calendar::diagnostics(&changes, VERDICT_CHANGED));
+            calendar = Some(CalendarVerdicts {
+                compared: after.records.len(),
+                changes,
+            });
+        }
     }
     report.diagnostics.extend(ds);
     report.diagnostics.sort();
@@ -896,6 +946,7 @@ pub fn review(pr: Pr<'_>, today: Date) -> PrReport {
         whole,
         verdicts,
         compared,
+        calendar,
         files: after.files,
     }
 }
@@ -910,6 +961,33 @@ fn second_folder(dirs: &[PathBuf], in_pr: &dyn Fn(&Path) -> bool) -> Diagnostics
         .filter(|(first, second)| in_pr(first) && !in_pr(second))
         .map(|(first, second)| check::duplicate_folder(second, first))
         .collect()
+}
+
+/// The judge of a student's PR: the tip of the base branch with only the
+/// changes in the author's own folder laid over it. What the guard
+/// refuses (the rules, the calendar, another record) must not judge the
+/// record too: a PR lowering the hours would pass its own record, besides
+/// its refusal. Built by putting the base's version of every other changed
+/// path back over `merged`, so that the author's files stay shared (a
+/// thousand paths to one big blob are not copied a thousand times) and the
+/// files put back are main's own, of ordinary size.
+fn own_changes_only(author: &Handle, base: &Files, merged: &Files, changes: &[Change]) -> Files {
+    let mut judge = Overlay::new(merged.shared_source());
+    for path in changes.iter().flat_map(Change::paths) {
+        if is_own(&classify(path), author) {
+            continue;
+        }
+        // A link of main's at a path the PR touched is left out, as links
+        // are from what a PR lays over.
+        match base.kind(path) {
+            Some(Kind::File) => match base.bytes(path) {
+                Ok(bytes) => judge.set(path.to_path_buf(), bytes),
+                Err(_) => judge.remove(path.to_path_buf()),
+            },
+            _ => judge.remove(path.to_path_buf()),
+        }
+    }
+    Files::new(judge)
 }
 
 /// A file the PR changes that the base branch changed too since: the PR is
@@ -954,6 +1032,13 @@ pub fn notes(pr: &PrReport, lang: Lang) -> Vec<String> {
     let mut out = vec![pr.headline().get(lang).to_string()];
     let vds = verdict_diagnostics(&pr.verdicts, &|_| None);
     out.extend(vds.iter().map(|d| d.message.get(lang).to_string()));
+    if let Some(c) = &pr.calendar {
+        out.extend(
+            calendar::notes(&c.changes, c.compared)
+                .iter()
+                .map(|t| t.get(lang).to_string()),
+        );
+    }
     out
 }
 
