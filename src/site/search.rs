@@ -171,11 +171,17 @@ pub struct Entry {
 
 impl Entry {
     pub fn new(doc: Doc, text: Stems) -> Entry {
+        Entry::from_stems(doc, text.finish())
+    }
+
+    /// An entry whose text stems were computed before (a page that did not
+    /// change since): only its title is stemmed.
+    pub fn from_stems(doc: Doc, text: Vec<Packed>) -> Entry {
         let mut title = Stems::default();
         title.add(&doc.title);
         Entry {
             title: title.finish(),
-            text: text.finish(),
+            text,
             doc,
         }
     }

@@ -25,7 +25,7 @@ mod calendar;
 mod feed;
 mod search;
 
-pub use feed::{events_path, news_path};
+pub use feed::{events_path, news_path, NEWS_ENTRIES};
 
 /// One file the build writes.
 #[derive(Debug, Clone)]
