@@ -546,7 +546,7 @@ pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
 pub type Stems = HashMap<PageId, Vec<Vec<search::Packed>>>;
 
 /// Renders `output`, its search index from `stems` where it has them.
-fn render_with(
+pub fn render_with(
     site: &Site,
     output: &render::Output,
     stems: &Stems,
