@@ -648,7 +648,10 @@ impl Over<'_> {
             if !crate::site::page_cache::is_summary(p) {
                 return None;
             }
-            cache.stems(&p.file, digest_of(&p.file)?).cloned()
+            cache
+                .stems(&p.file, digest_of(&p.file)?)
+                .cloned()
+                .map(Arc::new)
         };
         let bodies = site.bodies_for(&outputs, |id| cached_stems(&site, id).is_some());
         if !site.hydrate(&ws.files, &bodies) {

@@ -129,7 +129,7 @@ pub struct Preview {
 /// and kind (FAQ or not) they were taken from, by file: a page loaded
 /// again with the same text keeps them.
 #[derive(Default)]
-struct StemCache(HashMap<PathBuf, (Arc<str>, bool, Vec<Vec<crate::site::search::Packed>>)>);
+struct StemCache(HashMap<PathBuf, (Arc<str>, bool, crate::site::PageStems)>);
 
 impl StemCache {
     /// The stems of every page of a language with a search index,
@@ -143,7 +143,7 @@ impl StemCache {
                     && (Arc::ptr_eq(text, &p.text) || **text == *p.text)
             })
         };
-        let known: HashMap<usize, Vec<Vec<crate::site::search::Packed>>> = (0..pages.len())
+        let known: HashMap<usize, crate::site::PageStems> = (0..pages.len())
             .filter(|&id| fresh(id))
             .filter_map(|id| Some((id, self.0.get(&pages[id].file)?.2.clone())))
             .collect();

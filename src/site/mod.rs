@@ -543,7 +543,11 @@ pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
 /// The text stems of pages' search entries, by page
 /// ([`Site::search_stems`]): computed once and used both for the search
 /// indexes and for the page cache.
-pub type Stems = HashMap<PageId, Vec<Vec<search::Packed>>>;
+pub type Stems = HashMap<PageId, PageStems>;
+
+/// The text stems of one page's search entries, shared: kept by the
+/// preview between saves and handed to each index without a copy.
+pub type PageStems = Arc<Vec<Vec<search::Packed>>>;
 
 /// Renders `output`, its search index from `stems` where it has them.
 pub fn render_with(
@@ -554,7 +558,7 @@ pub fn render_with(
     match output {
         render::Output::SearchIndex(lang) if !stems.is_empty() => {
             let index = site.search_index_with(*lang, &|id| match stems.get(&id) {
-                Some(s) => s.clone(),
+                Some(s) => s.to_vec(),
                 None => site.search_stems(id),
             });
             Ok((site.path(output), index.to_json().into_bytes()))
@@ -565,10 +569,7 @@ pub fn render_with(
 
 /// The search stems of every page whose language has a search index (an
 /// index costs a fifth of a build: only where a page searches it).
-pub fn stems_of(
-    site: &Site,
-    known: impl Fn(PageId) -> Option<Vec<Vec<search::Packed>>> + Sync,
-) -> Stems {
+pub fn stems_of(site: &Site, known: impl Fn(PageId) -> Option<PageStems> + Sync) -> Stems {
     let langs: Vec<Lang> = site
         .config
         .languages
@@ -579,7 +580,12 @@ pub fn stems_of(
     (0..site.library.pages.len())
         .into_par_iter()
         .filter(|&id| langs.contains(&site.library.pages[id].lang))
-        .map(|id| (id, known(id).unwrap_or_else(|| site.search_stems(id))))
+        .map(|id| {
+            (
+                id,
+                known(id).unwrap_or_else(|| Arc::new(site.search_stems(id))),
+            )
+        })
         .collect()
 }
 

@@ -285,7 +285,7 @@ impl PageCache {
         site: &Site,
         trace: &Trace,
         parsed: &HashMap<PathBuf, Vec<Diagnostic>>,
-        stems: &HashMap<usize, Vec<Vec<Packed>>>,
+        stems: &crate::site::Stems,
     ) -> Option<PageCache> {
         let mut pages = HashMap::with_capacity(site.library.pages.len());
         for (id, p) in site.library.pages.iter().enumerate() {
@@ -300,7 +300,7 @@ impl PageCache {
                     digest,
                     page: Summary::of(p),
                     diagnostics,
-                    search: stems.get(&id).cloned(),
+                    search: stems.get(&id).map(|s| s.to_vec()),
                 },
             );
         }
