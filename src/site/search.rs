@@ -156,6 +156,9 @@ impl Stems {
     pub fn finish(mut self) -> Vec<Packed> {
         self.0.sort_unstable();
         self.0.dedup();
+        // A page's words are mostly repeats: its stems are kept (by the
+        // preview, between saves) at their size, not at its word count.
+        self.0.shrink_to_fit();
         self.0
     }
 }
