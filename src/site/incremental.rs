@@ -1,8 +1,10 @@
 //! What depends on what: from the site's inputs (a page, the calendar, the
 //! programmes, a template, the configuration) to the outputs that show
-//! them, so that the preview re-renders only those after a save; and the
-//! in-place update of the loaded [`Site`] for the common save, an edited
-//! page whose address and place in the site stay the same.
+//! them, so that the preview re-renders only those after a save, and
+//! `engage build` after an edit ([`Site::reached`], [`Site::bodies_for`],
+//! [`Site::hydrate`]); and the in-place update of the loaded [`Site`] for
+//! the common save, an edited page whose address and place in the site
+//! stay the same.
 //!
 //! The graph is read off the loaded site, not stored: [`Site::dependents`]
 //! answers for one input on one site. A change asks it of the site before

@@ -11,7 +11,7 @@
 //! events: a page taken from the cache is a *summary* ([`Page::text`]
 //! empty), enough for addresses, lists, breadcrumbs, the sitemap and link
 //! checking; a page whose body an output needs is read and parsed again
-//! ([`PageCache::hydrate`]). With it the [`Shape`] of the site that was
+//! ([`Site::hydrate`]). With it the [`Shape`] of the site that was
 //! built: a build whose site has another shape renders everything.
 //!
 //! Where: in `.engage-cache/` beside the output folder (where the build
