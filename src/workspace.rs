@@ -645,7 +645,7 @@ impl Over<'_> {
             .collect();
         let cached_stems = |site: &Site, id: usize| {
             let p = &site.library.pages[id];
-            if !crate::site::page_cache::is_summary(p) {
+            if !p.is_summary() {
                 return None;
             }
             cache

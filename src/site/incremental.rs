@@ -320,7 +320,10 @@ impl Site {
             let text = source.text(file).ok()?;
             let (new, ds) = page::parse(file.clone(), old.key.clone(), old.lang, old.kind, text);
             let new = new?;
+            // A date added or removed may give a language its news feed,
+            // announced in the head of each of its pages.
             let same_place = new.slug == old.slug
+                && new.date.is_some() == old.date.is_some()
                 && !new.draft
                 && new.template_name() == old.template_name()
                 && new.programme.as_ref().map(|p| &p.value)
@@ -453,7 +456,7 @@ impl Site {
         let todo: Vec<PageId> = ids
             .iter()
             .copied()
-            .filter(|&id| crate::site::page_cache::is_summary(&self.library.pages[id]))
+            .filter(|&id| self.library.pages[id].is_summary())
             .collect();
         let parsed: Vec<Option<crate::site::page::Page>> = todo
             .par_iter()

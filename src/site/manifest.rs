@@ -160,8 +160,8 @@ pub struct Vouch {
     /// writes nothing), shown again.
     diagnostics: Vec<Stored>,
     pub pages: usize,
-    /// The digest of the page cache written with this output
-    /// ([`crate::site::page_cache`]), which a later build may trust only
+    /// The digest of the page cache written with this output (beside
+    /// it, in `.engage-cache/`), which a later build may trust only
     /// when it still has these bytes.
     #[serde(default)]
     pub cache: Option<Digest>,

@@ -8,10 +8,10 @@
 //! checking needs (headings and their anchors, links, images without alt
 //! text, unsafe URLs), the diagnostics parsing it gave, and, when the site
 //! has a search index, the stems the page adds to it. Not its text nor its
-//! events: a page taken from the cache is a *summary* ([`Page::text`]
-//! empty), enough for addresses, lists, breadcrumbs, the sitemap and link
-//! checking; a page whose body an output needs is read and parsed again
-//! ([`Site::hydrate`]). With it the [`Shape`] of the site that was
+//! events: a page taken from the cache is a *summary*
+//! ([`Page::is_summary`]: its text is empty), enough for addresses, lists,
+//! breadcrumbs, the sitemap and link checking; a page whose body an output
+//! needs is read and parsed again ([`Site::hydrate`]). With it the [`Shape`] of the site that was
 //! built: a build whose site has another shape renders everything.
 //!
 //! Where: in `.engage-cache/` beside the output folder (where the build
@@ -369,12 +369,6 @@ impl PageCache {
     }
 }
 
-/// Whether `page` comes from the cache rather than from its text: its
-/// body is not there to render.
-pub fn is_summary(page: &Page) -> bool {
-    page.text.is_empty()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,7 +390,7 @@ aliases: [/old/]\nextra: {a: [1, 2]}\nprogramme: ceci\n---\n\
         let bytes = postcard::to_stdvec(&stored).unwrap();
         let back: Summary = postcard::from_bytes(&bytes).unwrap();
         let back = back.page(page.file.clone()).unwrap();
-        assert!(is_summary(&back) && !is_summary(&page));
+        assert!(back.is_summary() && !page.is_summary());
         assert_eq!(
             (&back.key, back.lang, back.kind, &back.title, back.date),
             (&page.key, page.lang, page.kind, &page.title, page.date)
