@@ -10,8 +10,9 @@
 //! load, in which order and in parallel, and hands the loaded model to the
 //! pure checks and renderers below it.
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use jiff::civil::Date;
@@ -20,16 +21,25 @@ use crate::calendar::Calendar;
 use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, SourceText};
 use crate::core::layout::{CONFIG_FILE, OUTPUT_DIR};
 use crate::core::source::{Disk, DiskText, Files, Kind};
-use crate::core::trace::Recording;
+use crate::core::trace::{Digest, Query, Recording, Trace};
 use crate::records::check::{Input, Report, Scope};
 use crate::records::portfolio::{self, Record};
 use crate::records::programme::Programmes;
 use crate::site::config::Config;
-use crate::site::content::Library;
+use crate::site::content::{read_page, Library, Parsed};
+use crate::site::incremental::{self, Shape};
 use crate::site::manifest::{Key, Vouch};
 use crate::site::output::Written;
+use crate::site::page_cache::PageCache;
+use crate::site::render::Output;
 use crate::site::theme::Theme;
-use crate::site::{BuildOptions, BuildReport, Site};
+use crate::site::{BuildOptions, BuildReport, Site, Stems};
+
+/// Where each content page comes from: (the files read through, file,
+/// key, language, kind) → the page and what parsing it found.
+pub type PageSource<'a> = dyn Fn(&Files, PathBuf, String, crate::core::lang::Lang, crate::site::page::PageKind) -> Parsed
+    + Sync
+    + 'a;
 
 /// How much of the site a command needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +154,18 @@ impl Workspace {
     /// could not be loaded is missing from the model and said in
     /// [`Workspace::problems`].
     pub fn load(files: Files, parts: Parts, options: &BuildOptions) -> Workspace {
+        Workspace::load_with(files, parts, options, None)
+    }
+
+    /// [`Workspace::load`], each content page got from `pages` when given
+    /// (see [`Library::load_with`]): a build over its previous output
+    /// takes the pages that did not change from its cache.
+    pub fn load_with(
+        files: Files,
+        parts: Parts,
+        options: &BuildOptions,
+        pages: Option<&PageSource<'_>>,
+    ) -> Workspace {
         let today = options.today.unwrap_or_else(today);
         let mut problems = Problems::default();
         let config = if parts.site != SitePart::None {
@@ -185,7 +207,17 @@ impl Workspace {
                                         Theme::load(files_ref, &config.theme, &config.languages)
                                     })
                                 },
-                                || Library::load(files_ref, &config.languages, options.drafts),
+                                || match pages {
+                                    Some(pages) => Library::load_with(
+                                        files_ref,
+                                        &config.languages,
+                                        options.drafts,
+                                        pages,
+                                    ),
+                                    None => {
+                                        Library::load(files_ref, &config.languages, options.drafts)
+                                    }
+                                },
                             );
                             (config, theme, library)
                         })
@@ -317,7 +349,7 @@ impl Workspace {
     /// left untouched. `started` is when the command began, loading
     /// included, for the time it reports.
     pub fn build(&self, root: &Path, options: &BuildOptions, started: Instant) -> BuildReport {
-        self.build_vouched(root, options, started, |_, _| None)
+        self.build_vouched(root, options, started, &Stems::new(), |_, _| None)
     }
 
     /// [`Workspace::build`], with what the output's manifest may vouch for,
@@ -328,6 +360,7 @@ impl Workspace {
         root: &Path,
         options: &BuildOptions,
         started: Instant,
+        stems: &Stems,
         vouch: impl FnOnce(&Diagnostics, usize) -> Option<Vouch>,
     ) -> BuildReport {
         let output = output_of(root, options);
@@ -337,7 +370,8 @@ impl Workspace {
         let pages = self.site.as_ref().map_or(0, |s| s.library.pages.len());
         if let Some(site) = &self.site {
             if !ds.has_errors() {
-                match crate::site::write(site, &self.files, &output, || vouch(&ds, pages)) {
+                let vouch = || vouch(&ds, pages);
+                match crate::site::write_with(site, &self.files, &output, stems, vouch) {
                     Ok(w) => written = Some(w),
                     Err(errors) => ds.extend(errors),
                 }
@@ -348,6 +382,7 @@ impl Workspace {
             diagnostics: ds,
             written,
             unchanged: false,
+            reached: None,
             pages,
             elapsed: started.elapsed(),
             output,
@@ -410,13 +445,22 @@ pub fn build_from_disk(
     // Taken before anything is read: what changes during the build is
     // then seen as a change by the next one.
     let key = build_key(root, options, today);
-    if let Some(key) = &key {
+    let options = BuildOptions {
+        today: Some(today),
+        ..options.clone()
+    };
+    let target = crate::site::output::check_target(root, &output).ok();
+    if let (Some(key), Some(target)) = (&key, &target) {
         let disk = Disk::new(root);
-        let kept = crate::site::output::check_target(root, &output)
-            .ok()
-            .and_then(|target| {
-                crate::site::output::unchanged(&target, key, |trace| trace.holds(&disk))
-            });
+        // The inputs are asked once: what changed is kept for the build
+        // over the previous output when something did.
+        let seen = std::cell::RefCell::new(None);
+        let kept = crate::site::output::unchanged(target, key, |trace| {
+            let changes = trace.changes(&disk);
+            let same = changes.is_empty();
+            *seen.borrow_mut() = Some((trace.clone(), changes));
+            same
+        });
         if let Some((vouch, files)) = kept {
             let report = BuildReport {
                 diagnostics: vouch.diagnostics(),
@@ -426,23 +470,222 @@ pub fn build_from_disk(
                     removed: 0,
                 }),
                 unchanged: true,
+                reached: None,
                 pages: vouch.pages,
                 elapsed: started.elapsed(),
                 output,
             };
             return (report, Box::new(DiskText(root.to_path_buf())));
         }
+        if let Some((checked, changes)) = seen.into_inner() {
+            let over = Over {
+                root,
+                target,
+                output: &output,
+                key,
+                checked: &checked,
+                changes: &changes,
+            };
+            if let Some(done) = over.build(&options, started) {
+                return done;
+            }
+        }
     }
     let recording = Arc::new(Recording::new(Disk::new(root)));
-    let options = BuildOptions {
-        today: Some(today),
-        ..options.clone()
+    let parsed = Mutex::new(HashMap::new());
+    let loader = |files: &Files, file: PathBuf, key, lang, kind| {
+        noted(&parsed, read_page(files, file, key, lang, kind))
     };
-    let ws = Workspace::load(Files::shared(recording.clone()), Parts::SITE, &options);
-    let report = ws.build_vouched(root, &options, started, |ds, pages| {
-        Some(Vouch::new(key?, recording.trace()?, ds, pages))
+    let ws = Workspace::load_with(
+        Files::shared(recording.clone()),
+        Parts::SITE,
+        &options,
+        Some(&loader),
+    );
+    let stems = ws
+        .site
+        .as_ref()
+        .map(|site| crate::site::stems_of(site, |_| None))
+        .unwrap_or_default();
+    let report = ws.build_vouched(root, &options, started, &stems, |ds, pages| {
+        let trace = recording.trace()?;
+        let cache = match (&ws.site, &target, parsed.lock()) {
+            (Some(site), Some(target), Ok(parsed)) => {
+                PageCache::of(site, &trace, &parsed, &stems).and_then(|c| c.write(target).ok())
+            }
+            _ => None,
+        };
+        Some(Vouch::new(key?, trace, ds, pages).with_cache(cache))
     });
     (report, Box::new(ws.files))
+}
+
+/// Notes what parsing `file` found, for the page cache, and passes the
+/// page on.
+fn noted(parsed: &Mutex<HashMap<PathBuf, Vec<Diagnostic>>>, page: Parsed) -> Parsed {
+    if let (Some(p), false) = (&page.0, page.1.is_empty()) {
+        if let Ok(mut parsed) = parsed.lock() {
+            parsed.insert(p.file.clone(), page.1.clone());
+        }
+    }
+    page
+}
+
+/// A build over the previous output after some inputs changed: what the
+/// output's manifest vouched for (`checked`) and what now answers
+/// otherwise (`changes`).
+struct Over<'a> {
+    root: &'a Path,
+    /// The output folder, resolved.
+    target: &'a Path,
+    /// The output folder as asked for, for the report.
+    output: &'a Path,
+    key: &'a Key,
+    checked: &'a Trace,
+    changes: &'a [(Query, Digest)],
+}
+
+impl Over<'_> {
+    /// Loads the pages that changed and takes the others from the page
+    /// cache, checks the whole site as a full build does, renders what
+    /// the changed inputs reach ([`Site::reached`]) and rewrites, in place,
+    /// the files whose bytes changed; every other file of the output is
+    /// kept as it is. `None` at the first doubt (a file created or
+    /// removed, another shape of site, configuration or theme changed, no
+    /// cache vouched for): then a full build does it.
+    fn build(&self, options: &BuildOptions, started: Instant) -> Option<(BuildReport, Texts)> {
+        use crate::site::manifest::Manifest;
+        use crate::site::output::{lock_folder, parent_of, MARKER};
+        // A listing or kind that changed is a file created, removed or
+        // replaced by a folder: the site's shape may change. A size goes
+        // with the file's new bytes.
+        let read: BTreeSet<&Path> = self
+            .changes
+            .iter()
+            .filter_map(|(q, _)| match q {
+                Query::Read(p) => Some(p.as_path()),
+                _ => None,
+            })
+            .collect();
+        let edits_only = self.changes.iter().all(|(q, _)| match q {
+            Query::Read(_) => true,
+            Query::Size(p) => read.contains(p.as_path()),
+            _ => false,
+        });
+        if !edits_only {
+            return None;
+        }
+        let target = self.target;
+        let _lock = lock_folder(&parent_of(target)).ok()?;
+        if !std::fs::symlink_metadata(target.join(MARKER)).is_ok_and(|m| m.is_file()) {
+            return None;
+        }
+        let previous = Manifest::read(target)?;
+        let vouch = previous.vouch_for(self.key)?;
+        // Another build may have replaced the output since it was checked.
+        if vouch.inputs != *self.checked || !previous.holds(target, &[MARKER]) {
+            return None;
+        }
+        let cache = PageCache::read(target, vouch)?;
+        let next = self.checked.updated(self.changes);
+        let recording = Arc::new(Recording::seeded(Disk::new(self.root), &next));
+        let parsed = Mutex::new(HashMap::new());
+        let digest_of = |file: &Path| next.answer(&Query::Read(file.to_path_buf()));
+        let loader = |files: &Files, file: PathBuf, key, lang, kind| {
+            // An FAQ's outline and checks read its answers: parsed.
+            let summary = digest_of(&file)
+                .and_then(|d| cache.summary(&file, d))
+                .filter(|(p, _)| p.as_ref().is_some_and(|p| !crate::site::faq::is_faq(p)));
+            noted(
+                &parsed,
+                summary.unwrap_or_else(|| read_page(files, file, key, lang, kind)),
+            )
+        };
+        let mut ws = Workspace::load_with(
+            Files::shared(recording.clone()),
+            Parts::SITE,
+            options,
+            Some(&loader),
+        );
+        let theme = ws.site.as_ref()?.config.theme.clone();
+        let mut inputs = BTreeSet::new();
+        for file in &read {
+            inputs.insert(incremental::Input::of(file, &theme)?);
+        }
+        if inputs.contains(&incremental::Input::Everything)
+            || Shape::of(ws.site.as_ref()?) != cache.shape
+        {
+            return None;
+        }
+        let mut ds = ws.site_diagnostics();
+        ds.sort();
+        let mut site = ws.site.take()?;
+        let pages = site.library.pages.len();
+        let report = |diagnostics: Diagnostics, written: Option<Written>, reached| {
+            let texts: Texts = Box::new(DiskText(self.root.to_path_buf()));
+            let report = BuildReport {
+                diagnostics,
+                written,
+                unchanged: false,
+                reached,
+                pages,
+                elapsed: started.elapsed(),
+                output: self.output.to_path_buf(),
+            };
+            Some((report, texts))
+        };
+        if ds.has_errors() {
+            return report(ds, None, None);
+        }
+        let affected = site.reached(&inputs, |file| cache.previous(file));
+        let outputs: Vec<Output> = site
+            .outputs()
+            .into_iter()
+            .filter(|o| affected.contains(&site.path(o)))
+            .collect();
+        let cached_stems = |site: &Site, id: usize| {
+            let p = &site.library.pages[id];
+            if !p.is_summary() {
+                return None;
+            }
+            cache
+                .stems(&p.file, digest_of(&p.file)?)
+                .cloned()
+                .map(Arc::new)
+        };
+        let bodies = site.bodies_for(&outputs, |id| cached_stems(&site, id).is_some());
+        if !site.hydrate(&ws.files, &bodies) {
+            return None;
+        }
+        let stems = crate::site::stems_of(&site, |id| cached_stems(&site, id));
+        let updated = match crate::site::update(&site, target, &outputs, &previous, &stems)? {
+            Ok(u) => u,
+            Err(errors) => {
+                ds.extend(errors);
+                ds.sort();
+                return report(ds, None, None);
+            }
+        };
+        let written = Written {
+            files: updated.files.len(),
+            kept: updated.files.len() - updated.rewritten,
+            removed: 0,
+        };
+        let vouch = recording.trace().map(|trace| {
+            let cache = parsed
+                .lock()
+                .ok()
+                .and_then(|parsed| PageCache::of(&site, &trace, &parsed, &stems))
+                .and_then(|c| c.write(target).ok());
+            Vouch::new(self.key.clone(), trace, &ds, pages).with_cache(cache)
+        });
+        let manifest = Manifest::new(vouch, updated.files, updated.dirs);
+        if let Err(e) = manifest.replace(target) {
+            ds.push(crate::site::io_error(target, e));
+            return report(ds, None, None);
+        }
+        report(ds, Some(written), Some(outputs.len()))
+    }
 }
 
 /// Loads the site under `root` from disk and builds it, as `engage build`

@@ -1346,11 +1346,15 @@ fn bounded_watch(
         // The folders above the output may gain and lose an entry (the
         // staging folder of a build that failed while rendering); what
         // they hold is watched entry by entry. The output itself may be
-        // written by a build that succeeded.
+        // written by a build that succeeded, and so may its page cache
+        // beside it (never inside: the output is what gets deployed).
         let output = output.strip_prefix(&layout.top).unwrap_or(output);
         moved.retain(|p| !(output.starts_with(p) && p != output));
         if written {
-            moved.retain(|p| !p.starts_with(output));
+            let cache = output.parent().map(|p| p.join(".engage-cache"));
+            moved.retain(|p| {
+                !p.starts_with(output) && cache.as_ref().is_none_or(|c| !p.starts_with(c))
+            });
         }
     }
     if !moved.is_empty() {

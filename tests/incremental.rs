@@ -37,6 +37,8 @@ enum Edit {
     Title(usize, u16),
     /// A page's weight changed: its section's order.
     Weight(usize, u8),
+    /// A page's date changed: the sitemap, the news feed and its order.
+    Date(usize, u8),
     /// A question added to the French FAQ.
     Faq(u16),
     /// An event renamed.
@@ -60,6 +62,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         3 => (0..PAGES.len(), any::<u16>()).prop_map(|(p, n)| Edit::Body(p, n)),
         2 => (0..PAGES.len(), any::<u16>()).prop_map(|(p, n)| Edit::Title(p, n)),
         1 => (0..PAGES.len(), 0..4u8).prop_map(|(p, n)| Edit::Weight(p, n)),
+        1 => (0..PAGES.len(), 1..10u8).prop_map(|(p, n)| Edit::Date(p, n)),
         1 => any::<u16>().prop_map(Edit::Faq),
         1 => any::<u16>().prop_map(Edit::Calendar),
         1 => (0..TEMPLATES.len(), any::<u16>()).prop_map(|(t, n)| Edit::Template(t, n)),
@@ -123,6 +126,15 @@ fn apply(root: &Path, originals: &HashMap<&str, String>, edit: &Edit) -> Vec<Str
         Edit::Weight(p, n) => {
             let text = read(root, PAGES[p]);
             write(root, PAGES[p], &set_field(&text, "weight", &n.to_string()));
+            vec![PAGES[p].into()]
+        }
+        Edit::Date(p, n) => {
+            let text = read(root, PAGES[p]);
+            write(
+                root,
+                PAGES[p],
+                &set_field(&text, "date", &format!("2025-0{n}-01")),
+            );
             vec![PAGES[p].into()]
         }
         Edit::Faq(n) => {
@@ -244,6 +256,13 @@ fn check(root: &Path, edit: &Edit, before: &Outputs, after: &Outputs, rendered: 
 fn run(edits: Vec<Edit>) {
     let dir = fixture("basic");
     let root = dir.path();
+    // A search page, so that each save updates the French search index
+    // from the stems the preview keeps for every page.
+    write(
+        root,
+        "content/recherche.fr.md",
+        "---\ntitle: Recherche\ntemplate: search\n---\n",
+    );
     let originals: HashMap<&str, String> = [CALENDAR, PROGRAMME]
         .into_iter()
         .map(|f| (f, read(root, f)))
@@ -321,6 +340,8 @@ proptest! {
 fn a_page_edited_moved_created_and_deleted() {
     run(vec![
         Edit::Body(0, 1),
+        Edit::Date(0, 3),
+        Edit::Faq(5),
         Edit::Title(2, 2),
         Edit::Weight(2, 0),
         Edit::Create(1),

@@ -30,6 +30,33 @@ fn build(site: &Path, args: &[&str]) -> Output {
     out
 }
 
+/// Runs a build whatever its outcome.
+fn run(site: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["build", "--today", TODAY];
+    all.extend(args);
+    engage(site, &all)
+}
+
+/// What a build showed but its closing line (which names the output, the
+/// time taken and what was written): its diagnostics.
+fn diagnostics(out: &Output) -> String {
+    let err = stderr(out);
+    match err.trim_end().rfind('\n') {
+        Some(i) => err[..i].to_string(),
+        None => String::new(),
+    }
+}
+
+/// Whether the build said it rendered only what an edit reached, over
+/// the previous output.
+fn updated_in_place(out: &Output) -> bool {
+    let err = stderr(out);
+    err.lines()
+        .last()
+        .unwrap_or_default()
+        .starts_with("Site updated")
+}
+
 /// Whether the build said it kept the whole output.
 fn kept_whole(out: &Output) -> bool {
     let err = stderr(out);
@@ -251,4 +278,270 @@ fn a_tampered_missing_or_added_output_file_is_set_right() {
     assert!(!kept_whole(&out));
     assert_eq!(contents(&public), reference);
     assert!(kept_whole(&build(site.path(), &[])));
+}
+
+/// One kind of edit, what it does to the site, and whether the build after
+/// it can render only what the edit reached (a page created or removed
+/// changes the site's shape: everything is rendered, unchanged files
+/// still kept).
+struct Edit {
+    what: &'static str,
+    apply: fn(&Path),
+    in_place: bool,
+}
+
+fn append(root: &Path, rel: &str, text: &str) {
+    let old = common::read(root, rel);
+    write(root, rel, format!("{old}{text}"));
+}
+
+fn replace(root: &Path, rel: &str, from: &str, to: &str) {
+    let old = common::read(root, rel);
+    assert!(old.contains(from), "{rel}: {from}");
+    write(root, rel, old.replacen(from, to, 1));
+}
+
+const EDITS: &[Edit] = &[
+    Edit {
+        what: "a search page created (structure)",
+        apply: |r| {
+            write(
+                r,
+                "content/recherche.fr.md",
+                "---\ntitle: Recherche\ntemplate: search\n---\n",
+            )
+        },
+        in_place: false,
+    },
+    Edit {
+        what: "a page's body",
+        apply: |r| {
+            append(
+                r,
+                "content/ceci/stage.fr.md",
+                "\nUne phrase ajoutée sur le bénévolat.\n",
+            )
+        },
+        in_place: true,
+    },
+    Edit {
+        what: "a title shown in lists, neighbours and the switcher",
+        apply: |r| replace(r, "content/ceci/stage.en.md", "title: ", "title: The "),
+        in_place: true,
+    },
+    Edit {
+        what: "a weight that reorders the section",
+        apply: |r| replace(r, "content/ceci/ateliers.fr.md", "weight: 2", "weight: 0"),
+        in_place: true,
+    },
+    Edit {
+        what: "a date (news feed and its order)",
+        apply: |r| {
+            replace(
+                r,
+                "content/ceci/stage.fr.md",
+                "date: 2025-09-01",
+                "date: 2025-10-01",
+            )
+        },
+        in_place: true,
+    },
+    Edit {
+        what: "an FAQ answer (search index per question)",
+        apply: |r| {
+            replace(
+                r,
+                "content/faq.fr.md",
+                "Un certificat.",
+                "Un certificat universitaire.",
+            )
+        },
+        in_place: true,
+    },
+    Edit {
+        what: "a new warning (image without alt text)",
+        apply: |r| append(r, "content/ceci/stage.fr.md", "\n![](atelier.png)\n"),
+        in_place: true,
+    },
+    Edit {
+        what: "a template",
+        apply: |r| {
+            append(
+                r,
+                "themes/default/templates/section.html",
+                "{# edited #}<!-- edited -->\n",
+            )
+        },
+        in_place: true,
+    },
+    Edit {
+        what: "the calendar",
+        apply: |r| {
+            replace(
+                r,
+                "data/calendar/2025-2026.yml",
+                "Atelier de rentrée",
+                "Atelier de la rentrée",
+            )
+        },
+        in_place: true,
+    },
+    Edit {
+        what: "a page created",
+        apply: |r| {
+            write(
+                r,
+                "content/ceci/nouveau.fr.md",
+                "---\ntitle: Nouveau\n---\nVoir [le stage](@/ceci/stage.md).\n",
+            )
+        },
+        in_place: false,
+    },
+    Edit {
+        what: "a page deleted",
+        apply: |r| std::fs::remove_file(r.join("content/ceci/nouveau.fr.md")).unwrap(),
+        in_place: false,
+    },
+];
+
+#[test]
+fn after_each_kind_of_edit_the_output_and_diagnostics_are_a_fresh_builds() {
+    let site = fixture("basic");
+    let root = site.path();
+    let public = root.join("public");
+    build(root, &[]);
+    for edit in EDITS {
+        let old = contents(&public);
+        let before = stamps(&public);
+        (edit.apply)(root);
+        let out = build(root, &[]);
+        let what = edit.what;
+        assert_eq!(
+            updated_in_place(&out),
+            edit.in_place,
+            "{what}: {}",
+            stderr(&out)
+        );
+
+        let now = contents(&public);
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().join("fresh");
+        let fresh_out = build(root, &["--output", dir.to_str().unwrap()]);
+        let reference = contents(&dir);
+        let wrong = differing(&now, &reference);
+        assert!(
+            wrong.is_empty(),
+            "{what}: differs from a fresh build: {wrong:?}"
+        );
+        assert_eq!(
+            touched(&before, &stamps(&public)),
+            differing(&old, &now),
+            "{what}: exactly the files whose bytes changed are rewritten"
+        );
+        assert_eq!(diagnostics(&out), diagnostics(&fresh_out), "{what}");
+        // And nothing more to do after it.
+        assert!(kept_whole(&build(root, &[])), "{what}");
+    }
+    // The search index was updated from the stems kept for each page.
+    let index = common::read(&public, "fr/search-index.json");
+    assert!(index.contains("\"benevo\""), "{index}");
+}
+
+#[test]
+fn an_error_after_an_edit_leaves_the_output_and_says_what_a_full_build_says() {
+    let site = fixture("basic");
+    let root = site.path();
+    let public = root.join("public");
+    build(root, &[]);
+    let before = stamps(&public);
+
+    // A link to a page that is then deleted: the deletion is the error.
+    append(
+        root,
+        "content/ceci/stage.en.md",
+        "\nSee [the news](@/ceci/news.md).\n",
+    );
+    write(root, "content/ceci/news.en.md", "---\ntitle: News\n---\n");
+    build(root, &[]);
+    let before_delete = stamps(&public);
+    assert_ne!(before_delete, before);
+    std::fs::remove_file(root.join("content/ceci/news.en.md")).unwrap();
+    let out = run(root, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().join("fresh");
+    let fresh_out = run(root, &["--output", dir.to_str().unwrap()]);
+    assert_eq!(diagnostics(&out), diagnostics(&fresh_out));
+    assert!(
+        diagnostics(&out).contains("error[content.link-missing-page]"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        stamps(&public),
+        before_delete,
+        "a failed build writes nothing"
+    );
+
+    // An edit in place with an error: a broken anchor.
+    replace(
+        root,
+        "content/ceci/stage.en.md",
+        "@/ceci/news.md",
+        "@/faq.md#nowhere",
+    );
+    let out = run(root, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let fresh_out = run(root, &["--output", dir.to_str().unwrap()]);
+    assert_eq!(diagnostics(&out), diagnostics(&fresh_out));
+    assert!(
+        diagnostics(&out).contains("error[content.link-missing-anchor]"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        stamps(&public),
+        before_delete,
+        "a failed build writes nothing"
+    );
+
+    // Fixed: a page is gone since the last good build, so the whole site
+    // is rendered; the edit after that is done in place.
+    replace(
+        root,
+        "content/ceci/stage.en.md",
+        "@/faq.md#nowhere",
+        "@/faq.md#internship-circle",
+    );
+    let out = build(root, &[]);
+    assert!(!updated_in_place(&out), "{}", stderr(&out));
+    append(root, "content/ceci/stage.en.md", "\nMore.\n");
+    let out = build(root, &[]);
+    assert!(updated_in_place(&out), "{}", stderr(&out));
+    let fresh_out = build(root, &["--output", dir.to_str().unwrap()]);
+    assert_eq!(diagnostics(&out), diagnostics(&fresh_out));
+    assert!(differing(&contents(&public), &contents(&dir)).is_empty());
+}
+
+#[test]
+fn a_cache_that_is_not_the_one_the_manifest_names_is_not_used() {
+    let site = fixture("basic");
+    let root = site.path();
+    build(root, &[]);
+    let cache = root.join(".engage-cache/public.postcard");
+    assert!(cache.is_file());
+    let mut bytes = std::fs::read(&cache).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&cache, &bytes).unwrap();
+    append(root, "content/ceci/stage.fr.md", "\nEncore.\n");
+    let out = build(root, &[]);
+    assert!(
+        !updated_in_place(&out) && !kept_whole(&out),
+        "{}",
+        stderr(&out)
+    );
+    // The full build wrote a cache again, and the next edit uses it.
+    append(root, "content/ceci/stage.fr.md", "\nEt encore.\n");
+    assert!(updated_in_place(&build(root, &[])));
 }

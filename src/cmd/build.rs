@@ -39,6 +39,19 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> Ended {
             "Site up to date: {pages} pages, {} files in {out}, nothing to rewrite, in {ms} ms ({warnings} warning(s)).",
             w.files
         ),
+        // After an edit, what it reached and what that changed.
+        (Some(w), Lang::Fr) if report.reached.is_some() => eprintln!(
+            "Site mis à jour : {pages} pages, {} fichiers dans {out}, {} rendus à nouveau, {} réécrits, en {ms} ms ({warnings} avertissement(s)).",
+            w.files,
+            report.reached.unwrap_or_default(),
+            w.files - w.kept
+        ),
+        (Some(w), Lang::En) if report.reached.is_some() => eprintln!(
+            "Site updated: {pages} pages, {} files in {out}, {} rendered again, {} rewritten, in {ms} ms ({warnings} warning(s)).",
+            w.files,
+            report.reached.unwrap_or_default(),
+            w.files - w.kept
+        ),
         // Over a previous output, what changed in it; a first build
         // wrote everything.
         (Some(w), Lang::Fr) if w.kept + w.removed > 0 => eprintln!(

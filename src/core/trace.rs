@@ -125,6 +125,36 @@ impl Trace {
         self.answers.par_iter().all(|(q, d)| ask(source, q) == *d)
     }
 
+    /// The questions whose answer changed, with the answer's new digest:
+    /// what a build over an existing output has to take in. Asked in
+    /// parallel, like [`Trace::holds`], and as complete: every question.
+    pub fn changes(&self, source: &dyn Source) -> Vec<(Query, Digest)> {
+        self.answers
+            .par_iter()
+            .filter_map(|(q, d)| {
+                let now = ask(source, q);
+                (now != *d).then(|| (q.clone(), now))
+            })
+            .collect()
+    }
+
+    /// The digest of the answer `query` got, if it was asked.
+    pub fn answer(&self, query: &Query) -> Option<&Digest> {
+        self.answers
+            .binary_search_by(|(q, _)| q.cmp(query))
+            .ok()
+            .map(|i| &self.answers[i].1)
+    }
+
+    /// This trace with the answers of `changes` in place of the old ones.
+    pub fn updated(&self, changes: &[(Query, Digest)]) -> Trace {
+        let mut answers: BTreeMap<Query, Digest> = self.answers.iter().cloned().collect();
+        answers.extend(changes.iter().cloned());
+        Trace {
+            answers: answers.into_iter().collect(),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.answers.len()
     }
@@ -149,6 +179,18 @@ impl<S> Recording<S> {
         Recording {
             inner,
             answers: Mutex::new(BTreeMap::new()),
+            unstable: AtomicBool::new(false),
+        }
+    }
+
+    /// A recording that starts from the answers of `known`, checked just
+    /// before: questions a run does not ask again are vouched for by it,
+    /// and one asked again with another answer (the file changed since)
+    /// makes the run vouch for nothing, as within one run.
+    pub fn seeded(inner: S, known: &Trace) -> Recording<S> {
+        Recording {
+            inner,
+            answers: Mutex::new(known.answers.iter().cloned().collect()),
             unstable: AtomicBool::new(false),
         }
     }
@@ -256,6 +298,44 @@ mod tests {
         // A folder appears where the run asked for one.
         std::fs::create_dir(dir.path().join("templates")).unwrap();
         assert!(!trace.holds(&disk));
+    }
+
+    #[test]
+    fn changes_name_the_questions_answered_otherwise_and_seed_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "a").unwrap();
+        std::fs::write(dir.path().join("b.md"), "b").unwrap();
+        let rec = Recording::new(Disk::new(dir.path()));
+        rec.read(Path::new("a.md")).unwrap();
+        rec.read(Path::new("b.md")).unwrap();
+        let trace = rec.trace().unwrap();
+        let disk = Disk::new(dir.path());
+        assert!(trace.changes(&disk).is_empty());
+
+        std::fs::write(dir.path().join("b.md"), "B").unwrap();
+        let changes = trace.changes(&disk);
+        let b = Query::Read(PathBuf::from("b.md"));
+        assert_eq!(
+            changes.iter().map(|(q, _)| q).collect::<Vec<_>>(),
+            [&b],
+            "only b.md"
+        );
+        let next = trace.updated(&changes);
+        assert!(next.holds(&disk));
+        assert_ne!(next.answer(&b), trace.answer(&b));
+        assert_eq!(
+            next.answer(&Query::Read(PathBuf::from("a.md"))),
+            trace.answer(&Query::Read(PathBuf::from("a.md")))
+        );
+
+        // A run seeded with the checked answers vouches for what it did
+        // not ask again, and for nothing once an answer moves under it.
+        let seeded = Recording::seeded(Disk::new(dir.path()), &next);
+        seeded.read(Path::new("b.md")).unwrap();
+        assert_eq!(seeded.trace(), Some(next.clone()));
+        std::fs::write(dir.path().join("b.md"), "changed again").unwrap();
+        seeded.read(Path::new("b.md")).unwrap();
+        assert_eq!(seeded.trace(), None);
     }
 
     #[test]

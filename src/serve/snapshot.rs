@@ -114,6 +114,52 @@ pub struct Preview {
     pending: Affected,
     /// Outputs of the last rendering left for [`Preview::finish`].
     deferred: BTreeSet<String>,
+    /// What each page adds to its language's search index, kept between
+    /// saves: an index after a save stems only the pages it changed.
+    stems: StemCache,
+    /// The sitemap's `<url>` element of each page, by page id; empty after
+    /// a reload (ids may have moved).
+    sitemap: Vec<String>,
+    /// Pages whose element must be made again (edited in place: their
+    /// dates may have changed, their addresses cannot).
+    sitemap_stale: BTreeSet<usize>,
+}
+
+/// The search stems of each page ([`Site::search_stems`]) with the text
+/// and kind (FAQ or not) they were taken from, by file: a page loaded
+/// again with the same text keeps them.
+#[derive(Default)]
+struct StemCache(HashMap<PathBuf, (Arc<str>, bool, crate::site::PageStems)>);
+
+impl StemCache {
+    /// The stems of every page of a language with a search index,
+    /// computing those of pages whose text changed since.
+    fn refresh(&mut self, site: &Site) -> crate::site::Stems {
+        let pages = &site.library.pages;
+        let fresh = |id: usize| {
+            let p = &pages[id];
+            self.0.get(&p.file).is_some_and(|(text, faq, _)| {
+                *faq == site.faqs.contains_key(&id)
+                    && (Arc::ptr_eq(text, &p.text) || **text == *p.text)
+            })
+        };
+        let known: HashMap<usize, crate::site::PageStems> = (0..pages.len())
+            .filter(|&id| fresh(id))
+            .filter_map(|id| Some((id, self.0.get(&pages[id].file)?.2.clone())))
+            .collect();
+        let stems = crate::site::stems_of(site, |id| known.get(&id).cloned());
+        self.0 = stems
+            .iter()
+            .map(|(&id, s)| {
+                let p = &pages[id];
+                (
+                    p.file.clone(),
+                    (p.text.clone(), site.faqs.contains_key(&id), s.clone()),
+                )
+            })
+            .collect();
+        stems
+    }
 }
 
 impl Preview {
@@ -133,6 +179,9 @@ impl Preview {
             last: None,
             pending: Affected::All,
             deferred: BTreeSet::new(),
+            stems: StemCache::default(),
+            sitemap: Vec::new(),
+            sitemap_stale: BTreeSet::new(),
         };
         let mut r = p.render(started, false);
         if r.snapshot.is_some() {
@@ -245,6 +294,7 @@ impl Preview {
             }
             _ => self.checks = Some(Checks::of(site)),
         }
+        self.sitemap_stale.extend(updated.pages.iter().copied());
         self.pending.add(before);
         self.pending.add(Self::dependents(site, inputs));
         true
@@ -278,6 +328,7 @@ impl Preview {
         self.loading = loading_diagnostics(&ws);
         self.checks = ws.site.as_ref().map(Checks::of);
         self.ws = ws;
+        self.sitemap.clear();
     }
 
     /// Validates the site and renders the pending outputs (but the
@@ -323,11 +374,40 @@ impl Preview {
                 todo.push(o);
             }
         }
+        let stems = if todo.iter().any(|o| matches!(o, Output::SearchIndex(_))) {
+            self.stems.refresh(site)
+        } else {
+            crate::site::Stems::new()
+        };
+        if todo.iter().any(|o| matches!(o, Output::Sitemap)) {
+            let n = site.library.pages.len();
+            if self.sitemap.len() == n {
+                for &id in self.sitemap_stale.iter().filter(|&&id| id < n) {
+                    self.sitemap[id] = site.sitemap_entry(id);
+                }
+            } else {
+                self.sitemap = (0..n)
+                    .into_par_iter()
+                    .map(|id| site.sitemap_entry(id))
+                    .collect();
+            }
+            self.sitemap_stale.clear();
+        }
+        let sitemap = &self.sitemap;
         // Into shared bytes as each is rendered: a whole site of vectors
         // waiting to be copied would double the memory at start.
         let rendered: Vec<Result<(String, Stored), Diagnostic>> = todo
             .par_iter()
-            .map(|o| site.render(o).map(|(p, b)| (p, Stored::new(&b))))
+            .map(|o| {
+                let out = match o {
+                    Output::Sitemap => Ok((
+                        site.path(o),
+                        crate::site::render::sitemap_of(sitemap).into_bytes(),
+                    )),
+                    _ => crate::site::render_with(site, o, &stems),
+                };
+                out.map(|(p, b)| (p, Stored::new(&b)))
+            })
             .collect();
         let mut errors = Vec::new();
         let mut outputs = base.as_ref().map(|b| b.outputs.clone()).unwrap_or_default();

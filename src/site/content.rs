@@ -20,6 +20,18 @@ pub const URL_CONFLICT: RuleId = RuleId::new("content.url-conflict");
 pub const NOT_TRANSLATED: RuleId = RuleId::new("content.not-translated");
 pub const STRAY_FILE: RuleId = RuleId::new("content.stray-file");
 
+/// What loading one content file gives: the page when its front matter
+/// could be read, and every problem parsing it found.
+pub type Parsed = (Option<Page>, Vec<Diagnostic>);
+
+/// Reads content file `file` through `files` and parses it.
+pub fn read_page(files: &Files, file: PathBuf, key: String, lang: Lang, kind: PageKind) -> Parsed {
+    match files.text(&file) {
+        Ok(text) => page::parse(file, key, lang, kind, text),
+        Err(e) => (None, vec![e.into_diagnostic(page::ENCODING, &file)]),
+    }
+}
+
 /// Index of a page in [`Library::pages`].
 pub type PageId = usize;
 
@@ -125,6 +137,19 @@ impl Library {
     /// Loads content/ for the site languages, reading every page in
     /// parallel.
     pub fn load(files: &Files, languages: &[Lang], drafts: bool) -> (Library, Diagnostics) {
+        Library::load_with(files, languages, drafts, &read_page)
+    }
+
+    /// [`Library::load`], each page of content/ got from `page` (the files
+    /// read through, file, key, language, kind): read and parsed
+    /// ([`read_page`]), or taken
+    /// from what an earlier build learned of the same bytes.
+    pub fn load_with(
+        files: &Files,
+        languages: &[Lang],
+        drafts: bool,
+        page: &(dyn Fn(&Files, PathBuf, String, Lang, PageKind) -> Parsed + Sync),
+    ) -> (Library, Diagnostics) {
         let mut ds = Diagnostics::new();
         let dir = Path::new(CONTENT_DIR);
         let (found, errors) = files.walk(dir, Hidden::Skip);
@@ -182,12 +207,9 @@ impl Library {
                 ),
             }
         }
-        let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = pages
+        let parsed: Vec<Parsed> = pages
             .into_par_iter()
-            .map(|(file, key, lang, kind)| match files.text(&file) {
-                Ok(text) => page::parse(file, key, lang, kind, text),
-                Err(e) => (None, vec![e.into_diagnostic(page::ENCODING, &file)]),
-            })
+            .map(|(file, key, lang, kind)| page(files, file, key, lang, kind))
             .collect();
         let mut lib = Library::default();
         for (p, d) in parsed {

@@ -1,8 +1,10 @@
 //! What depends on what: from the site's inputs (a page, the calendar, the
 //! programmes, a template, the configuration) to the outputs that show
-//! them, so that the preview re-renders only those after a save; and the
-//! in-place update of the loaded [`Site`] for the common save, an edited
-//! page whose address and place in the site stay the same.
+//! them, so that the preview re-renders only those after a save, and
+//! `engage build` after an edit ([`Site::reached`], [`Site::bodies_for`],
+//! [`Site::hydrate`]); and the in-place update of the loaded [`Site`] for
+//! the common save, an edited page whose address and place in the site
+//! stay the same.
 //!
 //! The graph is read off the loaded site, not stored: [`Site::dependents`]
 //! answers for one input on one site. A change asks it of the site before
@@ -269,7 +271,7 @@ impl Site {
 /// list of outputs. When it changes, ids and addresses moved and every
 /// output is rendered again. Small, so that the previous site need not be
 /// kept while the next is loaded.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Shape {
     files: Vec<PathBuf>,
     urls: Vec<String>,
@@ -318,7 +320,10 @@ impl Site {
             let text = source.text(file).ok()?;
             let (new, ds) = page::parse(file.clone(), old.key.clone(), old.lang, old.kind, text);
             let new = new?;
+            // A date added or removed may give a language its news feed,
+            // announced in the head of each of its pages.
             let same_place = new.slug == old.slug
+                && new.date.is_some() == old.date.is_some()
                 && !new.draft
                 && new.template_name() == old.template_name()
                 && new.programme.as_ref().map(|p| &p.value)
@@ -359,6 +364,121 @@ impl Site {
             }
         }
         Some(updated)
+    }
+}
+
+impl Site {
+    /// What `inputs` reach, asked of this site and of the site as it was
+    /// before the edit: the pages of `previous` (file → the page as it
+    /// was) are put back in place for the question, so that a page moved
+    /// in its section's order reaches the neighbours it had as well as
+    /// those it has. The site must have the shape it had ([`Shape`]).
+    pub fn reached(
+        &mut self,
+        inputs: &BTreeSet<Input>,
+        previous: impl Fn(&Path) -> Option<crate::site::page::Page>,
+    ) -> Affected {
+        let mut affected = Affected::none();
+        for i in inputs {
+            affected.add(self.dependents(i));
+        }
+        let mut swapped = Vec::new();
+        for i in inputs {
+            if let Input::Page(file) = i {
+                if let (Some(id), Some(old)) = (self.page_of(file), previous(file)) {
+                    let now = std::mem::replace(&mut self.library.pages[id], old);
+                    swapped.push((id, now));
+                }
+            }
+        }
+        if swapped.is_empty() {
+            return affected;
+        }
+        self.relist(swapped.iter().map(|(id, _)| *id));
+        for i in inputs {
+            affected.add(self.dependents(i));
+        }
+        let ids: Vec<PageId> = swapped.iter().map(|(id, _)| *id).collect();
+        for (id, page) in swapped {
+            self.library.pages[id] = page;
+        }
+        self.relist(ids.into_iter());
+        affected
+    }
+
+    /// Orders again the lists that pages `ids` are in (by weight, date
+    /// and title, which an edit may change).
+    fn relist(&mut self, ids: impl Iterator<Item = PageId>) {
+        let parents: BTreeSet<PageId> = ids.filter_map(|id| self.parent_of(id)).collect();
+        for parent in parents {
+            let children = self.library.children(parent);
+            self.children.insert(parent, children);
+        }
+    }
+
+    /// The pages whose Markdown body rendering `outputs` replays: each
+    /// page rendered, the newest pages of a news feed, and for a search
+    /// index the pages of its language whose stems are not known
+    /// (`known`).
+    pub fn bodies_for(
+        &self,
+        outputs: &[Output],
+        known: impl Fn(PageId) -> bool,
+    ) -> BTreeSet<PageId> {
+        let mut ids = BTreeSet::new();
+        for o in outputs {
+            match o {
+                Output::Page(id) => {
+                    ids.insert(*id);
+                }
+                Output::NewsFeed(lang) => {
+                    ids.extend(
+                        self.news(*lang)
+                            .into_iter()
+                            .take(crate::site::render::NEWS_ENTRIES),
+                    );
+                }
+                Output::SearchIndex(lang) => ids.extend(
+                    (0..self.library.pages.len())
+                        .filter(|&id| self.library.pages[id].lang == *lang && !known(id)),
+                ),
+                _ => {}
+            }
+        }
+        ids
+    }
+
+    /// Reads and parses again the pages `ids` that were loaded without
+    /// their text (from a cache): `false` when one no longer parses into
+    /// the same page (then nothing can be trusted but a full build).
+    pub fn hydrate(&mut self, files: &Files, ids: &BTreeSet<PageId>) -> bool {
+        use rayon::prelude::*;
+        let todo: Vec<PageId> = ids
+            .iter()
+            .copied()
+            .filter(|&id| self.library.pages[id].is_summary())
+            .collect();
+        let parsed: Vec<Option<crate::site::page::Page>> = todo
+            .par_iter()
+            .map(|&id| {
+                let p = &self.library.pages[id];
+                let (page, _) = crate::site::content::read_page(
+                    files,
+                    p.file.clone(),
+                    p.key.clone(),
+                    p.lang,
+                    p.kind,
+                );
+                page.filter(|n| n.title == p.title && n.slug == p.slug && n.date == p.date)
+            })
+            .collect();
+        for (id, page) in todo.into_iter().zip(parsed) {
+            match page {
+                Some(page) => self.library.pages[id] = page,
+                None => return false,
+            }
+        }
+        true
     }
 }
 

@@ -108,7 +108,7 @@ impl DirStamp {
 
 /// A diagnostic as stored: the same fields, in a form serde can read back.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Stored {
+pub(crate) struct Stored {
     file: PathBuf,
     line: u32,
     column: u32,
@@ -160,6 +160,11 @@ pub struct Vouch {
     /// writes nothing), shown again.
     diagnostics: Vec<Stored>,
     pub pages: usize,
+    /// The digest of the page cache written with this output (beside
+    /// it, in `.engage-cache/`), which a later build may trust only
+    /// when it still has these bytes.
+    #[serde(default)]
+    pub cache: Option<Digest>,
 }
 
 impl Vouch {
@@ -169,7 +174,13 @@ impl Vouch {
             inputs,
             diagnostics: diagnostics.iter().map(Stored::from).collect(),
             pages,
+            cache: None,
         }
+    }
+
+    /// This vouch, naming the page cache written beside it.
+    pub fn with_cache(self, cache: Option<Digest>) -> Vouch {
+        Vouch { cache, ..self }
     }
 
     pub fn diagnostics(&self) -> Diagnostics {
@@ -221,6 +232,54 @@ impl Manifest {
         let mut out = BufWriter::new(std::fs::File::create(dir.join(MANIFEST))?);
         serde_json::to_writer(&mut out, self)?;
         out.flush()
+    }
+
+    /// Replaces the manifest of the live output folder `dir` in one rename:
+    /// a reader (or a build killed half-way) sees the old one or the new
+    /// one, never a part.
+    pub fn replace(&self, dir: &Path) -> io::Result<()> {
+        let tmp = dir.join(format!("{MANIFEST}.new"));
+        let mut out = BufWriter::new(std::fs::File::create(&tmp)?);
+        serde_json::to_writer(&mut out, self)?;
+        out.flush()?;
+        drop(out);
+        std::fs::rename(&tmp, dir.join(MANIFEST))
+    }
+
+    /// Whether output folder `target` is still exactly what this manifest
+    /// describes: every file and folder as stamped, and nothing at its top
+    /// but them and the build's `own` files. Stat calls only, in parallel.
+    pub fn holds(&self, target: &Path, own: &[&str]) -> bool {
+        use rayon::prelude::*;
+        let files_hold = self.files.par_iter().all(|(rel, stamp)| {
+            std::fs::symlink_metadata(target.join(rel)).is_ok_and(|m| stamp.matches(&m))
+        });
+        let dirs_hold = files_hold
+            && self.dirs.par_iter().all(|(rel, stamp)| {
+                std::fs::symlink_metadata(target.join(rel)).is_ok_and(|m| stamp.matches(&m))
+            });
+        if !dirs_hold {
+            return false;
+        }
+        // The output folder itself is not stamped (the manifest is written
+        // into it last), so its entries are compared by name.
+        let mut expected: std::collections::BTreeSet<&str> = own.iter().copied().collect();
+        expected.insert(MANIFEST);
+        for rel in self.files.keys().chain(self.dirs.keys()) {
+            expected.insert(rel.split('/').next().unwrap_or(rel));
+        }
+        let Ok(entries) = std::fs::read_dir(target) else {
+            return false;
+        };
+        let mut found = 0;
+        for e in entries {
+            let Ok(e) = e else { return false };
+            if !e.file_name().to_str().is_some_and(|n| expected.contains(n)) {
+                return false;
+            }
+            found += 1;
+        }
+        found == expected.len()
     }
 
     /// The vouch, when `key` is the same.

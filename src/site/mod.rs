@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod output;
 pub mod page;
+pub mod page_cache;
 pub mod render;
 pub mod search;
 pub mod slug;
@@ -98,6 +99,10 @@ pub struct BuildReport {
     /// The previous output was kept whole: nothing was rendered nor
     /// written, its manifest vouching it is what this build would write.
     pub unchanged: bool,
+    /// Over the previous output, after some inputs changed: how many
+    /// outputs the change reached and were rendered again (the others were
+    /// neither rendered nor written). `None` for a full build.
+    pub reached: Option<usize>,
     pub pages: usize,
     pub elapsed: Duration,
     pub output: PathBuf,
@@ -519,7 +524,7 @@ fn output_path(rel: &Path) -> String {
         .join("/")
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(
         WRITE,
         path,
@@ -535,6 +540,155 @@ fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     ))
 }
 
+/// The text stems of pages' search entries, by page
+/// ([`Site::search_stems`]): computed once and used both for the search
+/// indexes and for the page cache.
+pub type Stems = HashMap<PageId, PageStems>;
+
+/// The text stems of one page's search entries, shared: kept by the
+/// preview between saves and handed to each index without a copy.
+pub type PageStems = Arc<Vec<Vec<search::Packed>>>;
+
+/// Renders `output`, its search index from `stems` where it has them.
+pub fn render_with(
+    site: &Site,
+    output: &render::Output,
+    stems: &Stems,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    match output {
+        render::Output::SearchIndex(lang) if !stems.is_empty() => {
+            let index = site.search_index_with(*lang, &|id| match stems.get(&id) {
+                Some(s) => s.to_vec(),
+                None => site.search_stems(id),
+            });
+            Ok((site.path(output), index.to_json().into_bytes()))
+        }
+        _ => site.render(output),
+    }
+}
+
+/// The search stems of every page whose language has a search index (an
+/// index costs a fifth of a build: only where a page searches it).
+pub fn stems_of(site: &Site, known: impl Fn(PageId) -> Option<PageStems> + Sync) -> Stems {
+    let langs: Vec<Lang> = site
+        .config
+        .languages
+        .iter()
+        .copied()
+        .filter(|&l| site.has_search_page(l))
+        .collect();
+    (0..site.library.pages.len())
+        .into_par_iter()
+        .filter(|&id| langs.contains(&site.library.pages[id].lang))
+        .map(|id| {
+            (
+                id,
+                known(id).unwrap_or_else(|| Arc::new(site.search_stems(id))),
+            )
+        })
+        .collect()
+}
+
+/// What [`update`] did to a live output.
+#[derive(Debug)]
+pub struct Updated {
+    /// Files whose bytes changed, rewritten.
+    pub rewritten: usize,
+    /// The stamps of every file and folder of the output, as now.
+    pub files: BTreeMap<String, manifest::FileStamp>,
+    pub dirs: BTreeMap<String, manifest::DirStamp>,
+}
+
+/// Renders `outputs` (what an edit reached) and puts those whose bytes
+/// changed into the live output folder `target`, which `previous`
+/// describes and the caller holds locked; every other file stays as it is.
+/// Each file is replaced in one rename, so a reader never sees a part of
+/// one; the manifest, replaced last by the caller, vouches for the whole.
+/// `None` when an output has no place in the previous output (then only a
+/// full build will do); errors when rendering fails, before anything is
+/// written.
+pub fn update(
+    site: &Site,
+    target: &Path,
+    outputs: &[render::Output],
+    previous: &manifest::Manifest,
+    stems: &Stems,
+) -> Option<Result<Updated, Vec<Diagnostic>>> {
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = outputs
+        .par_iter()
+        .map(|o| render_with(site, o, stems))
+        .collect();
+    let mut errors = Vec::new();
+    let mut changed = Vec::new();
+    for r in rendered {
+        match r {
+            Ok((path, bytes)) => {
+                let old = previous.files.get(&path)?;
+                let digest = crate::core::trace::Digest::of(&bytes);
+                if old.digest != digest {
+                    changed.push((path, bytes, digest));
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Some(Err(errors));
+    }
+    let mut files = previous.files.clone();
+    let mut dirs = previous.dirs.clone();
+    let written: Result<Vec<(String, manifest::FileStamp)>, Diagnostic> = changed
+        .par_iter()
+        .map(|(rel, bytes, digest)| {
+            let path = target.join(rel);
+            let dir = path.parent().unwrap_or(target);
+            let put = || -> std::io::Result<manifest::FileStamp> {
+                let mut tmp = tempfile::Builder::new()
+                    .prefix(".engage-new-")
+                    .tempfile_in(dir)?;
+                std::io::Write::write_all(&mut tmp, bytes)?;
+                let file = tmp.persist(&path).map_err(|e| e.error)?;
+                let (modified, inode) = manifest::stamp_of(&file.metadata()?);
+                Ok(manifest::FileStamp {
+                    size: bytes.len() as u64,
+                    modified,
+                    inode,
+                    digest: digest.clone(),
+                })
+            };
+            put()
+                .map(|s| (rel.clone(), s))
+                .map_err(|e| io_error(&path, e))
+        })
+        .collect();
+    let written = match written {
+        Ok(w) => w,
+        Err(d) => return Some(Err(vec![d])),
+    };
+    // A rename into a folder moves its time: those folders are stamped
+    // again.
+    let mut touched = std::collections::BTreeSet::new();
+    for (rel, stamp) in &written {
+        if let Some((dir, _)) = rel.rsplit_once('/') {
+            touched.insert(dir.to_string());
+        }
+        files.insert(rel.clone(), stamp.clone());
+    }
+    for dir in touched {
+        match std::fs::symlink_metadata(target.join(&dir)) {
+            Ok(meta) => {
+                dirs.insert(dir, manifest::DirStamp::of(&meta));
+            }
+            Err(e) => return Some(Err(vec![io_error(&target.join(&dir), e)])),
+        }
+    }
+    Some(Ok(Updated {
+        rewritten: written.len(),
+        files,
+        dirs,
+    }))
+}
+
 /// Renders every output and writes it with the static files read from
 /// `files` into `output`, atomically, keeping the previous output's files
 /// whose bytes did not change. `vouch` is asked, once everything was read,
@@ -545,6 +699,17 @@ pub fn write(
     site: &Site,
     files: &Files,
     output: &Path,
+    vouch: impl FnOnce() -> Option<Vouch>,
+) -> Result<Written, Vec<Diagnostic>> {
+    write_with(site, files, output, &Stems::new(), vouch)
+}
+
+/// [`write`], search indexes made from `stems` where it has them.
+pub fn write_with(
+    site: &Site,
+    files: &Files,
+    output: &Path,
+    stems: &Stems,
     vouch: impl FnOnce() -> Option<Vouch>,
 ) -> Result<Written, Vec<Diagnostic>> {
     let target = output::check_target(&site.root, output).map_err(|d| vec![d])?;
@@ -568,7 +733,7 @@ pub fn write(
         .map_err(|e| vec![io_error(output, e)])?;
     let errors: Vec<Diagnostic> = outputs
         .par_iter()
-        .filter_map(|o| match site.render(o) {
+        .filter_map(|o| match render_with(site, o, stems) {
             Ok((path, bytes)) => staging
                 .write(&path, &bytes)
                 .err()

@@ -28,7 +28,7 @@ use rayon::prelude::*;
 
 use crate::core::diagnostic::{Diagnostic, Position, RuleId, Text};
 use crate::core::trace::{Digest, Trace};
-use crate::site::manifest::{stamp_of, DirStamp, FileStamp, Key, Manifest, Vouch, MANIFEST};
+use crate::site::manifest::{stamp_of, DirStamp, FileStamp, Key, Manifest, Vouch};
 
 /// An output folder `engage build` must not replace.
 pub const OUTPUT_REFUSED: RuleId = RuleId::new("build.output-refused");
@@ -394,7 +394,7 @@ impl Staging {
 }
 
 /// The folder `target` is in, where staging folders and the lock live.
-fn parent_of(target: &Path) -> PathBuf {
+pub(crate) fn parent_of(target: &Path) -> PathBuf {
     match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -434,31 +434,7 @@ pub fn unchanged(
     if !inputs(&vouch.inputs) {
         return None;
     }
-    let files_hold = manifest.files.par_iter().all(|(rel, stamp)| {
-        std::fs::symlink_metadata(target.join(rel)).is_ok_and(|m| stamp.matches(&m))
-    });
-    let dirs_hold = files_hold
-        && manifest.dirs.par_iter().all(|(rel, stamp)| {
-            std::fs::symlink_metadata(target.join(rel)).is_ok_and(|m| stamp.matches(&m))
-        });
-    if !dirs_hold {
-        return None;
-    }
-    // The output folder itself is not stamped (the manifest is written
-    // into it last), so its entries are compared by name.
-    let mut expected: BTreeSet<&str> = [MARKER, MANIFEST].into_iter().collect();
-    for rel in manifest.files.keys().chain(manifest.dirs.keys()) {
-        expected.insert(rel.split('/').next().unwrap_or(rel));
-    }
-    let mut found = 0;
-    for e in std::fs::read_dir(target).ok()? {
-        let name = e.ok()?.file_name();
-        if !expected.contains(name.to_str()?) {
-            return None;
-        }
-        found += 1;
-    }
-    if found != expected.len() {
+    if !manifest.holds(target, &[MARKER]) {
         return None;
     }
     Some((vouch.clone(), manifest.files.len()))
@@ -470,7 +446,7 @@ pub fn unchanged(
 /// On Unix the folder itself is locked, so a build leaves no lock file
 /// behind; elsewhere a folder cannot be opened as a file, and
 /// [`LOCK_FILE`] is locked instead.
-fn lock_folder(folder: &Path) -> io::Result<File> {
+pub(crate) fn lock_folder(folder: &Path) -> io::Result<File> {
     #[cfg(unix)]
     let lock = File::open(folder)?;
     #[cfg(not(unix))]
@@ -510,6 +486,7 @@ fn swap_by_renames(a: &Path, b: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::manifest::MANIFEST;
 
     fn entries(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)

@@ -111,6 +111,12 @@ pub struct Page {
 }
 
 impl Page {
+    /// Whether this page was taken from an earlier build's page cache
+    /// rather than from its text: its body is not there to render.
+    pub fn is_summary(&self) -> bool {
+        self.text.is_empty()
+    }
+
     /// The Markdown after the front matter.
     pub fn body(&self) -> &str {
         self.text.get(self.body_start..).unwrap_or("")

@@ -156,6 +156,9 @@ impl Stems {
     pub fn finish(mut self) -> Vec<Packed> {
         self.0.sort_unstable();
         self.0.dedup();
+        // A page's words are mostly repeats: its stems are kept (by the
+        // preview, between saves) at their size, not at its word count.
+        self.0.shrink_to_fit();
         self.0
     }
 }
@@ -171,11 +174,17 @@ pub struct Entry {
 
 impl Entry {
     pub fn new(doc: Doc, text: Stems) -> Entry {
+        Entry::from_stems(doc, text.finish())
+    }
+
+    /// An entry whose text stems were computed before (a page that did not
+    /// change since): only its title is stemmed.
+    pub fn from_stems(doc: Doc, text: Vec<Packed>) -> Entry {
         let mut title = Stems::default();
         title.add(&doc.title);
         Entry {
             title: title.finish(),
-            text: text.finish(),
+            text,
             doc,
         }
     }

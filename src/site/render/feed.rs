@@ -54,7 +54,7 @@ fn link(href: String, rel: &str, mime: Option<&str>, lang: Option<Lang>) -> Link
 
 impl Site {
     /// The dated pages of `lang`, newest first (then by title): the news.
-    pub(super) fn news(&self, lang: Lang) -> Vec<PageId> {
+    pub(crate) fn news(&self, lang: Lang) -> Vec<PageId> {
         let mut ids: Vec<PageId> = self
             .library
             .pages

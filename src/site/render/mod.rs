@@ -25,7 +25,7 @@ mod calendar;
 mod feed;
 mod search;
 
-pub use feed::{events_path, news_path};
+pub use feed::{events_path, news_path, NEWS_ENTRIES};
 
 /// One file the build writes.
 #[derive(Debug, Clone)]
@@ -666,9 +666,17 @@ impl Site {
     /// sitemap.xml, with every translation as an `xhtml:link` alternate so
     /// that search engines show visitors the page in their language.
     pub fn sitemap(&self) -> String {
-        let mut out = String::with_capacity(self.library.pages.len() * 400);
-        out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-        for (id, p) in self.library.pages.iter().enumerate() {
+        let entries: Vec<String> = (0..self.library.pages.len())
+            .map(|id| self.sitemap_entry(id))
+            .collect();
+        sitemap_of(&entries)
+    }
+
+    /// The `<url>` element of page `id` in the sitemap.
+    pub fn sitemap_entry(&self, id: PageId) -> String {
+        let p = &self.library.pages[id];
+        let mut out = String::with_capacity(400);
+        {
             out.push_str("  <url>\n    <loc>");
             out.push_str(&xml_escape(&self.permalink(&self.library.urls[id])));
             out.push_str("</loc>\n");
@@ -685,7 +693,6 @@ impl Site {
             }
             out.push_str("  </url>\n");
         }
-        out.push_str("</urlset>\n");
         out
     }
 
@@ -806,6 +813,18 @@ fn local_day(t: jiff::Timestamp) -> jiff::civil::Date {
     let tz =
         jiff::tz::TimeZone::get(crate::calendar::DEFAULT_TZ).unwrap_or(jiff::tz::TimeZone::UTC);
     t.to_zoned(tz).date()
+}
+
+/// sitemap.xml from the `<url>` element of each page
+/// ([`Site::sitemap_entry`]), in the pages' order.
+pub fn sitemap_of(entries: &[String]) -> String {
+    let mut out = String::with_capacity(entries.iter().map(String::len).sum::<usize>() + 200);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    for e in entries {
+        out.push_str(e);
+    }
+    out.push_str("</urlset>\n");
+    out
 }
 
 fn xml_escape(s: &str) -> String {
