@@ -115,10 +115,7 @@ impl Site {
         programmes: Arc<Programmes>,
         today: Date,
     ) -> Site {
-        let children = (0..library.pages.len())
-            .filter(|&id| library.pages[id].kind != crate::site::page::PageKind::Page)
-            .map(|id| (id, library.children(id)))
-            .collect();
+        let children = library.all_children();
         let faqs = (0..library.pages.len())
             .filter(|&id| faq::is_faq(&library.pages[id]))
             .map(|id| (id, faq::outline(&library.pages[id])))
@@ -566,15 +563,19 @@ pub fn write(
     staging
         .make_dirs(paths.iter().chain(&static_paths).map(String::as_str))
         .map_err(|e| vec![io_error(output, e)])?;
+    let renderer = site.renderer();
     let errors: Vec<Diagnostic> = outputs
         .par_iter()
-        .filter_map(|o| match site.render(o) {
-            Ok((path, bytes)) => staging
-                .write(&path, &bytes)
-                .err()
-                .map(|e| io_error(&output.join(&path), e)),
-            Err(d) => Some(d),
+        .map_init(render::Scratch::default, |scratch, o| {
+            match renderer.render(scratch, o) {
+                Ok((path, bytes)) => staging
+                    .write(&path, &bytes)
+                    .err()
+                    .map(|e| io_error(&output.join(&path), e)),
+                Err(d) => Some(d),
+            }
         })
+        .flatten()
         .collect();
     if !errors.is_empty() {
         return Err(errors);
