@@ -396,15 +396,16 @@ impl Preview {
         let sitemap = &self.sitemap;
         // Into shared bytes as each is rendered: a whole site of vectors
         // waiting to be copied would double the memory at start.
+        let renderer = site.renderer();
         let rendered: Vec<Result<(String, Stored), Diagnostic>> = todo
             .par_iter()
-            .map(|o| {
+            .map_init(crate::site::render::Scratch::default, |scratch, o| {
                 let out = match o {
                     Output::Sitemap => Ok((
                         site.path(o),
                         crate::site::render::sitemap_of(sitemap).into_bytes(),
                     )),
-                    _ => crate::site::render_with(site, o, &stems),
+                    _ => crate::site::render_with(&renderer, scratch, o, &stems),
                 };
                 out.map(|(p, b)| (p, Stored::new(&b)))
             })

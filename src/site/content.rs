@@ -114,24 +114,61 @@ impl Library {
                 _ => {}
             }
         }
-        let order = |a: &PageId, b: &PageId| {
-            let (a, b) = (&self.pages[*a], &self.pages[*b]);
-            (
-                a.weight.is_none(),
-                a.weight,
-                std::cmp::Reverse(a.date),
-                &a.title,
-            )
-                .cmp(&(
-                    b.weight.is_none(),
-                    b.weight,
-                    std::cmp::Reverse(b.date),
-                    &b.title,
-                ))
-        };
-        pages.sort_by(order);
-        subsections.sort_by(order);
+        pages.sort_by(|a, b| self.order(*a, *b));
+        subsections.sort_by(|a, b| self.order(*a, *b));
         (pages, subsections)
+    }
+
+    /// [`Library::children`] of every section and of the home page, from
+    /// one pass over the pages rather than one per section.
+    pub fn all_children(&self) -> HashMap<PageId, (Vec<PageId>, Vec<PageId>)> {
+        let mut pages: HashMap<(Lang, &str), Vec<PageId>> = HashMap::new();
+        let mut sections: HashMap<(Lang, &str), Vec<PageId>> = HashMap::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            match p.kind {
+                PageKind::Page => pages.entry((p.lang, p.dir())).or_default().push(i),
+                PageKind::Section => sections
+                    .entry((p.lang, p.parent_dir()))
+                    .or_default()
+                    .push(i),
+                PageKind::Home => {}
+            }
+        }
+        let sorted = |ids: &[PageId], except: PageId| {
+            let mut ids: Vec<PageId> = ids.iter().copied().filter(|&i| i != except).collect();
+            ids.sort_by(|a, b| self.order(*a, *b));
+            ids
+        };
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind != PageKind::Page)
+            .map(|(id, p)| {
+                let at = (p.lang, p.dir());
+                let own = |m: &HashMap<(Lang, &str), Vec<PageId>>| {
+                    m.get(&at).map_or_else(Vec::new, |ids| sorted(ids, id))
+                };
+                (id, (own(&pages), own(&sections)))
+            })
+            .collect()
+    }
+
+    /// The order of a section's list: by weight, then newest first, then
+    /// by title.
+    fn order(&self, a: PageId, b: PageId) -> std::cmp::Ordering {
+        let (a, b) = (&self.pages[a], &self.pages[b]);
+        (
+            a.weight.is_none(),
+            a.weight,
+            std::cmp::Reverse(a.date),
+            &a.title,
+        )
+            .cmp(&(
+                b.weight.is_none(),
+                b.weight,
+                std::cmp::Reverse(b.date),
+                &b.title,
+            ))
     }
 
     /// Loads content/ for the site languages, reading every page in
@@ -366,6 +403,42 @@ mod tests {
         }
         let files = crate::core::source::Files::new(crate::core::source::Disk::new(dir.path()));
         Library::load(&files, &[Lang::Fr, Lang::En], false)
+    }
+
+    #[test]
+    fn children_of_all_sections_at_once_are_each_sections_children() {
+        let (lib, ds) = site(&[
+            ("_index.fr.md", "---\ntitle: H\n---\n"),
+            ("_index.en.md", "---\ntitle: H\n---\n"),
+            ("top.fr.md", "---\ntitle: T\n---\n"),
+            ("a/_index.fr.md", "---\ntitle: A\n---\n"),
+            ("a/_index.en.md", "---\ntitle: A\n---\n"),
+            ("a/z.fr.md", "---\ntitle: Z\n---\n"),
+            ("a/y.fr.md", "---\ntitle: Y\nweight: 2\n---\n"),
+            ("a/x.fr.md", "---\ntitle: X\ndate: 2026-01-02\n---\n"),
+            ("a/x.en.md", "---\ntitle: X\n---\n"),
+            ("a/b/_index.fr.md", "---\ntitle: B\n---\n"),
+            ("a/b/w.fr.md", "---\ntitle: W\n---\n"),
+            ("c/_index.fr.md", "---\ntitle: C\nweight: 1\n---\n"),
+        ]);
+        assert!(!ds.has_errors(), "{ds:?}");
+        let all = lib.all_children();
+        let sections: Vec<PageId> = (0..lib.pages.len())
+            .filter(|&id| lib.pages[id].kind != PageKind::Page)
+            .collect();
+        assert_eq!(all.len(), sections.len());
+        for id in sections {
+            assert_eq!(all[&id], lib.children(id), "{}", lib.pages[id].key);
+        }
+        let home = lib.get("_index", Lang::Fr).unwrap();
+        let a = lib.get("a/_index", Lang::Fr).unwrap();
+        let titles = |ids: &[PageId]| -> Vec<String> {
+            ids.iter().map(|&i| lib.pages[i].title.clone()).collect()
+        };
+        assert_eq!(titles(&all[&home].0), ["T"]);
+        assert_eq!(titles(&all[&home].1), ["C", "A"]);
+        assert_eq!(titles(&all[&a].0), ["Y", "X", "Z"]);
+        assert_eq!(titles(&all[&a].1), ["B"]);
     }
 
     #[test]

@@ -120,10 +120,7 @@ impl Site {
         programmes: Arc<Programmes>,
         today: Date,
     ) -> Site {
-        let children = (0..library.pages.len())
-            .filter(|&id| library.pages[id].kind != crate::site::page::PageKind::Page)
-            .map(|id| (id, library.children(id)))
-            .collect();
+        let children = library.all_children();
         let faqs = (0..library.pages.len())
             .filter(|&id| faq::is_faq(&library.pages[id]))
             .map(|id| (id, faq::outline(&library.pages[id])))
@@ -549,12 +546,15 @@ pub type Stems = HashMap<PageId, PageStems>;
 /// preview between saves and handed to each index without a copy.
 pub type PageStems = Arc<Vec<Vec<search::Packed>>>;
 
-/// Renders `output`, its search index from `stems` where it has them.
+/// Renders `output` with `renderer` and a worker's `scratch`, its search
+/// index from `stems` where it has them.
 pub fn render_with(
-    site: &Site,
+    renderer: &render::Renderer<'_>,
+    scratch: &mut render::Scratch,
     output: &render::Output,
     stems: &Stems,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
+    let site = renderer.site();
     match output {
         render::Output::SearchIndex(lang) if !stems.is_empty() => {
             let index = site.search_index_with(*lang, &|id| match stems.get(&id) {
@@ -563,7 +563,7 @@ pub fn render_with(
             });
             Ok((site.path(output), index.to_json().into_bytes()))
         }
-        _ => site.render(output),
+        _ => renderer.render(scratch, output),
     }
 }
 
@@ -614,9 +614,12 @@ pub fn update(
     previous: &manifest::Manifest,
     stems: &Stems,
 ) -> Option<Result<Updated, Vec<Diagnostic>>> {
+    let renderer = site.renderer();
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = outputs
         .par_iter()
-        .map(|o| render_with(site, o, stems))
+        .map_init(render::Scratch::default, |scratch, o| {
+            render_with(&renderer, scratch, o, stems)
+        })
         .collect();
     let mut errors = Vec::new();
     let mut changed = Vec::new();
@@ -731,15 +734,19 @@ pub fn write_with(
     staging
         .make_dirs(paths.iter().chain(&static_paths).map(String::as_str))
         .map_err(|e| vec![io_error(output, e)])?;
+    let renderer = site.renderer();
     let errors: Vec<Diagnostic> = outputs
         .par_iter()
-        .filter_map(|o| match render_with(site, o, stems) {
-            Ok((path, bytes)) => staging
-                .write(&path, &bytes)
-                .err()
-                .map(|e| io_error(&output.join(&path), e)),
-            Err(d) => Some(d),
+        .map_init(render::Scratch::default, |scratch, o| {
+            match render_with(&renderer, scratch, o, stems) {
+                Ok((path, bytes)) => staging
+                    .write(&path, &bytes)
+                    .err()
+                    .map(|e| io_error(&output.join(&path), e)),
+                Err(d) => Some(d),
+            }
         })
+        .flatten()
         .collect();
     if !errors.is_empty() {
         return Err(errors);

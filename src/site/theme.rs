@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::lang::Lang;
 use crate::core::yaml;
@@ -118,22 +120,32 @@ impl Theme {
                 }
             }
         }
+        // Each template is parsed once, all in parallel, and alone, so
+        // that a syntax error names its file; they are put together below.
+        let parsed: Vec<_> = sources
+            .par_iter()
+            .map(|(stem, file)| {
+                let name = format!("{stem}.html");
+                let text = files
+                    .text(file)
+                    .map_err(|e| e.into_diagnostic(TEMPLATE_SYNTAX, file))?;
+                let template = tera::Template::new(&name, None, &text).map_err(|e| {
+                    // As Tera::add_raw_template words it.
+                    let e = tera::Error::chain(format!("Failed to parse '{name}'"), e);
+                    template_error(TEMPLATE_SYNTAX, file, &e, None)
+                })?;
+                Ok((name, text.to_string(), template))
+            })
+            .collect();
         let mut raw = Vec::new();
-        for (stem, file) in &sources {
-            match files.text(file) {
-                Ok(text) => {
-                    // Parse each alone first, so a syntax error names its file.
-                    let mut probe = tera::Tera::default();
-                    probe.autoescape_on(vec![".html"]);
-                    if let Err(e) = probe.add_raw_template(&format!("{stem}.html"), &text) {
-                        if !is_inheritance_error(&e) {
-                            ds.push(template_error(TEMPLATE_SYNTAX, file, &e, None));
-                            continue;
-                        }
-                    }
-                    raw.push((format!("{stem}.html"), text.to_string()));
+        let mut templates = Vec::new();
+        for result in parsed {
+            match result {
+                Ok((name, text, template)) => {
+                    raw.push((name.clone(), text));
+                    templates.push((name, template));
                 }
-                Err(e) => ds.push(e.into_diagnostic(TEMPLATE_SYNTAX, file)),
+                Err(d) => ds.push(d),
             }
         }
         for required in REQUIRED {
@@ -157,9 +169,13 @@ impl Theme {
         ds.extend(crate::site::bounds::extends_cycles(&raw, &sources));
         crate::site::bounds::install(&mut tera);
         if ds.is_empty() {
-            let texts = raw.clone();
-            match tera.add_raw_templates(raw) {
-                Ok(()) => ds.extend(crate::site::bounds::check(&tera, &texts, &sources)),
+            tera.templates.extend(templates);
+            // What Tera::add_raw_templates does after parsing.
+            let linked = tera
+                .build_inheritance_chains()
+                .and_then(|()| tera.check_macro_files());
+            match linked {
+                Ok(()) => ds.extend(crate::site::bounds::check(&tera, &raw, &sources)),
                 Err(e) => ds.push(template_error(
                     TEMPLATE_SYNTAX,
                     &theme_dir.join("templates"),
@@ -180,10 +196,6 @@ impl Theme {
             static_dirs,
         })
     }
-}
-
-fn is_inheritance_error(e: &tera::Error) -> bool {
-    matches!(e.kind, tera::ErrorKind::MissingParent { .. })
 }
 
 /// Tera puts the position of a syntax error in its message as ` --> L:C`;

@@ -209,10 +209,206 @@ fn typo_value(lang: Lang, v: &mut Value) {
     }
 }
 
+/// What every page of one language shares in its template context, made
+/// once per build rather than once per page (the theme's strings alone
+/// were 3% of a build when serialised for each page).
+struct LangBase {
+    /// `lang`, `lang_name`, `t`, `base_path`, `feeds` and `site`, its
+    /// menu items all inactive.
+    ctx: tera::Context,
+    /// Per menu item, the address under which it is the current one (None
+    /// for external links and the language's home, never current).
+    menu: Vec<Option<String>>,
+}
+
+/// Renders the outputs of one site: [`Site::render`], with what the pages
+/// of a language share computed once. Build one per batch of outputs (the
+/// site must not change meanwhile) and give each worker its [`Scratch`].
+pub struct Renderer<'a> {
+    site: &'a Site,
+    fr: LangBase,
+    en: LangBase,
+}
+
+/// A worker's own copy of each language's context: a page's keys are put
+/// in, the page rendered, and its keys taken out again, so that nothing
+/// shared is serialised or cloned per page.
+#[derive(Default)]
+pub struct Scratch {
+    /// Language → its context and the menu items now marked active.
+    langs: Vec<(Lang, tera::Context, Vec<bool>)>,
+}
+
+/// The keys a page, notice or 404 page puts in its language's context,
+/// all taken out after it rendered (`breadcrumbs is defined` must be
+/// false for the next 404 page).
+const PER_PAGE: &[&str] = &[
+    "switcher",
+    "alternates",
+    "canonical",
+    "page",
+    "breadcrumbs",
+    "previous",
+    "next",
+    "programme",
+    "application",
+    "search",
+    "calendar",
+    "upcoming",
+    "calendar_url",
+    "faq",
+    "available",
+    "other_languages",
+];
+
+/// Puts an owned value in a context without serialising it again (a
+/// page's HTML is moved, not copied).
+fn put(ctx: &mut tera::Context, key: &str, value: Value) {
+    let mut one = serde_json::Map::new();
+    one.insert(key.to_string(), value);
+    if let Ok(c) = tera::Context::from_value(Value::Object(one)) {
+        ctx.extend(c);
+    }
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site) -> Renderer<'a> {
+        Renderer {
+            site,
+            fr: site.lang_base(Lang::Fr),
+            en: site.lang_base(Lang::En),
+        }
+    }
+
+    /// The site this renders.
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// Renders one output: its path inside the site and its bytes.
+    pub fn render(
+        &self,
+        scratch: &mut Scratch,
+        output: &Output,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let site = self.site;
+        let bytes = match output {
+            Output::Page(id) => self.render_page(scratch, *id)?,
+            Output::NotTranslated(i) => {
+                self.render_not_translated(scratch, &site.library.missing[*i])?
+            }
+            Output::NotFound(l) => self.render_404(scratch, *l)?,
+            Output::RootNotFound => self.render_404(scratch, site.config.default_lang())?,
+            Output::Root => site.render_root()?,
+            Output::Alias { to, .. } => site.render_alias(*to)?,
+            Output::Sitemap => site.sitemap().into_bytes(),
+            Output::Robots => site.robots().into_bytes(),
+            Output::Ics(lang, scope) => site.ics(*lang, scope).into_bytes(),
+            Output::SearchIndex(lang) => site.search_index(*lang).to_json().into_bytes(),
+            Output::RootIcs => site
+                .ics(site.config.default_lang(), &IcsScope::All)
+                .into_bytes(),
+            Output::NewsFeed(lang) => site.news_feed(*lang).into_bytes(),
+            Output::EventsFeed(lang) => site.events_feed(*lang).into_bytes(),
+        };
+        Ok((site.path(output), bytes))
+    }
+
+    /// The context of `lang` in `scratch`, its menu marking the items
+    /// `current_url` is under, as [`Site::common`] would.
+    fn context<'s>(
+        &self,
+        scratch: &'s mut Scratch,
+        lang: Lang,
+        current_url: &str,
+    ) -> &'s mut tera::Context {
+        let base = match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        };
+        let at = match scratch.langs.iter().position(|(l, ..)| *l == lang) {
+            Some(at) => at,
+            None => {
+                let inactive = vec![false; base.menu.len()];
+                scratch.langs.push((lang, base.ctx.clone(), inactive));
+                scratch.langs.len() - 1
+            }
+        };
+        let (_, ctx, active) = &mut scratch.langs[at];
+        let now: Vec<bool> = base
+            .menu
+            .iter()
+            .map(|u| u.as_deref().is_some_and(|u| current_url.starts_with(u)))
+            .collect();
+        if now != *active {
+            if let Some(mut site) = ctx.remove("site") {
+                if let Some(items) = site.get_mut("menu").and_then(Value::as_array_mut) {
+                    for (item, &on) in items.iter_mut().zip(&now) {
+                        if let Some(flag) = item.get_mut("active") {
+                            *flag = Value::Bool(on);
+                        }
+                    }
+                }
+                put(ctx, "site", site);
+            }
+            *active = now;
+        }
+        ctx
+    }
+}
+
+impl Renderer<'_> {
+    fn render_page(&self, scratch: &mut Scratch, id: PageId) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let p = &site.library.pages[id];
+        let ctx = self.context(scratch, p.lang, &site.library.urls[id]);
+        site.page_ctx(ctx, id);
+        let out = site.render_template(p.template_name(), ctx, &p.file);
+        clear(ctx);
+        out
+    }
+
+    fn render_not_translated(
+        &self,
+        scratch: &mut Scratch,
+        m: &Missing,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let ctx = self.context(scratch, m.lang, &m.url);
+        site.not_translated_ctx(ctx, m);
+        let file = &site.library.pages[m.available].file;
+        let out = site.render_template("not-translated", ctx, file);
+        clear(ctx);
+        out
+    }
+
+    fn render_404(&self, scratch: &mut Scratch, lang: Lang) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let url = format!("/{}/404.html", lang.code());
+        let ctx = self.context(scratch, lang, &url);
+        site.not_found_ctx(ctx, lang, &url);
+        let out = site.render_template("404", ctx, std::path::Path::new("404"));
+        clear(ctx);
+        out
+    }
+}
+
+/// Takes a page's keys out of its language's context.
+fn clear(ctx: &mut tera::Context) {
+    for key in PER_PAGE {
+        ctx.remove(key);
+    }
+}
+
 impl Site {
-    fn site_ctx(&self, lang: Lang, current_url: &str) -> SiteCtx<'_> {
+    /// A [`Renderer`] for a batch of outputs of this site.
+    pub fn renderer(&self) -> Renderer<'_> {
+        Renderer::new(self)
+    }
+
+    fn lang_base(&self, lang: Lang) -> LangBase {
         let c = &self.config;
-        let menu = c
+        let (menu, targets): (Vec<MenuCtx>, Vec<Option<String>>) = c
             .menu
             .get(lang)
             .map(|items| {
@@ -227,20 +423,20 @@ impl Site {
                                 .unwrap_or_default()
                         };
                         let site_url = url.strip_prefix(&c.base_path).unwrap_or(&url);
-                        let active = !external
-                            && current_url.starts_with(site_url)
-                            && site_url != format!("/{}/", lang.code());
-                        MenuCtx {
+                        let target = (!external && site_url != format!("/{}/", lang.code()))
+                            .then(|| site_url.to_string());
+                        let item = MenuCtx {
                             label: typo(lang, &m.label),
                             url,
-                            active,
+                            active: false,
                             external,
-                        }
+                        };
+                        (item, target)
                     })
-                    .collect()
+                    .unzip()
             })
             .unwrap_or_default();
-        SiteCtx {
+        let site = SiteCtx {
             title: typo(lang, c.title(lang)),
             description: typo(lang, c.description(lang)),
             organisation: &c.organisation,
@@ -260,7 +456,15 @@ impl Site {
                     name: l.endonym(),
                 })
                 .collect(),
-        }
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", lang.code());
+        ctx.insert("lang_name", lang.endonym());
+        ctx.insert("t", &self.theme.strings.get(&lang));
+        ctx.insert("base_path", &self.config.base_path);
+        ctx.insert("site", &site);
+        ctx.insert("feeds", &self.feeds(lang));
+        LangBase { ctx, menu: targets }
     }
 
     /// Switcher entries and hreflang alternates for the page `key`.
@@ -298,13 +502,9 @@ impl Site {
         format!("{}{}", self.config.base_url, url)
     }
 
-    fn common(&self, lang: Lang, key: Option<&str>, url: &str) -> tera::Context {
-        let mut ctx = tera::Context::new();
-        ctx.insert("lang", lang.code());
-        ctx.insert("lang_name", lang.endonym());
-        ctx.insert("t", &self.theme.strings.get(&lang));
-        ctx.insert("base_path", &self.config.base_path);
-        ctx.insert("site", &self.site_ctx(lang, url));
+    /// What a page, notice or 404 page puts in its language's context:
+    /// the switcher, hreflang alternates and canonical address.
+    fn common(&self, ctx: &mut tera::Context, lang: Lang, key: Option<&str>, url: &str) {
         let (switcher, alternates) = match key {
             Some(k) => self.translations_ctx(k, lang),
             None => (
@@ -325,8 +525,6 @@ impl Site {
         ctx.insert("switcher", &switcher);
         ctx.insert("alternates", &alternates);
         ctx.insert("canonical", &self.permalink(url));
-        ctx.insert("feeds", &self.feeds(lang));
-        ctx
     }
 
     /// The Atom feeds of `lang`, as the outputs write them.
@@ -414,24 +612,23 @@ impl Site {
         ))
     }
 
-    fn render_page(&self, id: PageId) -> Result<String, Diagnostic> {
+    /// The context of page `id` but what its language shares, put in
+    /// `ctx`.
+    fn page_ctx(&self, ctx: &mut tera::Context, id: PageId) {
         let p = &self.library.pages[id];
         let url = &self.library.urls[id];
-        let mut ctx = self.common(p.lang, Some(&p.key), url);
+        self.common(ctx, p.lang, Some(&p.key), url);
         ctx.insert("breadcrumbs", &self.breadcrumbs(id));
         if let Some((prev, next)) = self.neighbours(id) {
             ctx.insert("previous", &prev.map(|c| self.child_ctx(c)));
             ctx.insert("next", &next.map(|c| self.child_ctx(c)));
         }
-        let (pages, subsections) = match p.kind {
-            PageKind::Page => (Vec::new(), Vec::new()),
-            _ => {
-                let (pages, subs) = self.children.get(&id).cloned().unwrap_or_default();
-                (
-                    pages.into_iter().map(|c| self.child_ctx(c)).collect(),
-                    subs.into_iter().map(|c| self.child_ctx(c)).collect(),
-                )
-            }
+        let (pages, subsections) = match (p.kind, self.children.get(&id)) {
+            (PageKind::Page, _) | (_, None) => (Vec::new(), Vec::new()),
+            (_, Some((pages, subs))) => (
+                pages.iter().map(|&c| self.child_ctx(c)).collect(),
+                subs.iter().map(|&c| self.child_ctx(c)).collect(),
+            ),
         };
         let content = self.page_html(id);
         let toc: Vec<TocCtx> = p
@@ -454,7 +651,7 @@ impl Site {
         let page = PageCtx {
             title: typo(p.lang, &p.title),
             description: typo(p.lang, &p.description),
-            content,
+            content: String::new(),
             url: format!("{}{url}", self.config.base_path),
             permalink: self.permalink(url),
             date: p.date.map(|d| d.to_string()),
@@ -475,7 +672,12 @@ impl Site {
             }),
             long,
         };
-        ctx.insert("page", &page);
+        // The body is moved into the context, not serialised (copied).
+        let mut page = serde_json::to_value(&page).unwrap_or_default();
+        if let Value::Object(fields) = &mut page {
+            fields.insert("content".to_string(), Value::String(content));
+        }
+        put(ctx, "page", page);
         if let Some(prog) = p
             .programme
             .as_ref()
@@ -483,14 +685,14 @@ impl Site {
         {
             let mut view = prog.view(p.lang);
             typo_value(p.lang, &mut view);
-            ctx.insert("programme", &view);
-            ctx.insert("application", &self.application_ctx(prog, p.lang));
+            put(ctx, "programme", view);
+            put(ctx, "application", self.application_ctx(prog, p.lang));
         }
         if p.template_name() == "search" {
             ctx.insert("search", &serde_json::json!({ "index_url": format!("{}/{}", self.config.base_path, search_index_path(p.lang)) }));
         }
         if p.template_name() == "calendar" {
-            ctx.insert("calendar", &self.calendar_ctx(p.lang));
+            put(ctx, "calendar", self.calendar_ctx(p.lang));
         }
         if p.kind == PageKind::Home {
             let upcoming: Vec<EventView> = self
@@ -512,15 +714,16 @@ impl Site {
                 |dest: &str| link::href(&self.library, &self.config.base_path, dest, p.lang);
             ctx.insert("faq", &crate::site::faq::view(p, outline, &resolve));
         }
-        self.render_template(p.template_name(), &ctx, &p.file)
     }
 
+    /// Renders template `name` (without `.html`) into bytes; tera writes
+    /// only `str`s, so they are UTF-8 without checking them again.
     fn render_template(
         &self,
         name: &str,
         ctx: &tera::Context,
         for_file: &std::path::Path,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         crate::site::bounds::render(&self.theme.tera, &format!("{name}.html"), ctx).map_err(|e| {
             let template = self.theme.sources.get(name).cloned().unwrap_or_default();
             match e {
@@ -530,9 +733,9 @@ impl Site {
         })
     }
 
-    fn render_not_translated(&self, m: &Missing) -> Result<String, Diagnostic> {
+    fn not_translated_ctx(&self, ctx: &mut tera::Context, m: &Missing) {
         let available = &self.library.pages[m.available];
-        let mut ctx = self.common(m.lang, Some(&m.key), &m.url);
+        self.common(ctx, m.lang, Some(&m.key), &m.url);
         // The notice is not a translation: declaring the existing page as its
         // alternate would be an hreflang link without a return link (the
         // existing page does not list the notice). It is noindex anyway.
@@ -555,12 +758,10 @@ impl Site {
                 "title": available.title,
             }),
         );
-        self.render_template("not-translated", &ctx, &available.file)
     }
 
-    fn render_404(&self, lang: Lang) -> Result<String, Diagnostic> {
-        let url = format!("/{}/404.html", lang.code());
-        let mut ctx = self.common(lang, None, &url);
+    fn not_found_ctx(&self, ctx: &mut tera::Context, lang: Lang, url: &str) {
+        self.common(ctx, lang, None, url);
         let title = self
             .theme
             .strings
@@ -593,10 +794,9 @@ impl Site {
             })
             .collect();
         ctx.insert("other_languages", &others);
-        self.render_template("404", &ctx, std::path::Path::new("404"))
     }
 
-    fn render_root(&self) -> Result<String, Diagnostic> {
+    fn render_root(&self) -> Result<Vec<u8>, Diagnostic> {
         let mut ctx = tera::Context::new();
         let languages: Vec<Value> = self
             .config
@@ -654,7 +854,7 @@ impl Site {
         self.render_template("root", &ctx, std::path::Path::new("index.html"))
     }
 
-    fn render_alias(&self, to: PageId) -> Result<String, Diagnostic> {
+    fn render_alias(&self, to: PageId) -> Result<Vec<u8>, Diagnostic> {
         let p = &self.library.pages[to];
         let mut ctx = tera::Context::new();
         ctx.insert("target", &self.permalink(&self.library.urls[to]));
@@ -769,28 +969,10 @@ impl Site {
         }
     }
 
-    /// Renders one output: its path inside the site and its bytes.
+    /// Renders one output: its path inside the site and its bytes. For
+    /// many outputs, [`Site::renderer`] spares rebuilding what pages share.
     pub fn render(&self, output: &Output) -> Result<(String, Vec<u8>), Diagnostic> {
-        let bytes = match output {
-            Output::Page(id) => self.render_page(*id)?.into_bytes(),
-            Output::NotTranslated(i) => self
-                .render_not_translated(&self.library.missing[*i])?
-                .into_bytes(),
-            Output::NotFound(l) => self.render_404(*l)?.into_bytes(),
-            Output::RootNotFound => self.render_404(self.config.default_lang())?.into_bytes(),
-            Output::Root => self.render_root()?.into_bytes(),
-            Output::Alias { to, .. } => self.render_alias(*to)?.into_bytes(),
-            Output::Sitemap => self.sitemap().into_bytes(),
-            Output::Robots => self.robots().into_bytes(),
-            Output::Ics(lang, scope) => self.ics(*lang, scope).into_bytes(),
-            Output::SearchIndex(lang) => self.search_index(*lang).to_json().into_bytes(),
-            Output::RootIcs => self
-                .ics(self.config.default_lang(), &IcsScope::All)
-                .into_bytes(),
-            Output::NewsFeed(lang) => self.news_feed(*lang).into_bytes(),
-            Output::EventsFeed(lang) => self.events_feed(*lang).into_bytes(),
-        };
-        Ok((self.path(output), bytes))
+        self.renderer().render(&mut Scratch::default(), output)
     }
 }
 
