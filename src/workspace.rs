@@ -511,7 +511,7 @@ pub fn build_from_disk(
         let trace = recording.trace()?;
         let cache = match (&ws.site, &target, parsed.lock()) {
             (Some(site), Some(target), Ok(parsed)) => {
-                PageCache::of(site, &trace, &parsed, &stems).and_then(|c| c.write(target).ok())
+                PageCache::write(site, &trace, &parsed, &stems, target).ok()
             }
             _ => None,
         };
@@ -675,8 +675,7 @@ impl Over<'_> {
             let cache = parsed
                 .lock()
                 .ok()
-                .and_then(|parsed| PageCache::of(&site, &trace, &parsed, &stems))
-                .and_then(|c| c.write(target).ok());
+                .and_then(|parsed| PageCache::write(&site, &trace, &parsed, &stems, target).ok());
             Vouch::new(self.key.clone(), trace, &ds, pages).with_cache(cache)
         });
         let manifest = Manifest::new(vouch, updated.files, updated.dirs);

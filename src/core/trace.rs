@@ -49,7 +49,9 @@ impl Digest {
         Digest::from_hasher(blake3::Hasher::new().update(bytes))
     }
 
-    fn from_hasher(h: &blake3::Hasher) -> Digest {
+    /// The digest of what `h` was fed (for bytes hashed as they are
+    /// written, never held whole).
+    pub fn from_hasher(h: &blake3::Hasher) -> Digest {
         let hash = h.finalize();
         let mut s = String::with_capacity(32);
         for b in &hash.as_bytes()[..16] {

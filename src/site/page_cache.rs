@@ -265,6 +265,79 @@ pub struct PageCache {
     pages: HashMap<PathBuf, Entry>,
 }
 
+/// [`PageCache`] as written: the same fields in the same order, so the
+/// same bytes, with its pages made one at a time from the site.
+#[derive(Serialize)]
+struct Out<'a> {
+    format: u32,
+    shape: Shape,
+    pages: OutPages<'a>,
+}
+
+/// The pages of [`Out`], serialised as the map `PageCache::pages` reads.
+struct OutPages<'a> {
+    site: &'a Site,
+    trace: &'a Trace,
+    parsed: &'a HashMap<PathBuf, Vec<Diagnostic>>,
+    stems: &'a crate::site::Stems,
+}
+
+/// An [`Entry`] as written, borrowing what it can.
+#[derive(Serialize)]
+struct OutEntry<'a> {
+    digest: &'a Digest,
+    page: Summary,
+    diagnostics: Vec<Stored>,
+    search: Option<&'a Vec<Vec<Packed>>>,
+}
+
+impl Serialize for OutPages<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let pages = &self.site.library.pages;
+        let mut map = s.serialize_map(Some(pages.len()))?;
+        for (id, p) in pages.iter().enumerate() {
+            let digest = self
+                .trace
+                .answer(&Query::Read(p.file.clone()))
+                .ok_or_else(|| S::Error::custom("a page was not read through the trace"))?;
+            let diagnostics = self
+                .parsed
+                .get(&p.file)
+                .map(|ds| ds.iter().map(Stored::from).collect())
+                .unwrap_or_default();
+            map.serialize_entry(
+                &p.file,
+                &OutEntry {
+                    digest,
+                    page: Summary::of(p),
+                    diagnostics,
+                    search: self.stems.get(&id).map(|s| &**s),
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+/// A writer that hashes what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+}
+
+impl<W: io::Write> io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The cache file of output folder `target`.
 pub fn path_of(target: &Path) -> PathBuf {
     let name = target
@@ -277,51 +350,44 @@ pub fn path_of(target: &Path) -> PathBuf {
 }
 
 impl PageCache {
-    /// The cache of a built `site`: each page with the digest `trace`
-    /// noted for its file and what parsing it found (`parsed`, by file),
-    /// and the search stems of `stems` (by page id) where given. `None`
+    /// Writes the cache of a built `site` for output folder `target` (in
+    /// one rename) and returns the digest its manifest names: each page
+    /// with the digest `trace` noted for its file, what parsing it found
+    /// (`parsed`, by file) and its search stems (`stems`, by page id)
+    /// where given. Each page's entry is made and serialised in turn
+    /// straight into the file, so that the cache of a large site never
+    /// stands whole in memory beside the site. An error, and no cache,
     /// when some page's file was not read through the trace.
-    pub fn of(
+    pub fn write(
         site: &Site,
         trace: &Trace,
         parsed: &HashMap<PathBuf, Vec<Diagnostic>>,
         stems: &crate::site::Stems,
-    ) -> Option<PageCache> {
-        let mut pages = HashMap::with_capacity(site.library.pages.len());
-        for (id, p) in site.library.pages.iter().enumerate() {
-            let digest = trace.answer(&Query::Read(p.file.clone()))?.clone();
-            let diagnostics = parsed
-                .get(&p.file)
-                .map(|ds| ds.iter().map(Stored::from).collect())
-                .unwrap_or_default();
-            pages.insert(
-                p.file.clone(),
-                Entry {
-                    digest,
-                    page: Summary::of(p),
-                    diagnostics,
-                    search: stems.get(&id).map(|s| s.to_vec()),
-                },
-            );
-        }
-        Some(PageCache {
+        target: &Path,
+    ) -> io::Result<Digest> {
+        let cache = Out {
             format: FORMAT,
             shape: Shape::of(site),
-            pages,
-        })
-    }
-
-    /// Writes the cache of output folder `target` (in one rename) and
-    /// returns the digest its manifest names.
-    pub fn write(&self, target: &Path) -> io::Result<Digest> {
-        let bytes = postcard::to_stdvec(self).map_err(io::Error::other)?;
+            pages: OutPages {
+                site,
+                trace,
+                parsed,
+                stems,
+            },
+        };
         let path = path_of(target);
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        io::Write::write_all(&mut tmp, &bytes)?;
+        let tmp = tempfile::NamedTempFile::new_in(dir)?;
+        let mut out = Hashing {
+            inner: io::BufWriter::with_capacity(1 << 16, tmp),
+            hasher: blake3::Hasher::new(),
+        };
+        postcard::to_io(&cache, &mut out).map_err(io::Error::other)?;
+        let digest = Digest::from_hasher(&out.hasher);
+        let tmp = out.inner.into_inner().map_err(|e| e.into_error())?;
         tmp.persist(&path).map_err(|e| e.error)?;
-        Ok(Digest::of(&bytes))
+        Ok(digest)
     }
 
     /// The cache of output folder `target`, when it is the one `vouch`
