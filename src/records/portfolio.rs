@@ -1362,16 +1362,7 @@ impl Cx<'_> {
         .filter_map(|(p, at)| at.map(|at| (p, at)))
         .collect();
         let expected = p.record_parts();
-        let required: Vec<Part> = p
-            .rules
-            .iter()
-            .flat_map(|r| r.check.requires().iter().copied())
-            .fold(Vec::new(), |mut v, x| {
-                if !v.contains(&x) {
-                    v.push(x);
-                }
-                v
-            });
+        let required: Vec<Part> = p.required_parts();
         for (part, at) in &written {
             // Intake lives inside enrolment: when enrolment itself is
             // refused, that one error covers it.

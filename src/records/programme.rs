@@ -493,6 +493,19 @@ impl Programme {
             .as_ref()
             .map_or(Credits::ZERO, |a| a.credits_for(hours))
     }
+    /// The parts of a record some rule cannot be checked without (a
+    /// record missing one is incomplete, whatever else it holds), each
+    /// once.
+    pub fn required_parts(&self) -> Vec<crate::records::vocabulary::Part> {
+        let mut parts = Vec::new();
+        for p in self.rules.iter().flat_map(|r| r.check.requires()) {
+            if !parts.contains(p) {
+                parts.push(*p);
+            }
+        }
+        parts
+    }
+
     /// The parts of a record some rule of this programme reads: the others
     /// are refused in its records. Workshops attended are kept by
     /// programmes that organise workshops, even before a rule reads them.

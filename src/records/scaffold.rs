@@ -31,11 +31,7 @@ pub fn record_template(programme: &Programme, handle: &Handle, today: Date, lang
     };
     let ids = |items: &mut dyn Iterator<Item = &str>| items.collect::<Vec<_>>().join(", ");
     let parts = programme.record_parts();
-    let required: Vec<Part> = programme
-        .rules
-        .iter()
-        .flat_map(|r| r.check.requires().iter().copied())
-        .collect();
+    let required: Vec<Part> = programme.required_parts();
     let has = |p: Part| parts.contains(&p) || required.contains(&p);
     let mut s = String::new();
     // `writeln!` into a String cannot fail.

@@ -226,11 +226,7 @@ fn direct_refs(v: &mut Value) {
 /// others), and requires those a rule needs.
 fn parts(schema: &mut Value, programme: &Programme) {
     let used = programme.record_parts();
-    let needed: Vec<Part> = programme
-        .rules
-        .iter()
-        .flat_map(|r| r.check.requires().iter().copied())
-        .collect();
+    let needed: Vec<Part> = programme.required_parts();
     let all = [
         Part::Enrolment,
         Part::Internship,
