@@ -1599,3 +1599,18 @@ fn an_empty_record_is_reported() {
     write(s.path(), &record_path("vide"), "# nothing yet\n\n");
     one_error("vide", "record.empty", 1)(&check(s.path()));
 }
+
+/// Issue 14: `engage check --help` speaks of what a user reads (the
+/// README), never of the source code (it said "see `check::write_json`").
+#[test]
+fn check_help_refers_to_the_readme_not_to_the_code() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_engage"))
+        .args(["check", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{help}");
+    assert!(help.contains("README"), "{help}");
+    assert!(!help.contains("::"), "{help}");
+    assert!(!help.contains("write_json"), "{help}");
+}

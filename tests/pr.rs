@@ -807,3 +807,46 @@ fn a_workshop_moved_past_the_records_limit_is_told_by_the_date_rules() {
          2027-02-02))",
     );
 }
+
+/// Issue 14: a staff PR's human output counts the records it compared, in
+/// agreement with the verdict change it lists (it said "0 record(s)
+/// checked", then "1 record now fails").
+#[test]
+fn a_staff_pr_counts_the_records_it_compared() {
+    let mut r = Repo::new();
+    r.edit(
+        "data/programmes/ceci.yml",
+        "min_hours: &min_hours 150",
+        "min_hours: &min_hours 160",
+    );
+    r.pr();
+    let out = Command::new(env!("CARGO_BIN_EXE_engage"))
+        .arg("--root")
+        .arg(r.root())
+        .args([
+            "--lang", "en", "check", "--pr", "--base", "main", "--author", "Prof-X", "--format",
+            "human", "--today", TODAY,
+        ])
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_ACTOR")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("1 record now fails ceci.internship-hours: dana"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no record changed, 2 record(s) compared under the changed rules"),
+        "{text}"
+    );
+    assert!(!text.contains("0 record(s) checked"), "{text}");
+    assert!(!text.contains("0 changed record(s)"), "{text}");
+    assert!(text.contains("\n0 error(s), 1 warning(s).\n"), "{text}");
+}

@@ -21,7 +21,7 @@ pub mod json;
 pub mod summary;
 
 use crate::formats::json::write_json;
-use crate::formats::summary::write_summary;
+use crate::formats::summary::{write_records, write_summary, write_totals};
 use crate::records::check::{Report, Summary};
 use crate::records::evaluate::{Metric, Quantity};
 use crate::records::vocabulary::Status;
@@ -59,11 +59,17 @@ pub struct Human;
 impl Emit for Human {
     fn emit(&self, found: &Findings<'_>, to: &mut Outputs<'_>) -> std::io::Result<()> {
         emit_human(to.err, found.texts, &found.report.diagnostics, found.lang)?;
-        write_summary(to.out, found.report, found.lang)?;
+        if found.notes.is_empty() {
+            return write_summary(to.out, found.report, found.lang);
+        }
+        // A PR: its headline counts what was checked and compared, then
+        // the verdicts it changes, then the totals without a count of
+        // their own.
+        write_records(to.out, found.report, found.lang)?;
         for n in found.notes {
             writeln!(to.out, "{n}")?;
         }
-        Ok(())
+        write_totals(to.out, found.report, found.lang, false)
     }
 }
 
@@ -489,7 +495,7 @@ mod tests {
         assert!(err.contains("2 │ date: 2999-01-01"), "{err}");
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "0 record(s) checked: 1 error(s), 0 warning(s).\na note\n"
+            "a note\n1 error(s), 0 warning(s).\n"
         );
 
         let (mut out, mut err, mut summary) = (Vec::new(), NoColor::new(Vec::new()), Vec::new());

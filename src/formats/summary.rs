@@ -75,8 +75,15 @@ fn measure(m: &Metric, lang: Lang) -> String {
     }
 }
 
-/// One line per record: `alice  ceci  submitted  complete  hours 152/150 …`.
+/// One line per record: `alice  ceci  submitted  complete  hours 152/150 …`,
+/// then the totals with the count of records checked.
 pub fn write_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::Result<()> {
+    write_records(out, report, lang)?;
+    write_totals(out, report, lang, true)
+}
+
+/// One line per record: `alice  ceci  submitted  complete  hours 152/150 …`.
+pub fn write_records(out: &mut dyn Write, report: &Report, lang: Lang) -> std::io::Result<()> {
     let width = report
         .records
         .iter()
@@ -141,10 +148,30 @@ pub fn write_summary(out: &mut dyn Write, report: &Report, lang: Lang) -> std::i
             )?;
         }
     }
+    Ok(())
+}
+
+/// The totals line: errors and warnings, after the count of records
+/// checked when `counted` (a PR's headline gives its own counts, of
+/// records changed and records compared, and a second count beside it
+/// read as a contradiction: "0 record(s) checked", then "1 record now
+/// fails").
+pub fn write_totals(
+    out: &mut dyn Write,
+    report: &Report,
+    lang: Lang,
+    counted: bool,
+) -> std::io::Result<()> {
     let (e, w) = (
         report.diagnostics.error_count(),
         report.diagnostics.warning_count(),
     );
+    if !counted {
+        return match lang {
+            Lang::Fr => writeln!(out, "{e} erreur(s), {w} avertissement(s)."),
+            Lang::En => writeln!(out, "{e} error(s), {w} warning(s)."),
+        };
+    }
     // A record that could not be read is not counted as checked: the
     // count says so, as its line does.
     let checked = report

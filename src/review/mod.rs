@@ -658,15 +658,23 @@ impl PrReport {
         } else {
             ("étudiant·e", "student")
         };
-        // The counts the summary line above gives, said the same way, and
-        // those compared for rule changes: "0 record(s) checked" then "1
-        // record now fails" must not look like a contradiction.
+        // The one count of records in a PR's human output (the totals
+        // line after it gives none), with those compared for rule or
+        // calendar changes: "0 record(s) checked" then "1 record now
+        // fails" read as a contradiction.
         let checked = self.report.records.len();
-        let (mut how_fr, mut how_en) = if self.whole {
+        let (mut how_fr, mut how_en) = if self.whole && checked == 0 {
+            (
+                "tout le site vérifié, aucun portfolio modifié".into(),
+                "whole site checked, no record changed".into(),
+            )
+        } else if self.whole {
             (
                 format!("tout le site vérifié, avec {checked} portfolio(s) modifié(s)"),
                 format!("whole site checked, with {checked} changed record(s)"),
             )
+        } else if checked == 0 {
+            ("aucun portfolio modifié".into(), "no record changed".into())
         } else {
             (
                 format!("{checked} portfolio(s) modifié(s) vérifié(s)"),
