@@ -20,7 +20,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_saphyr::{Location, Spanned};
+use serde_saphyr::Location;
 
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::source::{Files, Kind};
@@ -315,7 +315,7 @@ pub struct Record {
 // ---------------------------------------------------------------------------
 // Raw shape, as written
 
-type S<T> = Spanned<T>;
+type S<T> = yaml::Span<T>;
 
 /// A student's record in data/portfolios/<handle>/portfolio.yml: which
 /// parts it has depends on its programme (see `engage new portfolio`).
@@ -570,7 +570,7 @@ struct ProductionDef {
 
 /// `committee_member:` left out: not on the committee.
 fn not_a_member() -> Option<S<Loose>> {
-    Some(Spanned::new(
+    Some(S::new(
         Loose::Bool(false),
         Location::UNKNOWN,
         Location::UNKNOWN,
@@ -898,7 +898,7 @@ impl Cx<'_> {
         example: impl FnOnce() -> String,
     ) -> Option<S<String>> {
         match s.value.as_text() {
-            Some(t) => Some(Spanned::new(t, s.referenced, s.defined)),
+            Some(t) => Some(S::new(t, s.referenced, s.defined)),
             None => {
                 self.wrong_type(key, pos_loose(s), what, &s.value, &example());
                 None
@@ -937,7 +937,7 @@ impl Cx<'_> {
         fallback: &str,
     ) -> Option<S<f64>> {
         if let Some(n) = s.value.as_number() {
-            return Some(Spanned::new(n, s.referenced, s.defined));
+            return Some(S::new(n, s.referenced, s.defined));
         }
         let key = key.to_string();
         let leaf = leaf(&key);
@@ -954,7 +954,7 @@ impl Cx<'_> {
             Many::Items(items) => items,
             Many::Not(Loose::Null) => Vec::new(),
             Many::Not(found) => {
-                let at = Spanned::new(found, s.referenced, s.defined);
+                let at = S::new(found, s.referenced, s.defined);
                 self.wrong_type(
                     key,
                     pos_loose(&at),
@@ -999,7 +999,7 @@ impl Cx<'_> {
                 Mapping::Map(t) => out.push((i, t)),
                 Mapping::Not(found) => wrong.push((
                     format!("{key}[{}]", i + 1),
-                    Spanned::new(found, item.referenced, item.defined),
+                    S::new(found, item.referenced, item.defined),
                 )),
             }
         }
@@ -1040,7 +1040,7 @@ impl Cx<'_> {
     /// nothing written is an empty text.
     fn text_at(&mut self, key: &str, s: &S<Loose>) -> String {
         let s = match &s.value {
-            Loose::Null => Spanned::new(String::new(), s.referenced, s.defined),
+            Loose::Null => S::new(String::new(), s.referenced, s.defined),
             _ => match self.scalar_with(key, s, expects("un texte", "a text"), || {
                 format!("{}: …", leaf(key))
             }) {
@@ -1056,7 +1056,7 @@ impl Cx<'_> {
         match s.value {
             Mapping::Map(t) => Some(t),
             Mapping::Not(found) => {
-                let at = Spanned::new(found, s.referenced, s.defined);
+                let at = S::new(found, s.referenced, s.defined);
                 self.wrong_type(
                     key,
                     pos_loose(&at),
@@ -1689,7 +1689,7 @@ impl Cx<'_> {
                     )
                 })
                 .collect();
-            Spanned::new(items, at.0, at.1)
+            S::new(items, at.0, at.1)
         };
         let nationalities = list(
             self,
@@ -1944,7 +1944,7 @@ impl Cx<'_> {
                     );
                     return None;
                 }
-                Some(Spanned::new(n.value as i64, n.referenced, n.defined))
+                Some(S::new(n.value as i64, n.referenced, n.defined))
             });
         CredentialValues {
             learner,
