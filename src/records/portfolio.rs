@@ -20,7 +20,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_saphyr::{Location, Spanned};
+use serde_saphyr::Location;
 
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::source::{Files, Kind};
@@ -315,7 +315,7 @@ pub struct Record {
 // ---------------------------------------------------------------------------
 // Raw shape, as written
 
-type S<T> = Spanned<T>;
+type S<T> = yaml::Span<T>;
 
 /// A student's record in data/portfolios/<handle>/portfolio.yml: which
 /// parts it has depends on its programme (see `engage new portfolio`).
@@ -570,7 +570,7 @@ struct ProductionDef {
 
 /// `committee_member:` left out: not on the committee.
 fn not_a_member() -> Option<S<Loose>> {
-    Some(Spanned::new(
+    Some(S::new(
         Loose::Bool(false),
         Location::UNKNOWN,
         Location::UNKNOWN,
@@ -815,6 +815,21 @@ fn leaf(key: &str) -> &str {
     last.split('[').next().unwrap_or(last)
 }
 
+/// The key of a field of a list's item (`internship.hours[3].date`,
+/// counted from 1), written out only when a message names it: a record has
+/// hundreds of such fields and almost never an error in them.
+struct ItemField<'a> {
+    list: &'a str,
+    index: usize,
+    field: &'static str,
+}
+
+impl std::fmt::Display for ItemField<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}[{}].{}", self.list, self.index + 1, self.field)
+    }
+}
+
 /// What a key expects, in words: texts made only when a message needs
 /// them, as every value of every record goes through here.
 #[derive(Debug, Clone, Copy)]
@@ -846,7 +861,7 @@ impl Cx<'_> {
     /// line to write instead.
     fn wrong_type(
         &mut self,
-        key: &str,
+        key: &(impl std::fmt::Display + ?Sized),
         at: Position,
         expected: Expect,
         found: &Loose,
@@ -855,7 +870,7 @@ impl Cx<'_> {
         self.ds.push(yaml::wrong_type(
             &self.file,
             at,
-            key,
+            &key.to_string(),
             &expected.text(),
             found,
             example,
@@ -877,13 +892,13 @@ impl Cx<'_> {
     /// [`Self::scalar`], the example made only when it is shown.
     fn scalar_with(
         &mut self,
-        key: &str,
+        key: &(impl std::fmt::Display + ?Sized),
         s: &S<Loose>,
         what: Expect,
         example: impl FnOnce() -> String,
     ) -> Option<S<String>> {
         match s.value.as_text() {
-            Some(t) => Some(Spanned::new(t, s.referenced, s.defined)),
+            Some(t) => Some(S::new(t, s.referenced, s.defined)),
             None => {
                 self.wrong_type(key, pos_loose(s), what, &s.value, &example());
                 None
@@ -897,12 +912,16 @@ impl Cx<'_> {
     }
 
     /// A date under `key`, written YYYY-MM-DD.
-    fn date_at(&mut self, key: &str, s: &S<Loose>) -> Option<Located<Date>> {
+    fn date_at(
+        &mut self,
+        key: &(impl std::fmt::Display + ?Sized),
+        s: &S<Loose>,
+    ) -> Option<Located<Date>> {
         let s = self.scalar_with(
             key,
             s,
             expects("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
-            || format!("{}: 2025-03-14", leaf(key)),
+            || format!("{}: 2025-03-14", leaf(&key.to_string())),
         )?;
         self.date(&s)
     }
@@ -910,14 +929,21 @@ impl Cx<'_> {
     /// A number under `key`; a text such as `150h` is reported with the
     /// number it starts with as the correction (`hours: 150`), else
     /// `fallback`.
-    fn number(&mut self, key: &str, s: &S<Loose>, what: Expect, fallback: &str) -> Option<S<f64>> {
+    fn number(
+        &mut self,
+        key: &(impl std::fmt::Display + ?Sized),
+        s: &S<Loose>,
+        what: Expect,
+        fallback: &str,
+    ) -> Option<S<f64>> {
         if let Some(n) = s.value.as_number() {
-            return Some(Spanned::new(n, s.referenced, s.defined));
+            return Some(S::new(n, s.referenced, s.defined));
         }
-        let leaf = leaf(key);
+        let key = key.to_string();
+        let leaf = leaf(&key);
         let n = s.value.number_in_text();
         let example = format!("{leaf}: {}", n.as_deref().unwrap_or(fallback));
-        self.wrong_type(key, pos_loose(s), what, &s.value, &example);
+        self.wrong_type(&key, pos_loose(s), what, &s.value, &example);
         None
     }
 
@@ -928,7 +954,7 @@ impl Cx<'_> {
             Many::Items(items) => items,
             Many::Not(Loose::Null) => Vec::new(),
             Many::Not(found) => {
-                let at = Spanned::new(found, s.referenced, s.defined);
+                let at = S::new(found, s.referenced, s.defined);
                 self.wrong_type(
                     key,
                     pos_loose(&at),
@@ -950,17 +976,31 @@ impl Cx<'_> {
         items: Vec<S<Mapping<T>>>,
         example: &str,
     ) -> Vec<(String, T)> {
+        self.indexed_items(key, items, example)
+            .into_iter()
+            .map(|(i, t)| (format!("{key}[{}]", i + 1), t))
+            .collect()
+    }
+
+    /// [`Self::items`] with each item's index (from 0) instead of its key,
+    /// for long lists whose keys are seldom shown.
+    fn indexed_items<T>(
+        &mut self,
+        key: &str,
+        items: Vec<S<Mapping<T>>>,
+        example: &str,
+    ) -> Vec<(usize, T)> {
         let mut out = Vec::with_capacity(items.len());
         // One mistake repeated (every item written the same wrong way, or
         // a bomb of aliases) is one error: the first, with the count.
         let mut wrong: Vec<(String, S<Loose>)> = Vec::new();
         for (i, item) in items.into_iter().enumerate() {
-            let item_key = format!("{key}[{}]", i + 1);
             match item.value {
-                Mapping::Map(t) => out.push((item_key, t)),
-                Mapping::Not(found) => {
-                    wrong.push((item_key, Spanned::new(found, item.referenced, item.defined)))
-                }
+                Mapping::Map(t) => out.push((i, t)),
+                Mapping::Not(found) => wrong.push((
+                    format!("{key}[{}]", i + 1),
+                    S::new(found, item.referenced, item.defined),
+                )),
             }
         }
         if let Some((first, found)) = wrong.first() {
@@ -1000,7 +1040,7 @@ impl Cx<'_> {
     /// nothing written is an empty text.
     fn text_at(&mut self, key: &str, s: &S<Loose>) -> String {
         let s = match &s.value {
-            Loose::Null => Spanned::new(String::new(), s.referenced, s.defined),
+            Loose::Null => S::new(String::new(), s.referenced, s.defined),
             _ => match self.scalar_with(key, s, expects("un texte", "a text"), || {
                 format!("{}: …", leaf(key))
             }) {
@@ -1016,7 +1056,7 @@ impl Cx<'_> {
         match s.value {
             Mapping::Map(t) => Some(t),
             Mapping::Not(found) => {
-                let at = Spanned::new(found, s.referenced, s.defined);
+                let at = S::new(found, s.referenced, s.defined);
                 self.wrong_type(
                     key,
                     pos_loose(&at),
@@ -1640,7 +1680,7 @@ impl Cx<'_> {
                     )
                 })
                 .collect();
-            Spanned::new(items, at.0, at.1)
+            S::new(items, at.0, at.1)
         };
         let nationalities = list(
             self,
@@ -1895,7 +1935,7 @@ impl Cx<'_> {
                     );
                     return None;
                 }
-                Some(Spanned::new(n.value as i64, n.referenced, n.defined))
+                Some(S::new(n.value as i64, n.referenced, n.defined))
             });
         CredentialValues {
             learner,
@@ -2261,13 +2301,13 @@ impl Cx<'_> {
             Some(h) => {
                 let example = "{ date: 2025-10-06, hours: 4, activity: … }";
                 let items = self.many("internship.hours", h, &format!("hours: [{example}]"));
-                self.items("internship.hours", items, example)
+                self.indexed_items("internship.hours", items, example)
             }
             None => Vec::new(),
         };
         let entries = entry_defs
             .into_iter()
-            .filter_map(|(key, e)| self.entry(&key, e))
+            .filter_map(|(i, e)| self.entry(i, e))
             .collect();
         Internship {
             organisation: Organisation { name, kind },
@@ -2284,11 +2324,17 @@ impl Cx<'_> {
         }
     }
 
-    fn entry(&mut self, key: &str, e: EntryDef) -> Option<Entry> {
+    /// The entry of index `index` (from 0) of `internship.hours`.
+    fn entry(&mut self, index: usize, e: EntryDef) -> Option<Entry> {
+        let key = |field| ItemField {
+            list: "internship.hours",
+            index,
+            field,
+        };
         self.text_at("internship.hours.activity", &e.activity);
-        let date = self.date_at(&format!("{key}.date"), &e.date);
+        let date = self.date_at(&key("date"), &e.date);
         let hours = self.number(
-            &format!("{key}.hours"),
+            &key("hours"),
             &e.hours,
             expects("un nombre d’heures", "a number of hours"),
             "4",
