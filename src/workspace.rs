@@ -207,16 +207,31 @@ impl Workspace {
                                         Theme::load(files_ref, &config.theme, &config.languages)
                                     })
                                 },
-                                || match pages {
-                                    Some(pages) => Library::load_with(
-                                        files_ref,
-                                        &config.languages,
-                                        options.drafts,
-                                        pages,
-                                    ),
-                                    None => {
-                                        Library::load(files_ref, &config.languages, options.drafts)
-                                    }
+                                || {
+                                    let loaded = match pages {
+                                        Some(pages) => Library::load_with(
+                                            files_ref,
+                                            &config.languages,
+                                            options.drafts,
+                                            pages,
+                                        ),
+                                        None => Library::load(
+                                            files_ref,
+                                            &config.languages,
+                                            options.drafts,
+                                        ),
+                                    };
+                                    // When each page last changed, for freshness
+                                    // and "last updated": the git walk needs only
+                                    // the pages, so it runs while the theme's
+                                    // templates are still being parsed.
+                                    let history = match files_ref.history() {
+                                        Some(root) if parts.site == SitePart::Full => {
+                                            Some(crate::site::freshness::times(root, &loaded.0))
+                                        }
+                                        _ => None,
+                                    };
+                                    (loaded, history)
                                 },
                             );
                             (config, theme, library)
@@ -245,7 +260,7 @@ impl Workspace {
         let programmes = Arc::new(programmes);
         let calendar = Arc::new(calendar);
         let mut content = None;
-        let site = site_parts.and_then(|(config, theme, (library, lib_ds))| {
+        let site = site_parts.and_then(|(config, theme, ((library, lib_ds), history))| {
             problems.site.extend(lib_ds);
             match theme {
                 None => {
@@ -262,9 +277,8 @@ impl Workspace {
                         programmes.clone(),
                         today,
                     );
-                    // Once, for freshness and the pages' "last updated".
-                    if let Some(history) = files.history() {
-                        site.history = crate::site::freshness::times(history, &site.library);
+                    if let Some(history) = history {
+                        site.history = history;
                     }
                     Some(site)
                 }
