@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_dir, engage, repo, stderr};
+use common::{copy_dir, repo};
 
 /// A copy of an example site's data/ (no theme: records only).
 fn example(name: &str) -> tempfile::TempDir {
@@ -28,20 +28,8 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) {
 /// `engage check data/portfolios --format json`: exit code and every
 /// diagnostic as (rule, file, line, hint).
 fn check(root: &Path) -> (Option<i32>, Vec<Found>) {
-    let out = engage(
-        root,
-        &[
-            "check",
-            "data/portfolios",
-            "--format",
-            "json",
-            "--today",
-            "2026-11-23",
-        ],
-    );
-    let run: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
-    let ds = run["diagnostics"]
+    let run = common::check_json(root, "2026-11-23", &["data/portfolios"]);
+    let ds = run.json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
@@ -54,7 +42,7 @@ fn check(root: &Path) -> (Option<i32>, Vec<Found>) {
             )
         })
         .collect();
-    (out.status.code(), ds)
+    (run.code, ds)
 }
 
 /// A diagnostic as (rule, file, line, hint).

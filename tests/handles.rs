@@ -15,7 +15,7 @@ use common::{copy_dir, engage, repo, stderr, write};
 const TODAY: &str = "2026-11-23";
 
 /// A diagnostic as (rule, severity, file, line).
-type Found = (String, String, String, u64);
+type Found = (String, String, String, u32);
 
 /// A repository of records: the CECi programme, the calendar, the staff
 /// list, the site settings and alice's record from the example site.
@@ -33,36 +33,11 @@ fn records() -> tempfile::TempDir {
 /// `engage check data/portfolios --format json`: exit code and the
 /// diagnostics as (rule, severity, file, line).
 fn check_json(root: &Path) -> (Option<i32>, Vec<Found>) {
-    let out = engage(
-        root,
-        &[
-            "check",
-            "data/portfolios",
-            "--format",
-            "json",
-            "--today",
-            TODAY,
-        ],
-    );
-    let run: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
-    let ds = run["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_string(),
-                d["severity"].as_str().unwrap().to_string(),
-                d["file"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    (out.status.code(), ds)
+    let run = common::check_json(root, TODAY, &["data/portfolios"]);
+    (run.code, run.located_with_severity())
 }
 
-fn errors(ds: &[Found]) -> Vec<(&str, &str, u64)> {
+fn errors(ds: &[Found]) -> Vec<(&str, &str, u32)> {
     ds.iter()
         .filter(|d| d.1 == "error")
         .map(|d| (d.0.as_str(), d.2.as_str(), d.3))
@@ -145,22 +120,14 @@ fn check_pr(root: &Path, author: &str) -> (Option<i32>, Vec<Found>) {
         .env_remove("GITHUB_STEP_SUMMARY")
         .output()
         .unwrap();
-    let run: serde_json::Value = serde_json::from_slice(&out.stdout)
+    let json = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    let ds = run["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_string(),
-                d["severity"].as_str().unwrap().to_string(),
-                d["file"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    (out.status.code(), ds)
+    let run = common::Run {
+        code: out.status.code(),
+        json,
+        out,
+    };
+    (run.code, run.located_with_severity())
 }
 
 #[test]
@@ -219,7 +186,7 @@ fn a_file_stored_decomposed_is_found_when_the_record_writes_it_composed() {
         let line = text
             .lines()
             .position(|l| l.contains("title: Résumé"))
-            .unwrap() as u64
+            .unwrap() as u32
             + 1;
         let (_, ds) = check_json(root.path());
         assert_eq!(

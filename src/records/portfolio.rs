@@ -1784,13 +1784,7 @@ impl Cx<'_> {
                 continue;
             };
             let Some(p) = programme else { continue };
-            let with_sessions: Vec<&str> = p
-                .facts
-                .modules
-                .iter()
-                .filter(|m| m.sessions.is_some())
-                .map(|m| m.id.as_str())
-                .collect();
+            let with_sessions = p.modules_with_sessions();
             let Some(total) = p.module(&module.value).and_then(|m| m.sessions) else {
                 self.unknown(&module, "attendance.module", with_sessions);
                 continue;

@@ -493,6 +493,26 @@ impl Programme {
             .as_ref()
             .map_or(Credits::ZERO, |a| a.credits_for(hours))
     }
+    /// The ids of the modules whose sessions a record lists (those with a
+    /// number of sessions).
+    pub fn modules_with_sessions(&self) -> Vec<&str> {
+        self.facts
+            .modules
+            .iter()
+            .filter(|m| m.sessions.is_some())
+            .map(|m| m.id.as_str())
+            .collect()
+    }
+
+    /// The months an intake may start in, when a rule of the programme
+    /// (`intake-month`) says so.
+    pub fn intake_rule_months(&self) -> Option<&[u8]> {
+        self.rules.iter().find_map(|r| match &r.check {
+            crate::records::rule::Check::IntakeMonth { months } => Some(months.as_slice()),
+            _ => None,
+        })
+    }
+
     /// The parts of a record some rule cannot be checked without (a
     /// record missing one is incomplete, whatever else it holds), each
     /// once.

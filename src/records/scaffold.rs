@@ -229,12 +229,7 @@ pub fn record_template(programme: &Programme, handle: &Handle, today: Date, lang
         line("  languages: [fr]");
     }
     if has(Part::Attendance) {
-        let modules = ids(&mut programme
-            .facts
-            .modules
-            .iter()
-            .filter(|m| m.sessions.is_some())
-            .map(|m| m.id.as_str()));
+        let modules = programme.modules_with_sessions().join(", ");
         line(&format!(
             "# {} {modules}",
             t(
@@ -292,14 +287,9 @@ pub fn record_template(programme: &Programme, handle: &Handle, today: Date, lang
 /// The latest intake that started on or before `today`, from the
 /// programme's intake months (or today's month when it has none).
 fn intake(programme: &Programme, today: Date) -> String {
-    let months: Vec<u8> = programme
-        .rules
-        .iter()
-        .find_map(|r| match &r.check {
-            Check::IntakeMonth { months } => Some(months.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| programme.facts.intake_months.clone());
+    let months = programme
+        .intake_rule_months()
+        .unwrap_or(&programme.facts.intake_months);
     let month = today.month() as u8;
     let this_year = months.iter().filter(|m| **m <= month).max();
     match (this_year, months.iter().max()) {

@@ -132,13 +132,7 @@ pub fn record_schema(programme: &Programme) -> Value {
         .map(|m| m.id.as_str())
         .collect();
     one_of(&mut schema, "/$defs/ModuleDef/properties/id", &modules);
-    let with_sessions: Vec<&str> = programme
-        .facts
-        .modules
-        .iter()
-        .filter(|m| m.sessions.is_some())
-        .map(|m| m.id.as_str())
-        .collect();
+    let with_sessions = programme.modules_with_sessions();
     one_of(
         &mut schema,
         "/$defs/AttendanceDef/properties/module",
@@ -301,14 +295,7 @@ fn enrolment_description(programme: &Programme) -> String {
 /// Intakes as year and month, the month one of the programme's intake
 /// months when its rules give them.
 fn intake_pattern(programme: &Programme) -> String {
-    let months: Vec<u8> = programme
-        .rules
-        .iter()
-        .find_map(|r| match &r.check {
-            Check::IntakeMonth { months } => Some(months.clone()),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let months = programme.intake_rule_months().unwrap_or_default();
     if months.is_empty() {
         return "^[0-9]{4}-(0[1-9]|1[0-2])$".into();
     }
