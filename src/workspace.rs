@@ -363,19 +363,29 @@ impl Workspace {
     /// left untouched. `started` is when the command began, loading
     /// included, for the time it reports.
     pub fn build(&self, root: &Path, options: &BuildOptions, started: Instant) -> BuildReport {
-        self.build_vouched(root, options, started, &Stems::new(), |_, _| None)
+        self.build_vouched(
+            root,
+            options,
+            started,
+            &Stems::new(),
+            || (),
+            |_, _, ()| None,
+        )
     }
 
     /// [`Workspace::build`], with what the output's manifest may vouch for,
     /// asked once everything was read: the diagnostics and page count go in
-    /// it, to be shown again by a build that reuses the output.
-    fn build_vouched(
+    /// it, to be shown again by a build that reuses the output. `beside`
+    /// runs while the site renders, when it is written at all, and its
+    /// result goes to `vouch`.
+    fn build_vouched<T: Send>(
         &self,
         root: &Path,
         options: &BuildOptions,
         started: Instant,
         stems: &Stems,
-        vouch: impl FnOnce(&Diagnostics, usize) -> Option<Vouch>,
+        beside: impl FnOnce() -> T + Send,
+        vouch: impl FnOnce(&Diagnostics, usize, T) -> Option<Vouch>,
     ) -> BuildReport {
         let output = output_of(root, options);
         let mut ds = self.site_diagnostics();
@@ -384,8 +394,8 @@ impl Workspace {
         let pages = self.site.as_ref().map_or(0, |s| s.library.pages.len());
         if let Some(site) = &self.site {
             if !ds.has_errors() {
-                let vouch = || vouch(&ds, pages);
-                match crate::site::write_with(site, &self.files, &output, stems, vouch) {
+                let vouch = |aside| vouch(&ds, pages, aside);
+                match crate::site::write_with(site, &self.files, &output, stems, beside, vouch) {
                     Ok(w) => written = Some(w),
                     Err(errors) => ds.extend(errors),
                 }
@@ -521,16 +531,29 @@ pub fn build_from_disk(
         .as_ref()
         .map(|site| crate::site::stems_of(site, |_| None))
         .unwrap_or_default();
-    let report = ws.build_vouched(root, &options, started, &stems, |ds, pages| {
+    // The page cache needs only what loading read: it is written while
+    // the site renders, and put in place once the build succeeded.
+    let cache = || {
         let trace = recording.trace()?;
-        let cache = match (&ws.site, &target, parsed.lock()) {
+        match (&ws.site, &target, parsed.lock()) {
             (Some(site), Some(target), Ok(parsed)) => {
-                PageCache::write(site, &trace, &parsed, &stems, target).ok()
+                PageCache::stage(site, &trace, &parsed, &stems, target).ok()
             }
             _ => None,
-        };
-        Some(Vouch::new(key?, trace, ds, pages).with_cache(cache))
-    });
+        }
+    };
+    let report = ws.build_vouched(
+        root,
+        &options,
+        started,
+        &stems,
+        cache,
+        |ds, pages, cache| {
+            let trace = recording.trace()?;
+            let cache = cache.zip(target.as_ref()).and_then(|(c, t)| c.keep(t).ok());
+            Some(Vouch::new(key?, trace, ds, pages).with_cache(cache))
+        },
+    );
     (report, Box::new(ws.files))
 }
 

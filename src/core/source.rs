@@ -78,6 +78,36 @@ pub trait Source: Send + Sync + fmt::Debug {
     /// The folder whose git history describes these files (translation
     /// freshness), when there is one.
     fn history(&self) -> Option<&Path>;
+    /// The bytes of the file at `path` when it holds at most `limit` of
+    /// them, its size otherwise. One question where a size and a read would
+    /// be two: a source on disk opens the file once.
+    fn read_at_most(&self, path: &Path, limit: u64) -> io::Result<Bounded> {
+        if let Some(size) = self.size(path).filter(|&s| s > limit) {
+            return Ok(Bounded::TooBig(size));
+        }
+        let bytes = self.read(path)?;
+        Ok(Bounded::of(bytes, limit))
+    }
+}
+
+/// What [`Source::read_at_most`] found.
+#[derive(Debug)]
+pub enum Bounded {
+    Bytes(Vec<u8>),
+    /// Over the limit, with its size: not read (or not kept).
+    TooBig(u64),
+}
+
+impl Bounded {
+    /// `bytes` when within `limit` (a file may grow between a size and a
+    /// read).
+    fn of(bytes: Vec<u8>, limit: u64) -> Bounded {
+        if bytes.len() as u64 > limit {
+            Bounded::TooBig(bytes.len() as u64)
+        } else {
+            Bounded::Bytes(bytes)
+        }
+    }
 }
 
 /// Refuses paths that could leave the root: absolute, `..`, prefixes.
@@ -119,6 +149,20 @@ impl Disk {
 impl Source for Disk {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         std::fs::read(self.root.join(inside(path)?))
+    }
+
+    fn read_at_most(&self, path: &Path, limit: u64) -> io::Result<Bounded> {
+        use std::io::Read;
+        let file = std::fs::File::open(self.root.join(inside(path)?))?;
+        let size = file.metadata()?.len();
+        if size > limit {
+            return Ok(Bounded::TooBig(size));
+        }
+        // One byte past the limit tells a file that grew since from one
+        // that did not.
+        let mut bytes = Vec::with_capacity(size as usize);
+        file.take(limit + 1).read_to_end(&mut bytes)?;
+        Ok(Bounded::of(bytes, limit))
     }
 
     fn list(&self, dir: &Path) -> io::Result<Vec<Entry>> {
@@ -539,6 +583,9 @@ impl<S: Source + ?Sized> Source for Arc<S> {
     fn history(&self) -> Option<&Path> {
         (**self).history()
     }
+    fn read_at_most(&self, path: &Path, limit: u64) -> io::Result<Bounded> {
+        (**self).read_at_most(path, limit)
+    }
 }
 
 /// The reading edge of a run: a [`Source`], and the text of every file
@@ -630,14 +677,11 @@ impl Files {
     /// parsers skip it), and keeps it for [`SourceText`].
     /// Files over [`MAX_TEXT_BYTES`] are not read.
     pub fn text(&self, path: &Path) -> Result<Arc<str>, ReadError> {
-        if let Some(size) = self.source.size(path).filter(|&s| s > MAX_TEXT_BYTES) {
-            return Err(ReadError::TooBig(size));
-        }
-        let bytes = self.source.read(path).map_err(ReadError::Io)?;
-        // It may have grown since.
-        if bytes.len() as u64 > MAX_TEXT_BYTES {
-            return Err(ReadError::TooBig(bytes.len() as u64));
-        }
+        let bytes = match self.source.read_at_most(path, MAX_TEXT_BYTES) {
+            Ok(Bounded::Bytes(bytes)) => bytes,
+            Ok(Bounded::TooBig(size)) => return Err(ReadError::TooBig(size)),
+            Err(e) => return Err(ReadError::Io(e)),
+        };
         let text: Arc<str> = Arc::from(decode(path, bytes).map_err(ReadError::Encoding)?);
         if let Ok(mut m) = self.texts.lock() {
             m.insert(path.to_path_buf(), text.clone());

@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::core::source::{Entry, Source};
+use crate::core::source::{Bounded, Entry, Source};
 
 /// One question asked of a source.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -264,6 +264,25 @@ impl<S: Source> Source for Recording<S> {
     }
     fn history(&self) -> Option<&Path> {
         self.inner.history()
+    }
+    /// Noted as the read it is when the file is within the limit (its
+    /// bytes answer for its size too), as the size that stopped it
+    /// otherwise: what a size then a read would have noted, in one
+    /// question.
+    fn read_at_most(&self, path: &Path, limit: u64) -> io::Result<Bounded> {
+        let answer = self.inner.read_at_most(path, limit);
+        match &answer {
+            Ok(Bounded::TooBig(size)) => self.note(
+                Query::Size(path.to_path_buf()),
+                debug_digest("size", &Some(*size)),
+            ),
+            Ok(Bounded::Bytes(bytes)) => self.note(
+                Query::Read(path.to_path_buf()),
+                Digest::tagged("file", bytes),
+            ),
+            Err(e) => self.note(Query::Read(path.to_path_buf()), error_digest(e)),
+        }
+        answer
     }
 }
 

@@ -41,7 +41,7 @@ impl Stored {
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// Rendered outputs by their path below the site (`fr/index.html`,
-    /// `sitemap.xml`), as `site::write` would name the files.
+    /// `sitemap.xml`), as `site::write_with` would name the files.
     pub outputs: HashMap<String, Stored>,
     /// Static files by served path → their path in the source. Read when
     /// asked for, not at build time: a CSS edit then needs no rebuild.
@@ -523,7 +523,7 @@ fn loading_diagnostics(ws: &Workspace) -> Vec<Diagnostic> {
 }
 
 /// Static files by served path → their path in the source (later
-/// folders win, as in `site::write`).
+/// folders win, as in `site::write_with`).
 fn list_statics(site: &Site, files: &Files) -> BTreeMap<String, PathBuf> {
     let mut statics = BTreeMap::new();
     for dir in &site.theme.static_dirs {

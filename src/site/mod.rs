@@ -319,22 +319,35 @@ impl Site {
     }
 }
 
+/// Who takes an output path, kept cheap: put into words only when two
+/// claims clash, not once for each of the site's ten thousand files.
+#[derive(Clone, Copy)]
+enum Owner<'a> {
+    Output(&'a crate::site::render::Output),
+    /// A static file, by its path on disk (or in the output).
+    Static(&'a Path),
+    /// The alias at `line` of a page.
+    Alias(PageId, u32),
+}
+
 /// Output paths taken, and who takes them: a path is a file, and every
 /// folder above it must stay a folder.
 #[derive(Default)]
-struct Claims {
-    files: HashMap<String, Text>,
+struct Claims<'a> {
+    files: HashMap<String, Owner<'a>>,
     /// Folder → one file written inside it.
-    folders: HashMap<String, Text>,
+    folders: HashMap<String, Owner<'a>>,
 }
 
-impl Claims {
-    fn claim(&mut self, path: String, owner: Text) {
+impl<'a> Claims<'a> {
+    fn claim(&mut self, path: String, owner: Owner<'a>) {
         let mut dir = path.as_str();
         while let Some((parent, _)) = dir.rsplit_once('/') {
-            self.folders
-                .entry(parent.to_string())
-                .or_insert_with(|| owner.clone());
+            // A folder already claimed has its own folders claimed too.
+            if self.folders.contains_key(parent) {
+                break;
+            }
+            self.folders.insert(parent.to_string(), owner);
             dir = parent;
         }
         self.files.insert(path, owner);
@@ -342,13 +355,14 @@ impl Claims {
 
     /// Who already writes `path`, a file inside it, or a file where one of
     /// its folders must be.
-    fn clash(&self, path: &str) -> Option<&Text> {
+    fn clash(&self, path: &str) -> Option<Owner<'a>> {
         let mut dirs = std::iter::successors(path.rsplit_once('/'), |(d, _)| d.rsplit_once('/'))
             .map(|(d, _)| d);
         self.files
             .get(path)
             .or_else(|| self.folders.get(path))
             .or_else(|| dirs.find_map(|d| self.files.get(d)))
+            .copied()
     }
 }
 
@@ -360,18 +374,23 @@ impl Site {
     /// [`Site::path`], the same function the write step uses, so what is
     /// checked is exactly what would be written.
     pub fn check_aliases(&self) -> Diagnostics {
+        let outputs = self.outputs();
+        let mut claims = self.generated_claims(&outputs);
+        // Aliases claim their path too: two aliases cannot share one.
+        self.alias_clashes(&mut claims, true).into_iter().collect()
+    }
+
+    /// The paths of every generated file but the aliases.
+    fn generated_claims<'o>(&self, outputs: &'o [crate::site::render::Output]) -> Claims<'o> {
         use crate::site::render::Output;
         let mut claims = Claims::default();
-        for o in self.outputs() {
+        for o in outputs {
             if matches!(o, Output::Alias { .. }) {
                 continue;
             }
-            let path = self.path(&o);
-            let owner = self.owner(&o, &path);
-            claims.claim(path, owner);
+            claims.claim(self.path(o), Owner::Output(o));
         }
-        // Aliases claim their path too: two aliases cannot share one.
-        self.alias_clashes(&mut claims, true).into_iter().collect()
+        claims
     }
 
     /// Static files (the theme's and the site's) against what the build
@@ -384,27 +403,21 @@ impl Site {
     /// a site overrides its theme, not a clash; a file of one where the
     /// other has a folder is.
     pub fn check_static(&self, files: &Files) -> Vec<Diagnostic> {
-        use crate::site::render::Output;
-        let mut generated = Claims::default();
-        for o in self.outputs() {
-            if matches!(o, Output::Alias { .. }) {
-                continue;
-            }
-            let path = self.path(&o);
-            let owner = self.owner(&o, &path);
-            generated.claim(path, owner);
-        }
+        let outputs = self.outputs();
+        let generated = self.generated_claims(&outputs);
+        let chosen = static_files(files, &self.theme.static_dirs);
         let mut out = Vec::new();
         let mut statics = Claims::default();
-        for (rel, file) in static_files(files, &self.theme.static_dirs) {
-            let rel = output_path(&rel);
+        for (rel, file) in &chosen {
+            let rel = output_path(rel);
             let other = generated.clash(&rel).or_else(|| statics.clash(&rel));
             if let Some(other) = other {
+                let other = self.owner(other);
                 let f = file.display();
                 out.push(
                     Diagnostic::error(
                         STATIC_CONFLICT,
-                        &file,
+                        file,
                         Position::new(0, 0),
                         Text::new(
                             format!("le fichier statique {f} écraserait {} ({rel})", other.fr),
@@ -418,11 +431,7 @@ impl Site {
                 );
                 continue;
             }
-            let owner = Text::new(
-                format!("le fichier statique {}", file.display()),
-                format!("the static file {}", file.display()),
-            );
-            statics.claim(rel, owner);
+            statics.claim(rel, Owner::Static(file));
         }
         out.extend(self.alias_clashes(&mut statics, false));
         out
@@ -437,12 +446,7 @@ impl Site {
     ) -> Vec<Diagnostic> {
         let mut claims = Claims::default();
         for rel in statics.keys() {
-            let rel = output_path(rel);
-            let owner = Text::new(
-                format!("le fichier statique {rel}"),
-                format!("the static file {rel}"),
-            );
-            claims.claim(rel, owner);
+            claims.claim(output_path(rel), Owner::Static(rel));
         }
         self.alias_clashes(&mut claims, false)
     }
@@ -451,10 +455,11 @@ impl Site {
     /// alias that does not is claimed in turn.
     fn alias_clashes(&self, claims: &mut Claims, claim: bool) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for p in &self.library.pages {
+        for (id, p) in self.library.pages.iter().enumerate() {
             for a in &p.aliases {
                 let path = crate::site::render::alias_path(&a.value);
                 if let Some(other) = claims.clash(&path) {
+                    let other = self.owner(other);
                     out.push(
                         Diagnostic::error(
                             ALIAS_CONFLICT,
@@ -477,20 +482,34 @@ impl Site {
                         )),
                     );
                 } else if claim {
-                    let owner = Text::new(
-                        format!("l’alias de {} (ligne {})", p.file.display(), a.at.line),
-                        format!("the alias of {} (line {})", p.file.display(), a.at.line),
-                    );
-                    claims.claim(path, owner);
+                    claims.claim(path, Owner::Alias(id, a.at.line));
                 }
             }
         }
         out
     }
 
-    /// Who writes `output`, in words, for messages about clashes.
-    fn owner(&self, output: &crate::site::render::Output, path: &str) -> Text {
+    /// Who takes a path, in words, for messages about clashes.
+    fn owner(&self, owner: Owner) -> Text {
         use crate::site::render::Output;
+        let output = match owner {
+            Owner::Output(o) => o,
+            Owner::Static(file) => {
+                let f = file.display();
+                return Text::new(
+                    format!("le fichier statique {f}"),
+                    format!("the static file {f}"),
+                );
+            }
+            Owner::Alias(id, line) => {
+                let f = self.library.pages[id].file.display();
+                return Text::new(
+                    format!("l’alias de {f} (ligne {line})"),
+                    format!("the alias of {f} (line {line})"),
+                );
+            }
+        };
+        let path = self.path(output);
         match output {
             Output::Page(id) => {
                 let f = self.library.pages[*id].file.display();
@@ -694,26 +713,19 @@ pub fn update(
 
 /// Renders every output and writes it with the static files read from
 /// `files` into `output`, atomically, keeping the previous output's files
-/// whose bytes did not change. `vouch` is asked, once everything was read,
-/// what the manifest may vouch for. Refuses (`build.output-refused`) any
-/// output that is not absent, empty or written by an earlier build, before
-/// anything is written.
-pub fn write(
-    site: &Site,
-    files: &Files,
-    output: &Path,
-    vouch: impl FnOnce() -> Option<Vouch>,
-) -> Result<Written, Vec<Diagnostic>> {
-    write_with(site, files, output, &Stems::new(), vouch)
-}
-
-/// [`write`], search indexes made from `stems` where it has them.
-pub fn write_with(
+/// whose bytes did not change; search indexes made from `stems` where it
+/// has them. `beside` runs while the outputs render (on another worker
+/// when one is free); `vouch` is then given what it returned, once
+/// everything was read, and says what the manifest may vouch for.
+/// Refuses (`build.output-refused`) any output that is not absent, empty
+/// or written by an earlier build, before anything is written.
+pub fn write_with<T: Send>(
     site: &Site,
     files: &Files,
     output: &Path,
     stems: &Stems,
-    vouch: impl FnOnce() -> Option<Vouch>,
+    beside: impl FnOnce() -> T + Send,
+    vouch: impl FnOnce(T) -> Option<Vouch>,
 ) -> Result<Written, Vec<Diagnostic>> {
     let target = output::check_target(&site.root, output).map_err(|d| vec![d])?;
     let statics = static_files(files, &site.theme.static_dirs);
@@ -735,25 +747,28 @@ pub fn write_with(
         .make_dirs(paths.iter().chain(&static_paths).map(String::as_str))
         .map_err(|e| vec![io_error(output, e)])?;
     let renderer = site.renderer();
-    let errors: Vec<Diagnostic> = outputs
-        .par_iter()
-        .map_init(render::Scratch::default, |scratch, o| {
-            match render_with(&renderer, scratch, o, stems) {
-                Ok((path, bytes)) => staging
-                    .write(&path, &bytes)
-                    .err()
-                    .map(|e| io_error(&output.join(&path), e)),
-                Err(d) => Some(d),
-            }
-        })
-        .flatten()
-        .collect();
+    let render_all = || -> Vec<Diagnostic> {
+        outputs
+            .par_iter()
+            .map_init(render::Scratch::default, |scratch, o| {
+                match render_with(&renderer, scratch, o, stems) {
+                    Ok((path, bytes)) => staging
+                        .write(&path, &bytes)
+                        .err()
+                        .map(|e| io_error(&output.join(&path), e)),
+                    Err(d) => Some(d),
+                }
+            })
+            .flatten()
+            .collect()
+    };
+    let (errors, aside) = rayon::join(render_all, beside);
     if !errors.is_empty() {
         return Err(errors);
     }
     copy_static(files, &statics, &staging).map_err(|e| vec![e])?;
     staging
-        .commit(vouch())
+        .commit(vouch(aside))
         .map_err(|e| vec![io_error(output, e)])
 }
 

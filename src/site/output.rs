@@ -17,7 +17,7 @@
 //! skip it), and [`unchanged`] tells when the previous output can be kept
 //! whole, its [`Manifest`] vouching for it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -201,8 +201,12 @@ pub struct Staging {
     previous: Option<Manifest>,
     /// Stamps of the files staged so far.
     files: Mutex<BTreeMap<String, FileStamp>>,
-    /// Folders created by [`Staging::make_dirs`].
+    /// Folders of [`Staging::make_dirs`], all there once every file is.
     dirs: Vec<String>,
+    /// Those of them that hold just one file and no folder: created by the
+    /// write of that file, so that most folders are made by the workers
+    /// rendering, between renders, not in a pass of their own before.
+    deferred: HashSet<String>,
     kept: AtomicUsize,
     _lock: File,
 }
@@ -231,7 +235,8 @@ impl Staging {
         if let Ok(entries) = std::fs::read_dir(&parent) {
             for e in entries.flatten() {
                 if e.file_name().to_string_lossy().starts_with(STAGING_PREFIX) {
-                    let _ = std::fs::remove_dir_all(e.path());
+                    let _ = std::fs::remove_dir_all(e.path())
+                        .or_else(|_| std::fs::remove_file(e.path()));
                 }
             }
         }
@@ -246,6 +251,7 @@ impl Staging {
             previous: Manifest::read(target),
             files: Mutex::new(BTreeMap::new()),
             dirs: Vec::new(),
+            deferred: HashSet::new(),
             kept: AtomicUsize::new(0),
             _lock: lock,
         })
@@ -257,20 +263,35 @@ impl Staging {
 
     /// Creates, once each, every folder the files at `paths` need, parents
     /// before children and each level in parallel: cheaper than asking for
-    /// a file's folders before each file.
+    /// a file's folders before each file. A folder that will hold one file
+    /// and nothing else is left to that file's [`Staging::write`].
     pub fn make_dirs<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) -> io::Result<()> {
         let mut dirs: BTreeSet<&str> = BTreeSet::new();
+        // Files directly in each folder, and the folders that hold one.
+        let mut files_in: HashMap<&str, usize> = HashMap::new();
+        let mut holds_dirs: HashSet<&str> = HashSet::new();
         for p in paths {
             let mut p = p.trim_start_matches('/');
+            if let Some((dir, _)) = p.rsplit_once('/') {
+                *files_in.entry(dir).or_default() += 1;
+            }
             while let Some(i) = p.rfind('/') {
                 p = &p[..i];
                 if p.is_empty() || !dirs.insert(p) {
                     break;
                 }
+                if let Some((parent, _)) = p.rsplit_once('/') {
+                    holds_dirs.insert(parent);
+                }
             }
         }
+        let deferred: HashSet<&str> = dirs
+            .iter()
+            .copied()
+            .filter(|d| !holds_dirs.contains(d) && files_in.get(d) == Some(&1))
+            .collect();
         let mut levels: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
-        for d in &dirs {
+        for d in dirs.iter().filter(|d| !deferred.contains(*d)) {
             levels.entry(d.matches('/').count()).or_default().push(d);
         }
         let base = self.path().to_path_buf();
@@ -279,6 +300,7 @@ impl Staging {
                 .par_iter()
                 .try_for_each(|d| std::fs::create_dir(base.join(d)))?;
         }
+        self.deferred = deferred.into_iter().map(str::to_string).collect();
         self.dirs = dirs.into_iter().map(str::to_string).collect();
         Ok(())
     }
@@ -289,6 +311,11 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let rel = rel.trim_start_matches('/');
         let path = self.path().join(rel);
+        if let Some((dir, _)) = rel.rsplit_once('/') {
+            if self.deferred.contains(dir) {
+                std::fs::create_dir(self.path().join(dir))?;
+            }
+        }
         let digest = Digest::of(bytes);
         if let Some(stamp) = self.reuse(rel, bytes, &digest) {
             if std::fs::hard_link(self.target.join(rel), &path).is_ok() {
@@ -391,6 +418,14 @@ impl Staging {
         }
         Ok(written)
     }
+}
+
+/// A temporary file beside `target`, named as its staging folders are: a
+/// build that dies leaves it to the next one to remove.
+pub(crate) fn staged_file(target: &Path) -> io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempfile_in(parent_of(target))
 }
 
 /// The folder `target` is in, where staging folders and the lock live.
@@ -539,13 +574,50 @@ mod tests {
     }
 
     #[test]
+    fn what_a_dead_build_left_beside_the_output_is_removed_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        // A staging folder and a page cache not yet in place.
+        std::fs::create_dir(dir.path().join(format!("{STAGING_PREFIX}dead"))).unwrap();
+        let cache = staged_file(&target).unwrap();
+        let (_, cache_path) = cache.keep().unwrap();
+        let staging = Staging::new(&target).unwrap();
+        assert!(!cache_path.exists());
+        let left: Vec<String> = entries(dir.path())
+            .into_iter()
+            .filter(|e| e.starts_with(STAGING_PREFIX))
+            .collect();
+        // Only the new build's own staging folder.
+        assert_eq!(left.len(), 1);
+        assert!(staging.path().is_dir());
+    }
+
+    #[test]
     fn folders_are_created_once_parents_first() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Staging::new(&dir.path().join("public")).unwrap();
-        s.make_dirs(["a/b/c/index.html", "a/index.html", "a-b/x.css", "top.html"])
-            .unwrap();
+        let files = [
+            "a/b/c/index.html",
+            "a/index.html",
+            "a-b/x.css",
+            "a-b/y.css",
+            "top.html",
+        ];
+        s.make_dirs(files).unwrap();
         assert_eq!(s.dirs, ["a", "a-b", "a/b", "a/b/c"]);
-        assert!(s.path().join("a/b/c").is_dir());
+        // a/b/c holds one file only: its write makes it.
+        assert_eq!(s.deferred, HashSet::from(["a/b/c".to_string()]));
+        for d in ["a", "a-b", "a/b"] {
+            assert!(s.path().join(d).is_dir(), "{d}");
+        }
+        assert!(!s.path().join("a/b/c").exists());
+        for f in files {
+            s.write(f, f.as_bytes()).unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(s.path().join("a/b/c/index.html")).unwrap(),
+            "a/b/c/index.html"
+        );
     }
 
     #[cfg(unix)]

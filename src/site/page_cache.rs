@@ -349,22 +349,40 @@ pub fn path_of(target: &Path) -> PathBuf {
         .join(format!("{name}.postcard"))
 }
 
+/// A page cache written but not yet in place: removed when dropped.
+pub struct Staged {
+    file: tempfile::NamedTempFile,
+    digest: Digest,
+}
+
+impl Staged {
+    /// Puts the cache where the next build over `target` looks for it, and
+    /// returns the digest its manifest names.
+    pub fn keep(self, target: &Path) -> io::Result<Digest> {
+        let path = path_of(target);
+        std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+        self.file.persist(&path).map_err(|e| e.error)?;
+        Ok(self.digest)
+    }
+}
+
 impl PageCache {
-    /// Writes the cache of a built `site` for output folder `target` (in
-    /// one rename) and returns the digest its manifest names: each page
+    /// Writes the cache of a built `site` for output folder `target` into
+    /// a temporary file beside it, to be put in place by [`Staged::keep`]
+    /// once the build succeeded (a failed build leaves nothing): each page
     /// with the digest `trace` noted for its file, what parsing it found
     /// (`parsed`, by file) and its search stems (`stems`, by page id)
     /// where given. Each page's entry is made and serialised in turn
     /// straight into the file, so that the cache of a large site never
     /// stands whole in memory beside the site. An error, and no cache,
     /// when some page's file was not read through the trace.
-    pub fn write(
+    pub fn stage(
         site: &Site,
         trace: &Trace,
         parsed: &HashMap<PathBuf, Vec<Diagnostic>>,
         stems: &crate::site::Stems,
         target: &Path,
-    ) -> io::Result<Digest> {
+    ) -> io::Result<Staged> {
         let cache = Out {
             format: FORMAT,
             shape: Shape::of(site),
@@ -375,19 +393,35 @@ impl PageCache {
                 stems,
             },
         };
-        let path = path_of(target);
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let tmp = tempfile::NamedTempFile::new_in(dir)?;
-        let mut out = Hashing {
-            inner: io::BufWriter::with_capacity(1 << 16, tmp),
-            hasher: blake3::Hasher::new(),
-        };
+        // Named as a staging folder is: a build that died leaves it to the
+        // next one to remove.
+        let tmp = crate::site::output::staged_file(target)?;
+        // The hasher sits under the buffer: postcard writes a few bytes at a
+        // time, and BLAKE3 pays per call, so it is fed whole buffers.
+        let mut out = io::BufWriter::with_capacity(
+            1 << 16,
+            Hashing {
+                inner: tmp,
+                hasher: blake3::Hasher::new(),
+            },
+        );
         postcard::to_io(&cache, &mut out).map_err(io::Error::other)?;
-        let digest = Digest::from_hasher(&out.hasher);
-        let tmp = out.inner.into_inner().map_err(|e| e.into_error())?;
-        tmp.persist(&path).map_err(|e| e.error)?;
-        Ok(digest)
+        let out = out.into_inner().map_err(|e| e.into_error())?;
+        Ok(Staged {
+            digest: Digest::from_hasher(&out.hasher),
+            file: out.inner,
+        })
+    }
+
+    /// [`PageCache::stage`] and [`Staged::keep`] at once.
+    pub fn write(
+        site: &Site,
+        trace: &Trace,
+        parsed: &HashMap<PathBuf, Vec<Diagnostic>>,
+        stems: &crate::site::Stems,
+        target: &Path,
+    ) -> io::Result<Digest> {
+        Self::stage(site, trace, parsed, stems, target)?.keep(target)
     }
 
     /// The cache of output folder `target`, when it is the one `vouch`
