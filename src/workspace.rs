@@ -464,6 +464,19 @@ pub fn build_from_disk(
     options: &BuildOptions,
     started: Instant,
 ) -> (BuildReport, Texts) {
+    build_from_disk_then(root, options, started, drop)
+}
+
+/// [`build_from_disk`], the loaded site handed to `dispose` once written:
+/// a command about to exit passes [`std::mem::forget`], and the system
+/// takes back its memory at once instead of ten thousand pages being freed
+/// one allocation at a time.
+pub fn build_from_disk_then(
+    root: &Path,
+    options: &BuildOptions,
+    started: Instant,
+    dispose: impl FnOnce(Option<Site>),
+) -> (BuildReport, Texts) {
     let today = options.today.unwrap_or_else(today);
     let output = output_of(root, options);
     // Taken before anything is read: what changes during the build is
@@ -554,7 +567,9 @@ pub fn build_from_disk(
             Some(Vouch::new(key?, trace, ds, pages).with_cache(cache))
         },
     );
-    (report, Box::new(ws.files))
+    let Workspace { files, site, .. } = ws;
+    dispose(site);
+    (report, Box::new(files))
 }
 
 /// Notes what parsing `file` found, for the page cache, and passes the

@@ -8,7 +8,7 @@ use crate::core::lang::Lang;
 use std::time::Instant;
 
 use crate::site::BuildOptions;
-use crate::workspace::build_from_disk;
+use crate::workspace::build_from_disk_then;
 
 pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> Ended {
     let options = BuildOptions {
@@ -18,7 +18,9 @@ pub fn run(root: &Path, lang: Lang, args: &BuildArgs) -> Ended {
         today: args.today,
     };
     let started = Instant::now();
-    let (report, texts) = build_from_disk(root, &options, started);
+    // The process ends with the command: its memory goes back to the system
+    // whole, the site is not freed page by page first.
+    let (report, texts) = build_from_disk_then(root, &options, started, std::mem::forget);
     let mut err = super::stderr();
     if emit_human(&mut err, &*texts, &report.diagnostics, lang).is_err() {
         return Err(Stopped::Usage);
