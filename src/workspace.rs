@@ -322,8 +322,11 @@ impl Workspace {
     fn site_only_diagnostics(&self) -> Diagnostics {
         let mut ds = self.problems.site.clone();
         if let Some(site) = &self.site {
-            ds.extend(site.validate());
-            ds.extend(site.check_static(&self.files));
+            // Both go over every output path; neither needs the other.
+            let (validated, statics) =
+                rayon::join(|| site.validate(), || site.check_static(&self.files));
+            ds.extend(validated);
+            ds.extend(statics);
             if self.files.history().is_some() {
                 ds.extend(
                     crate::site::freshness::assess(

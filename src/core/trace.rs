@@ -128,7 +128,8 @@ fn list_digest(answer: &io::Result<Vec<Entry>>) -> Digest {
         Ok(entries) => {
             let mut text = String::new();
             for e in entries {
-                text.push_str(&format!("{:?}\0{}\0", e.kind, e.name));
+                use std::fmt::Write;
+                let _ = write!(text, "{:?}\0{}\0", e.kind, e.name);
             }
             Digest::tagged("list", text.as_bytes())
         }

@@ -737,7 +737,10 @@ pub fn write_with<T: Send>(
     // Checked again under the lock: another build may have written or
     // replaced the folder since the first check.
     output::check_target(&site.root, output).map_err(|d| vec![d])?;
-    let outputs = site.outputs();
+    let mut outputs = site.outputs();
+    // The outputs that list the whole site first: left last, one of them
+    // would keep a worker busy while the others wait.
+    outputs.sort_by_key(|o| !o.spans_site());
     let paths: Vec<String> = outputs.iter().map(|o| site.path(o)).collect();
     let static_paths: Vec<String> = statics
         .keys()

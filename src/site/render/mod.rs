@@ -53,6 +53,23 @@ pub enum Output {
     EventsFeed(Lang),
 }
 
+impl Output {
+    /// Whether this output lists the whole site (sitemap, search index,
+    /// feeds, the calendars of every event): one file that costs as much
+    /// as many pages, rendered first so that the workers end together.
+    pub fn spans_site(&self) -> bool {
+        matches!(
+            self,
+            Output::Sitemap
+                | Output::SearchIndex(_)
+                | Output::NewsFeed(_)
+                | Output::EventsFeed(_)
+                | Output::RootIcs
+                | Output::Ics(_, IcsScope::All)
+        )
+    }
+}
+
 /// What an iCalendar feed holds.
 #[derive(Debug, Clone)]
 pub enum IcsScope {
