@@ -371,6 +371,15 @@ impl Repo {
         // first, and a topological sort would read the whole history before
         // yielding the first commit.
         walk.simplify_first_parent().map_err(fail)?;
+        // The top folders (or files) of the wanted paths: a commit that
+        // leaves their ids as its parent had them changed none of the
+        // paths, and is passed without a diff. Most commits of a site's
+        // repository touch no page, and the diffs were most of the walk.
+        let tops: BTreeSet<PathBuf> = wanted
+            .iter()
+            .filter_map(|p| p.components().next())
+            .map(|c| PathBuf::from(c.as_os_str()))
+            .collect();
         for id in walk {
             if wanted.is_empty() {
                 break;
@@ -382,6 +391,15 @@ impl Repo {
                 Ok(p) => Some(p.tree().map_err(fail)?),
                 Err(_) => None,
             };
+            if let Some(parent) = &parent_tree {
+                let id_in = |t: &git2::Tree, top: &Path| t.get_path(top).ok().map(|e| e.id());
+                if tops
+                    .iter()
+                    .all(|top| id_in(&tree, top) == id_in(parent, top))
+                {
+                    continue;
+                }
+            }
             let mut opts = DiffOptions::new();
             for p in &wanted {
                 opts.pathspec(p);
@@ -456,6 +474,58 @@ mod tests {
             new: side("a/x.md"),
         };
         assert_eq!(edited.paths().count(), 1);
+    }
+
+    /// Commits every file of `root`'s work tree at `seconds`.
+    fn commit_all(git: &Repository, seconds: i64) {
+        let mut index = git.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.write().unwrap();
+        let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+        let who = git2::Signature::new("t", "t@example.org", &git2::Time::new(seconds, 0)).unwrap();
+        let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        git.commit(Some("HEAD"), &who, &who, "c", &tree, &parents)
+            .unwrap();
+    }
+
+    #[test]
+    fn commits_that_leave_the_wanted_folders_alone_do_not_hide_older_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let git = Repository::init(root).unwrap();
+        let put = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        put("content/a.md", "1");
+        put("site.yml", "1");
+        put("src/x.rs", "1");
+        commit_all(&git, 1_000);
+        put("src/x.rs", "2"); // passed without a diff
+        commit_all(&git, 2_000);
+        put("content/a.md", "2");
+        commit_all(&git, 3_000);
+        put("src/x.rs", "3");
+        commit_all(&git, 4_000);
+        put("site.yml", "2"); // a wanted file at the top
+        commit_all(&git, 5_000);
+        let repo = Repo::open(root).unwrap();
+        let seen = repo
+            .history(&[PathBuf::from("content/a.md"), PathBuf::from("site.yml")])
+            .unwrap();
+        let times = |p: &str| -> Vec<i64> {
+            seen[Path::new(p)]
+                .iter()
+                .map(|v| v.time.as_second())
+                .collect()
+        };
+        assert_eq!(times("content/a.md"), vec![3_000, 1_000]);
+        assert_eq!(times("site.yml"), vec![5_000, 1_000]);
+        assert_eq!(seen.len(), 2, "{seen:?}");
     }
 
     #[test]
