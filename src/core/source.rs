@@ -158,10 +158,14 @@ impl Source for Disk {
         if size > limit {
             return Ok(Bounded::TooBig(size));
         }
-        // One byte past the limit tells a file that grew since from one
-        // that did not.
+        // The size the descriptor gave is what is read: one read(2), and
+        // none more to find the end (a build of 10,000 pages made 10,000
+        // such calls). A file that grows meanwhile is read as it was. One
+        // that says 0 (empty, or of unknown size) is read to its end, one
+        // byte past the limit telling a file that grew beyond it.
         let mut bytes = Vec::with_capacity(size as usize);
-        file.take(limit + 1).read_to_end(&mut bytes)?;
+        let at_most = if size == 0 { limit + 1 } else { size };
+        file.take(at_most).read_to_end(&mut bytes)?;
         Ok(Bounded::of(bytes, limit))
     }
 
@@ -894,6 +898,21 @@ mod tests {
         let d = Disk::new(dir.path());
         assert!(d.read(Path::new("../etc/passwd")).is_err());
         assert!(d.read(Path::new("/etc/passwd")).is_err());
+    }
+
+    #[test]
+    fn disk_reads_a_file_whole_an_empty_one_and_refuses_one_too_large() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "0123456789").unwrap();
+        std::fs::write(dir.path().join("empty.md"), "").unwrap();
+        let d = Disk::new(dir.path());
+        let read = |p: &str, limit| match d.read_at_most(Path::new(p), limit).unwrap() {
+            Bounded::Bytes(b) => Ok(b),
+            Bounded::TooBig(n) => Err(n),
+        };
+        assert_eq!(read("a.md", 10), Ok(b"0123456789".to_vec()));
+        assert_eq!(read("a.md", 9), Err(10));
+        assert_eq!(read("empty.md", 10), Ok(Vec::new()));
     }
 
     #[test]
