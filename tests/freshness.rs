@@ -261,3 +261,44 @@ fn a_question_in_one_language_only_is_listed_as_missing() {
         .collect();
     assert_eq!(states, vec![("fr", "missing"), ("en", "translated")]);
 }
+
+/// The history walk passes without a diff the commits that leave the
+/// wanted paths' top folders (or files) as their parent had them: a file
+/// whose versions lie on both sides of such commits keeps every version.
+#[test]
+fn commits_that_leave_the_wanted_folders_alone_do_not_hide_older_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let git = Repository::init(root).unwrap();
+    write(root, "content/a.md", "1");
+    write(root, "site.yml", "1");
+    write(root, "src/x.rs", "1");
+    common::git::commit_all_at(&git, 1_000, "all");
+    write(root, "src/x.rs", "2"); // passed without a diff
+    common::git::commit_all_at(&git, 2_000, "src");
+    write(root, "content/a.md", "2");
+    common::git::commit_all_at(&git, 3_000, "page");
+    write(root, "src/x.rs", "3");
+    common::git::commit_all_at(&git, 4_000, "src");
+    write(root, "site.yml", "2"); // a wanted file at the top
+    common::git::commit_all_at(&git, 5_000, "top file");
+    write(root, "content/a.md", "3");
+    write(root, "site.yml", "3"); // both tops at once
+    common::git::commit_all_at(&git, 6_000, "both");
+    let repo = engage::core::git::Repo::open(root).unwrap();
+    let seen = repo
+        .history(&[
+            std::path::PathBuf::from("content/a.md"),
+            std::path::PathBuf::from("site.yml"),
+        ])
+        .unwrap();
+    let times = |p: &str| -> Vec<i64> {
+        seen[Path::new(p)]
+            .iter()
+            .map(|v| v.time.as_second())
+            .collect()
+    };
+    assert_eq!(times("content/a.md"), vec![6_000, 3_000, 1_000]);
+    assert_eq!(times("site.yml"), vec![6_000, 5_000, 1_000]);
+    assert_eq!(seen.len(), 2, "{seen:?}");
+}

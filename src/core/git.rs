@@ -476,58 +476,6 @@ mod tests {
         assert_eq!(edited.paths().count(), 1);
     }
 
-    /// Commits every file of `root`'s work tree at `seconds`.
-    fn commit_all(git: &Repository, seconds: i64) {
-        let mut index = git.index().unwrap();
-        index
-            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-            .unwrap();
-        index.write().unwrap();
-        let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
-        let who = git2::Signature::new("t", "t@example.org", &git2::Time::new(seconds, 0)).unwrap();
-        let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
-        git.commit(Some("HEAD"), &who, &who, "c", &tree, &parents)
-            .unwrap();
-    }
-
-    #[test]
-    fn commits_that_leave_the_wanted_folders_alone_do_not_hide_older_versions() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let git = Repository::init(root).unwrap();
-        let put = |rel: &str, text: &str| {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        put("content/a.md", "1");
-        put("site.yml", "1");
-        put("src/x.rs", "1");
-        commit_all(&git, 1_000);
-        put("src/x.rs", "2"); // passed without a diff
-        commit_all(&git, 2_000);
-        put("content/a.md", "2");
-        commit_all(&git, 3_000);
-        put("src/x.rs", "3");
-        commit_all(&git, 4_000);
-        put("site.yml", "2"); // a wanted file at the top
-        commit_all(&git, 5_000);
-        let repo = Repo::open(root).unwrap();
-        let seen = repo
-            .history(&[PathBuf::from("content/a.md"), PathBuf::from("site.yml")])
-            .unwrap();
-        let times = |p: &str| -> Vec<i64> {
-            seen[Path::new(p)]
-                .iter()
-                .map(|v| v.time.as_second())
-                .collect()
-        };
-        assert_eq!(times("content/a.md"), vec![3_000, 1_000]);
-        assert_eq!(times("site.yml"), vec![5_000, 1_000]);
-        assert_eq!(seen.len(), 2, "{seen:?}");
-    }
-
     #[test]
     fn outside_a_repository_open_says_so() {
         let dir = tempfile::tempdir().unwrap();
