@@ -730,7 +730,8 @@ impl Over<'_> {
             let cache = parsed
                 .lock()
                 .ok()
-                .and_then(|parsed| PageCache::write(&site, &trace, &parsed, &stems, target).ok());
+                .and_then(|parsed| PageCache::stage(&site, &trace, &parsed, &stems, target).ok())
+                .and_then(|staged| staged.keep(target).ok());
             Vouch::new(self.key.clone(), trace, &ds, pages).with_cache(cache)
         });
         let manifest = Manifest::new(vouch, updated.files, updated.dirs);

@@ -413,17 +413,6 @@ impl PageCache {
         })
     }
 
-    /// [`PageCache::stage`] and [`Staged::keep`] at once.
-    pub fn write(
-        site: &Site,
-        trace: &Trace,
-        parsed: &HashMap<PathBuf, Vec<Diagnostic>>,
-        stems: &crate::site::Stems,
-        target: &Path,
-    ) -> io::Result<Digest> {
-        Self::stage(site, trace, parsed, stems, target)?.keep(target)
-    }
-
     /// The cache of output folder `target`, when it is the one `vouch`
     /// names.
     pub fn read(target: &Path, vouch: &Vouch) -> Option<PageCache> {

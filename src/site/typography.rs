@@ -131,6 +131,9 @@ pub fn french(text: &str, prev: Option<char>) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
     #[test]
     fn next_mark_finds_the_first_of_the_five_bytes_from_where_it_starts() {
         let naive = |b: &[u8], from: usize| {
@@ -156,9 +159,6 @@ mod tests {
             }
         }
     }
-
-    use super::*;
-    use proptest::prelude::*;
 
     /// The character-by-character version [`french`] replaced, kept as
     /// the oracle it must agree with.
