@@ -365,11 +365,14 @@ const EDITS: &[Edit] = &[
     },
     Edit {
         what: "a template",
+        // Inside a block: Tera 2 refuses content outside the blocks of a
+        // template that extends another.
         apply: |r| {
-            append(
+            replace(
                 r,
                 "themes/default/templates/section.html",
-                "{# edited #}<!-- edited -->\n",
+                "{% endblock content %}",
+                "{# edited #}<!-- edited -->\n{% endblock content %}",
             )
         },
         in_place: true,

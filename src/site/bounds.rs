@@ -1,30 +1,33 @@
 //! Bounds on templates, so that no theme can crash or exhaust the machine.
 //!
-//! Why static checks rather than a runtime limit: tera 1.20 has no limit on
-//! include or macro depth (tera 2 has one), and a stack overflow aborts the
-//! whole process: it is not a panic, so neither `catch_unwind` nor a render
-//! in its own thread can turn it into an error. The only sound bound is to
-//! refuse, before rendering, any cycle in the graph of templates (include,
-//! extends) and macros (calls through `self::` and imported namespaces).
-//! Legitimate recursion (a tree menu) is refused too: our themes have none,
-//! and loops over `page.subsections` cover trees of known depth. The graph
-//! is read from tera's public AST, so `engage check`, which loads the theme
-//! as the build does, reports the same errors.
+//! Tera 2 refuses include and extends cycles when the templates are added,
+//! and stops a component that calls itself at a depth of 20 with an error.
+//! That depth is not a bound on time: a component calling itself three
+//! times renders 3^20 times before the error. So any cycle through
+//! `include`, `extends` and component calls is refused before rendering,
+//! with the file and line of the call that closes it. Legitimate recursion
+//! (a tree menu) is refused too: our themes have none, and loops over
+//! `page.subsections` cover trees of known depth. The graph is read from
+//! the template texts by a small scanner of tags ([`scan`]): Tera 2 keeps
+//! its syntax tree private. The scanner errs on the side of seeing a call:
+//! `<name` anywhere in a tag's code, outside strings, counts as a call of
+//! the component `name` if there is one. `engage check`, which loads the
+//! theme as the build does, reports the same errors.
 //!
 //! Loops and output are bounded at render time: tera's `range` is replaced
 //! by one that counts the items it produces per page against a budget, and
 //! each page renders into a writer that refuses to grow past
 //! [`MAX_PAGE_BYTES`], so that a runaway loop stops with an error after a
 //! few megabytes instead of filling the memory. Literal ranges over the
-//! budget (`range(end=100000000)`) are also found statically, with their
-//! line.
+//! budget (`range(end=100000000)`) are also found by the scanner, with
+//! their line.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use tera::ast::{Expr, ExprVal, Node};
+use tera::{Kwargs, State, TeraResult};
 
 use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 
@@ -51,36 +54,35 @@ pub fn install(tera: &mut tera::Tera) {
     tera.register_function("range", bounded_range);
 }
 
-fn bounded_range(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-    let num = |key: &str, default: u64| -> tera::Result<u64> {
-        match args.get(key) {
+fn bounded_range(kwargs: Kwargs, _: &State) -> TeraResult<Vec<u64>> {
+    let num = |key: &str, default: u64| -> TeraResult<u64> {
+        match kwargs.get::<i64>(key)? {
             None => Ok(default),
-            Some(v) => v.as_u64().ok_or_else(|| {
-                tera::Error::msg(format!(
+            Some(v) => u64::try_from(v).map_err(|_| {
+                tera::Error::message(format!(
                     "Function `range` received {key}={v} but `{key}` can only be a positive number"
                 ))
             }),
         }
     };
     let start = num("start", 0)?;
-    let end = args
-        .get("end")
-        .ok_or_else(|| tera::Error::msg("Function `range` was called without an `end` argument"))
+    let end = kwargs
+        .get::<i64>("end")?
+        .ok_or_else(|| {
+            tera::Error::message("Function `range` was called without an `end` argument")
+        })
         .and_then(|_| num("end", 0))?;
     let step = num("step_by", 1)?.max(1);
     let count = end.saturating_sub(start).div_ceil(step);
     let left = RANGE_LEFT.with(Cell::get) as u64;
     if count > left {
         RANGE_EXCEEDED.with(|e| e.set(true));
-        return Err(tera::Error::msg(format!(
+        return Err(tera::Error::message(format!(
             "range of {count} items: a page may loop over at most {MAX_RANGE_ITEMS} items of range()"
         )));
     }
     RANGE_LEFT.with(|l| l.set((left - count) as usize));
-    Ok((start..end)
-        .step_by(step as usize)
-        .collect::<Vec<u64>>()
-        .into())
+    Ok((start..end).step_by(step as usize).collect())
 }
 
 /// A render that went over a bound.
@@ -171,69 +173,235 @@ pub fn exceeded(what: Exceeded, template: &Path, page: &Path) -> Diagnostic {
     ))
 }
 
-/// The line (1-based) of the first line of `text` containing every needle.
-fn line_of(text: &str, needles: &[&str]) -> Position {
-    text.lines()
-        .position(|l| needles.iter().all(|n| l.contains(n)))
-        .map(|i| Position::new(i as u32 + 1, 1))
-        .unwrap_or(Position::file())
+/// A node of the call graph: a template, or a component (components are
+/// global in Tera 2, whatever file defines them).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Key {
+    Template(String),
+    Component(String),
 }
 
-/// `{% extends "x" %}` of each template, read from its text: tera itself
-/// overflows its stack on some extends cycles (`a` → `b` → `b`) while the
-/// templates are added, so these are found before.
-pub fn extends_cycles(
-    raw: &[(String, String)],
-    sources: &BTreeMap<String, PathBuf>,
-) -> Diagnostics {
-    let parent: HashMap<&str, String> = raw
-        .iter()
-        .filter_map(|(name, text)| Some((name.as_str(), extends_of(text)?)))
-        .collect();
-    let mut ds = Diagnostics::new();
-    for (name, text) in raw {
-        let mut seen = vec![name.as_str()];
-        let mut cur = name.as_str();
-        while let Some(p) = parent.get(cur) {
-            if p == name {
-                let chain = seen
-                    .iter()
-                    .chain([&p.as_str()])
-                    .copied()
-                    .collect::<Vec<_>>();
-                ds.push(recursion(
-                    file_of(sources, name),
-                    line_of(text, &["extends"]),
-                    &chain,
-                ));
-                break;
-            }
-            if seen.contains(&p.as_str()) {
-                break;
-            }
-            seen.push(p);
-            cur = p;
+impl Key {
+    fn show(&self) -> &str {
+        match self {
+            Key::Template(n) | Key::Component(n) => n,
         }
     }
-    ds
 }
 
-fn extends_of(text: &str) -> Option<String> {
-    let mut rest = text;
-    while let Some(i) = rest.find("{%") {
-        let tag = rest[i + 2..].trim_start_matches(['-', '+']).trim_start();
-        if let Some(arg) = tag.strip_prefix("extends") {
-            let arg = arg.trim_start();
-            let quote = arg
-                .chars()
-                .next()
-                .filter(|c| matches!(c, '"' | '\'' | '`'))?;
-            let arg = &arg[1..];
-            return arg.find(quote).map(|end| arg[..end].to_string());
+/// What the scanner saw in one template file.
+#[derive(Debug, Default, PartialEq)]
+struct Scanned {
+    /// Calls, each from the template or a component it defines, with the
+    /// byte offset of the tag: `include`, `extends` (to templates) and
+    /// `<name` (to components, if `name` is one).
+    calls: Vec<(Key, Key, usize)>,
+    /// Components defined in the file.
+    components: Vec<String>,
+    /// `range()` calls with literal bounds over the budget: item count and
+    /// offset.
+    ranges: Vec<(u64, usize)>,
+}
+
+/// Reads the tags of one template: comments and `raw` blocks are skipped,
+/// strings inside tags are skipped when looking for calls.
+fn scan(name: &str, text: &str) -> Scanned {
+    let mut out = Scanned::default();
+    let template = Key::Template(name.to_string());
+    let mut owner = template.clone();
+    let mut at = 0;
+    while let Some(i) = text[at..].find('{').map(|i| at + i) {
+        let open = text.get(i..i + 2).unwrap_or("");
+        let close = match open {
+            "{#" => "#}",
+            "{%" => "%}",
+            "{{" => "}}",
+            _ => {
+                at = i + 1;
+                continue;
+            }
+        };
+        let body_start = i + 2;
+        let body_end = if open == "{#" {
+            text[body_start..].find(close).map(|e| body_start + e)
+        } else {
+            end_of_tag(text, body_start, close)
+        };
+        let Some(body_end) = body_end else {
+            break;
+        };
+        at = body_end + 2;
+        if open == "{#" {
+            continue;
         }
-        rest = &rest[i + 2..];
+        let body = text[body_start..body_end]
+            .trim_start_matches(['-', '+'])
+            .trim_end_matches(['-', '+']);
+        let offset = i;
+        if open == "{%" {
+            let tag = body.trim();
+            let word: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            match word.as_str() {
+                "raw" => {
+                    // Everything up to the endraw tag is text.
+                    let mut from = at;
+                    loop {
+                        let Some(j) = text[from..].find("{%").map(|j| from + j) else {
+                            at = text.len();
+                            break;
+                        };
+                        let Some(e) = end_of_tag(text, j + 2, "%}") else {
+                            at = text.len();
+                            break;
+                        };
+                        let inner = text[j + 2..e].trim_matches(['-', '+']).trim();
+                        from = e + 2;
+                        if inner == "endraw" {
+                            at = from;
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                "extends" | "include" => {
+                    if let Some(target) = first_string(&tag[word.len()..]) {
+                        out.calls
+                            .push((owner.clone(), Key::Template(target.to_string()), offset));
+                    }
+                    continue;
+                }
+                "component" => {
+                    let rest = tag[word.len()..].trim_start();
+                    let cname: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                        .collect();
+                    if !cname.is_empty() {
+                        out.components.push(cname.clone());
+                        owner = Key::Component(cname);
+                    }
+                    code(body, offset, &owner, &mut out);
+                    continue;
+                }
+                "endcomponent" => {
+                    owner = template.clone();
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        code(body, offset, &owner, &mut out);
+    }
+    out
+}
+
+/// The end of a tag's code: the first `close` outside a string.
+fn end_of_tag(text: &str, from: usize, close: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            // Bytes, not `str`: `i` may fall inside a character.
+            None if bytes[i..].starts_with(close.as_bytes()) => return Some(i),
+            None => {}
+        }
+        i += 1;
     }
     None
+}
+
+/// The first string literal of `s`.
+fn first_string(s: &str) -> Option<&str> {
+    let s = s.trim_start();
+    let q = s.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let s = &s[1..];
+    s.find(q).map(|e| &s[..e])
+}
+
+/// Calls (`<name`) and literal `range()`s in the code of one tag, strings
+/// left out.
+fn code(body: &str, offset: usize, owner: &Key, out: &mut Scanned) {
+    // The code with its strings blanked, so that nothing inside a string
+    // looks like a call and offsets stay the same.
+    let mut plain = String::with_capacity(body.len());
+    let mut quote: Option<char> = None;
+    for c in body.chars() {
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                plain.push(c);
+            }
+            Some(_) => plain.extend(std::iter::repeat_n(' ', c.len_utf8())),
+            None => {
+                if matches!(c, '"' | '\'' | '`') {
+                    quote = Some(c);
+                }
+                plain.push(c);
+            }
+        }
+    }
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+            .collect::<String>()
+            .trim_end_matches('.')
+            .to_string()
+    };
+    for (i, _) in plain.match_indices('<') {
+        let name = ident(plain[i + 1..].trim_start());
+        if name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        {
+            out.calls
+                .push((owner.clone(), Key::Component(name), offset));
+        }
+    }
+    for (i, _) in plain.match_indices("range(") {
+        let before = plain[..i].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        let args = &plain[i + "range(".len()..];
+        let args = &args[..args.find(')').unwrap_or(args.len())];
+        // Blanked strings leave their quotes: a quoted bound is not literal.
+        let lit = |key: &str| -> Option<u64> {
+            args.split(',').find_map(|a| {
+                let (k, v) = a.split_once('=')?;
+                (k.trim() == key).then(|| v.trim().parse::<i64>().ok().map(|n| n.max(0) as u64))?
+            })
+        };
+        if let Some(end) = lit("end") {
+            let start = lit("start").unwrap_or(0);
+            let step = lit("step_by").unwrap_or(1).max(1);
+            let count = end.saturating_sub(start).div_ceil(step);
+            if count > MAX_RANGE_ITEMS as u64 {
+                out.ranges.push((count, offset));
+            }
+        }
+    }
+}
+
+/// The line and column (1-based) of byte `offset` of `text`.
+fn position(text: &str, offset: usize) -> Position {
+    let before = &text[..offset.min(text.len())];
+    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before, |n| &before[n + 1..])
+        .chars()
+        .count()
+        + 1;
+    Position::new(line as u32, column as u32)
 }
 
 fn file_of(sources: &BTreeMap<String, PathBuf>, name: &str) -> PathBuf {
@@ -255,65 +423,68 @@ fn recursion(file: PathBuf, at: Position, chain: &[&str]) -> Diagnostic {
         ),
     )
     .with_hint(Text::new(
-        "retirez l’inclusion ou l’appel de macro qui referme la boucle",
-        "remove the include or macro call that closes the loop",
+        "retirez l’inclusion, l’extension ou l’appel de composant qui referme la boucle",
+        "remove the include, extends or component call that closes the loop",
     ))
 }
 
-/// A node of the call graph: a template, or a macro of a template file.
-type Key = (String, Option<String>);
-
-/// An edge, with what to look for in the caller's text to locate it.
-struct Edge {
-    to: Key,
-    needles: Vec<String>,
-}
-
-/// Cycles through include, extends and macro calls, and literal ranges
-/// over the budget, in the templates of `tera`. `raw` is each template's
-/// name and text (for lines), `sources` its file.
+/// Cycles through include, extends and component calls, and literal
+/// ranges over the budget, in the templates `raw` (name and text), whose
+/// files are `sources`. A cycle is reported at each call that closes it
+/// (each must go). Also returns the templates others depend on (extended,
+/// included, or defining a component another file calls), whose change
+/// shows on pages they do not render directly.
 pub fn check(
-    tera: &tera::Tera,
     raw: &[(String, String)],
     sources: &BTreeMap<String, PathBuf>,
-) -> Diagnostics {
-    let texts: HashMap<&str, &str> = raw.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+) -> (Diagnostics, BTreeSet<String>) {
     let mut ds = Diagnostics::new();
-    let mut graph: BTreeMap<Key, Vec<Edge>> = BTreeMap::new();
-    let mut names: Vec<&String> = tera.templates.keys().collect();
-    names.sort();
-    for name in names {
-        let t = &tera.templates[name];
-        let mut walker = Walker {
-            tera,
-            file: name,
-            edges: Vec::new(),
-            ranges: Vec::new(),
-        };
-        walker.nodes(&t.ast);
-        if let Some(p) = &t.parent {
-            walker.edges.push(Edge {
-                to: (p.clone(), None),
-                needles: vec!["extends".into(), p.clone()],
-            });
+    let scans: Vec<(&str, &str, Scanned)> = raw
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str(), scan(n, t)))
+        .collect();
+    let components: BTreeSet<&str> = scans
+        .iter()
+        .flat_map(|(_, _, s)| s.components.iter().map(String::as_str))
+        .collect();
+    let templates: BTreeSet<&str> = raw.iter().map(|(n, _)| n.as_str()).collect();
+    let defined_in: HashMap<&str, &str> = scans
+        .iter()
+        .flat_map(|(n, _, s)| s.components.iter().map(move |c| (c.as_str(), *n)))
+        .collect();
+    let mut shared = BTreeSet::new();
+    // Edges with the file (template name) and offset of the call.
+    let mut graph: BTreeMap<Key, Vec<(Key, usize, usize)>> = BTreeMap::new();
+    for (index, (name, text, s)) in scans.iter().enumerate() {
+        graph.entry(Key::Template(name.to_string())).or_default();
+        for c in &s.components {
+            graph.entry(Key::Component(c.clone())).or_default();
         }
-        graph.insert((name.clone(), None), std::mem::take(&mut walker.edges));
-        let mut macros: Vec<_> = t.macros.iter().collect();
-        macros.sort_by_key(|(n, _)| n.as_str());
-        for (mname, def) in macros {
-            walker.nodes(&def.body);
-            graph.insert(
-                (name.clone(), Some(mname.clone())),
-                std::mem::take(&mut walker.edges),
-            );
+        for (from, to, offset) in &s.calls {
+            let known = match to {
+                Key::Template(t) => templates.contains(t.as_str()),
+                Key::Component(c) => components.contains(c.as_str()),
+            };
+            let target = match to {
+                Key::Template(t) => Some(t.as_str()),
+                Key::Component(c) => defined_in.get(c.as_str()).copied(),
+            };
+            if let Some(t) = target.filter(|t| t != name) {
+                shared.insert(t.to_string());
+            }
+            if known {
+                graph
+                    .entry(from.clone())
+                    .or_default()
+                    .push((to.clone(), index, *offset));
+            }
         }
-        let text = texts.get(name.as_str()).copied().unwrap_or("");
-        for count in walker.ranges {
+        for (count, offset) in &s.ranges {
             ds.push(
                 Diagnostic::error(
                     TEMPLATE_LIMIT,
                     file_of(sources, name),
-                    line_of(text, &["range("]),
+                    position(text, *offset),
                     Text::new(
                         format!("range() de {count} éléments : une page peut en parcourir au plus {MAX_RANGE_ITEMS}"),
                         format!("range() of {count} items: a page may loop over at most {MAX_RANGE_ITEMS}"),
@@ -341,12 +512,12 @@ pub fn check(
         mark.insert(root, Mark::Open);
         while let Some((key, i)) = stack.pop() {
             let edges = &graph[key];
-            let Some(edge) = edges.get(i) else {
+            let Some((to, file, offset)) = edges.get(i) else {
                 mark.insert(key, Mark::Done);
                 continue;
             };
             stack.push((key, i + 1));
-            let Some((to, _)) = graph.get_key_value(&edge.to) else {
+            let Some((to, _)) = graph.get_key_value(to) else {
                 continue;
             };
             match mark[to] {
@@ -356,17 +527,15 @@ pub fn check(
                 }
                 Mark::Open => {
                     let from = stack.iter().position(|(k, _)| *k == to).unwrap_or(0);
-                    let chain: Vec<String> = stack[from..]
+                    let chain: Vec<&str> = stack[from..]
                         .iter()
-                        .map(|(k, _)| show(k))
-                        .chain([show(to)])
+                        .map(|(k, _)| k.show())
+                        .chain([to.show()])
                         .collect();
-                    let chain: Vec<&str> = chain.iter().map(String::as_str).collect();
-                    let text = texts.get(key.0.as_str()).copied().unwrap_or("");
-                    let needles: Vec<&str> = edge.needles.iter().map(String::as_str).collect();
+                    let (name, text, _) = &scans[*file];
                     ds.push(recursion(
-                        file_of(sources, &key.0),
-                        line_of(text, &needles),
+                        file_of(sources, name),
+                        position(text, *offset),
                         &chain,
                     ));
                 }
@@ -374,127 +543,115 @@ pub fn check(
             }
         }
     }
-    ds
+    (ds, shared)
 }
 
-fn show(k: &Key) -> String {
-    match &k.1 {
-        Some(m) => format!("{}::{m}", k.0),
-        None => k.0.clone(),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-struct Walker<'a> {
-    tera: &'a tera::Tera,
-    /// The template file the nodes are written in.
-    file: &'a str,
-    edges: Vec<Edge>,
-    /// Literal range() sizes over the budget.
-    ranges: Vec<u64>,
-}
-
-impl Walker<'_> {
-    fn nodes(&mut self, nodes: &[Node]) {
-        for n in nodes {
-            match n {
-                Node::VariableBlock(_, e) => self.expr(e),
-                Node::Include(_, names, _) => {
-                    for name in names {
-                        self.edges.push(Edge {
-                            to: (name.clone(), None),
-                            needles: vec!["include".into(), name.clone()],
-                        });
-                    }
-                }
-                Node::Set(_, s) => self.expr(&s.value),
-                Node::FilterSection(_, f, _) => {
-                    f.filter.args.values().for_each(|e| self.expr(e));
-                    self.nodes(&f.body);
-                }
-                Node::Block(_, b, _) => self.nodes(&b.body),
-                Node::Forloop(_, f, _) => {
-                    self.expr(&f.container);
-                    self.nodes(&f.body);
-                    if let Some(b) = &f.empty_body {
-                        self.nodes(b);
-                    }
-                }
-                Node::If(i, _) => {
-                    for (_, e, body) in &i.conditions {
-                        self.expr(e);
-                        self.nodes(body);
-                    }
-                    if let Some((_, body)) = &i.otherwise {
-                        self.nodes(body);
-                    }
-                }
-                // Macro bodies are nodes of their own in the graph.
-                _ => {}
-            }
-        }
+    fn edges(name: &str, text: &str) -> Vec<(String, String, usize)> {
+        scan(name, text)
+            .calls
+            .into_iter()
+            .map(|(f, t, o)| (f.show().to_string(), t.show().to_string(), o))
+            .collect()
     }
 
-    fn expr(&mut self, e: &Expr) {
-        for f in &e.filters {
-            f.args.values().for_each(|a| self.expr(a));
-        }
-        self.val(&e.val);
+    #[test]
+    fn the_scanner_sees_includes_extends_and_component_calls_with_their_tag() {
+        let text = "{% extends \"base.html\" %}\n{% component toc(page) %}{{<date value={page.date} />}}{% endcomponent toc %}\n{%- include 'part.html' -%}{% <box title=\"a\"> %}x{% </box> %}";
+        let got = edges("page.html", text);
+        let date = text.find("{{<date").unwrap();
+        let inc = text.find("{%- include").unwrap();
+        let boxed = text.find("{% <box").unwrap();
+        assert_eq!(
+            got,
+            vec![
+                ("page.html".into(), "base.html".into(), 0),
+                ("toc".into(), "date".into(), date),
+                ("page.html".into(), "part.html".into(), inc),
+                ("page.html".into(), "box".into(), boxed),
+            ]
+        );
+        assert_eq!(scan("page.html", text).components, vec!["toc".to_string()]);
     }
 
-    fn val(&mut self, v: &ExprVal) {
-        match v {
-            ExprVal::Math(m) => {
-                self.expr(&m.lhs);
-                self.expr(&m.rhs);
-            }
-            ExprVal::Logic(l) => {
-                self.expr(&l.lhs);
-                self.expr(&l.rhs);
-            }
-            ExprVal::In(i) => {
-                self.expr(&i.lhs);
-                self.expr(&i.rhs);
-            }
-            ExprVal::Test(t) => t.args.iter().for_each(|a| self.expr(a)),
-            ExprVal::Array(items) => items.iter().for_each(|a| self.expr(a)),
-            ExprVal::StringConcat(s) => s.values.iter().for_each(|v| self.val(v)),
-            ExprVal::FunctionCall(f) => {
-                f.args.values().for_each(|a| self.expr(a));
-                if f.name == "range" {
-                    let lit = |k: &str| match f.args.get(k).map(|e| &e.val) {
-                        Some(ExprVal::Int(i)) => Some((*i).max(0) as u64),
-                        _ => None,
-                    };
-                    if let Some(end) = lit("end") {
-                        let start = lit("start").unwrap_or(0);
-                        let step = lit("step_by").unwrap_or(1).max(1);
-                        let count = end.saturating_sub(start).div_ceil(step);
-                        if count > MAX_RANGE_ITEMS as u64 {
-                            self.ranges.push(count);
-                        }
-                    }
-                }
-            }
-            ExprVal::MacroCall(m) => {
-                m.args.values().for_each(|a| self.expr(a));
-                let file = if m.namespace == "self" {
-                    Some(self.file.to_string())
-                } else {
-                    self.tera.templates.get(self.file).and_then(|t| {
-                        t.imported_macro_files
-                            .iter()
-                            .find(|(_, ns)| *ns == m.namespace)
-                            .map(|(f, _)| f.clone())
-                    })
-                };
-                if let Some(file) = file {
-                    self.edges.push(Edge {
-                        to: (file, Some(m.name.clone())),
-                        needles: vec![format!("{}::{}", m.namespace, m.name)],
-                    });
-                }
-            }
-            _ => {}
+    #[test]
+    fn any_text_is_scanned_without_panicking() {
+        // Every prefix of a text mixing accents, tags cut short and
+        // unclosed strings: the scanner slices at byte offsets.
+        let text = "é{{ «<ça» }}{% include 'é.html' %}{{ \"unclosed %}{# ü {% raw %}ö{{<x/>}}{% endraw %}{{ range(end=1e9) }}{%";
+        for (end, _) in text.char_indices() {
+            let _ = scan("t.html", &text[..end]);
         }
+        let got = edges("t.html", "é{{ «<ça» }}");
+        assert_eq!(got.len(), 0, "«<ça» names no component: {got:?}");
+    }
+
+    #[test]
+    fn comments_raw_blocks_and_strings_hide_nothing_but_themselves() {
+        let text = "{# {{<loop />}} {% include \"x.html\" %} #}{% raw %}{{<loop />}}{% endraw %}{{ \"<loop\" ~ '%}' }}{% include \"y.html\" %}";
+        let got = edges("t.html", text);
+        assert_eq!(
+            got,
+            vec![(
+                "t.html".into(),
+                "y.html".into(),
+                text.find("{% include \"y").unwrap()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_component_calling_itself_is_a_cycle_at_each_call() {
+        let raw = vec![(
+            "page.html".to_string(),
+            "{% component loop(n) %}\n{{ n }}\n  {{<loop n={n} />}}{{<loop n={n} />}}\n{% endcomponent loop %}\n{{<loop n=1 />}}".to_string(),
+        )];
+        let (ds, _) = check(&raw, &BTreeMap::new());
+        let all: Vec<_> = ds.iter().collect();
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert!(all.iter().all(|d| d.rule == TEMPLATE_RECURSION));
+        assert_eq!(all[0].position, Position::new(3, 3));
+        assert_eq!(all[1].position, Position::new(3, 21));
+    }
+
+    #[test]
+    fn a_comparison_is_not_a_call_unless_it_names_a_component() {
+        let raw = vec![(
+            "page.html".to_string(),
+            "{% component item(n) %}{% if n <limit %}x{% endif %}{% endcomponent item %}"
+                .to_string(),
+        )];
+        assert!(check(&raw, &BTreeMap::new()).0.is_empty());
+    }
+
+    #[test]
+    fn templates_extended_included_or_lending_components_are_shared() {
+        let raw = vec![
+            ("base.html".to_string(), "{% block content %}{% endblock content %}".to_string()),
+            ("components.html".to_string(), "{% component date(v) %}{{ v }}{% endcomponent date %}".to_string()),
+            ("part.html".to_string(), "x".to_string()),
+            ("page.html".to_string(), "{% extends \"base.html\" %}{% block content %}{{<date v=1 />}}{% include \"part.html\" %}{% endblock content %}".to_string()),
+            ("alone.html".to_string(), "{% component own() %}y{% endcomponent own %}{{<own />}}".to_string()),
+        ];
+        let (ds, shared) = check(&raw, &BTreeMap::new());
+        assert!(ds.is_empty());
+        let shared: Vec<&str> = shared.iter().map(String::as_str).collect();
+        assert_eq!(shared, ["base.html", "components.html", "part.html"]);
+    }
+
+    #[test]
+    fn literal_ranges_over_the_budget_are_found_with_their_line() {
+        let raw = vec![(
+            "page.html".to_string(),
+            "a\n{% for i in range(end=10) %}{% endfor %}\n{% for i in range(start=1, end=100000000) %}{% endfor %}".to_string(),
+        )];
+        let (ds, _) = check(&raw, &BTreeMap::new());
+        let all: Vec<_> = ds.iter().collect();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].rule, TEMPLATE_LIMIT);
+        assert_eq!(all[0].position, Position::new(3, 1));
     }
 }

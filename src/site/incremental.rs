@@ -184,15 +184,10 @@ impl Site {
                 }));
             }
             Input::Template(name) => {
-                // A template others extend, include or import (base,
-                // macros, partials) shows on every page that uses them.
-                let used_by_others = self.theme.tera.templates.values().any(|t| {
-                    t.name != format!("{name}.html")
-                        && (t.parents.iter().any(|p| *p == format!("{name}.html"))
-                            || t.imported_macro_files
-                                .iter()
-                                .any(|(f, _)| *f == format!("{name}.html")))
-                });
+                // A template others extend, include or take components
+                // from (base, components, partials) shows on every page
+                // that uses them.
+                let used_by_others = self.theme.shared.contains(&format!("{name}.html"));
                 let entry = |o: &Output| -> Option<&str> {
                     Some(match o {
                         Output::Page(id) => self.library.pages[*id].template_name(),

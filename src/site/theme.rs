@@ -38,6 +38,9 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Template name (without `.html`) → file it came from, for messages.
     pub sources: BTreeMap<String, PathBuf>,
+    /// Templates (with `.html`) that others extend, include or take
+    /// components from: a change to one shows beyond its own outputs.
+    pub shared: std::collections::BTreeSet<String>,
     /// UI strings per language.
     pub strings: BTreeMap<Lang, BTreeMap<String, String>>,
     /// Static folders relative to the root, theme first, site last (later
@@ -120,31 +123,22 @@ impl Theme {
                 }
             }
         }
-        // Each template is parsed once, all in parallel, and alone, so
-        // that a syntax error names its file; they are put together below.
-        let parsed: Vec<_> = sources
+        // Read in parallel; parsed together by tera below, and alone only
+        // when that finds a syntax error, so that every file's first
+        // syntax error is reported, not only one.
+        let read: Vec<_> = sources
             .par_iter()
             .map(|(stem, file)| {
-                let name = format!("{stem}.html");
                 let text = files
                     .text(file)
                     .map_err(|e| e.into_diagnostic(TEMPLATE_SYNTAX, file))?;
-                let template = tera::Template::new(&name, None, &text).map_err(|e| {
-                    // As Tera::add_raw_template words it.
-                    let e = tera::Error::chain(format!("Failed to parse '{name}'"), e);
-                    template_error(TEMPLATE_SYNTAX, file, &e, None)
-                })?;
-                Ok((name, text.to_string(), template))
+                Ok((format!("{stem}.html"), text.to_string()))
             })
             .collect();
         let mut raw = Vec::new();
-        let mut templates = Vec::new();
-        for result in parsed {
+        for result in read {
             match result {
-                Ok((name, text, template)) => {
-                    raw.push((name.clone(), text));
-                    templates.push((name, template));
-                }
+                Ok(named) => raw.push(named),
                 Err(d) => ds.push(d),
             }
         }
@@ -161,27 +155,18 @@ impl Theme {
                 ));
             }
         }
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(crate::core::html::escape);
-        // Bounds (see site::bounds): extends cycles before tera sees them,
-        // include and macro cycles after, and a bounded range().
-        ds.extend(crate::site::bounds::extends_cycles(&raw, &sources));
-        crate::site::bounds::install(&mut tera);
+        let mut tera = new_tera();
+        // Bounds (see site::bounds): cycles and literal ranges before tera
+        // sees the templates, a bounded range() when rendering.
+        let (bounded, shared) = crate::site::bounds::check(&raw, &sources);
+        ds.extend(bounded);
         if ds.is_empty() {
-            tera.templates.extend(templates);
-            // What Tera::add_raw_templates does after parsing.
-            let linked = tera
-                .build_inheritance_chains()
-                .and_then(|()| tera.check_macro_files());
-            match linked {
-                Ok(()) => ds.extend(crate::site::bounds::check(&tera, &raw, &sources)),
-                Err(e) => ds.push(template_error(
-                    TEMPLATE_SYNTAX,
-                    &theme_dir.join("templates"),
-                    &e,
-                    None,
-                )),
+            if let Err(e) = tera.add_raw_templates(raw.iter().map(|(n, t)| (n, t))) {
+                if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                    ds.extend(syntax_errors(&raw, &sources));
+                } else {
+                    ds.extend(load_errors(&e, &raw, &sources, &theme_dir));
+                }
             }
         }
         let strings = load_strings(files, &theme_dir, languages, &mut ds);
@@ -192,47 +177,117 @@ impl Theme {
         Ok(Theme {
             tera,
             sources,
+            shared,
             strings,
             static_dirs,
         })
     }
 }
 
-/// Tera puts the position of a syntax error in its message as ` --> L:C`;
-/// we lift it into the diagnostic so that editors can jump to it.
+/// A tera instance as every theme gets it: autoescape on `.html` (tera
+/// 2's escaping leaves `/` readable, as ours does) and the bounded range.
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    crate::site::bounds::install(&mut tera);
+    tera
+}
+
+/// The first syntax error of each template, each parsed alone (a template
+/// that parses but extends one not given fails otherwise: ignored here).
+fn syntax_errors(raw: &[(String, String)], sources: &BTreeMap<String, PathBuf>) -> Diagnostics {
+    let found: Vec<Diagnostic> = raw
+        .par_iter()
+        .filter_map(|(name, text)| {
+            let e = new_tera().add_raw_template(name, text).err()?;
+            matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+                .then(|| template_error(TEMPLATE_SYNTAX, &file_of(sources, name), &e, None))
+        })
+        .collect();
+    let mut ds = Diagnostics::new();
+    ds.extend(found);
+    ds
+}
+
+/// The errors tera found while linking templates that each parse: unknown
+/// filters, tests, functions, components or templates, blocks missing from
+/// the parent, all in one message of reports (`error: …` then
+/// `--> name:line:col`), told apart here so that each names its file.
+fn load_errors(
+    e: &tera::Error,
+    raw: &[(String, String)],
+    sources: &BTreeMap<String, PathBuf>,
+    theme_dir: &Path,
+) -> Diagnostics {
+    let mut ds = Diagnostics::new();
+    let text = e.to_string();
+    for report in text
+        .split("\n\nerror: ")
+        .map(|r| r.trim_start_matches("error: "))
+    {
+        let message = report.lines().next().unwrap_or("").trim();
+        let locus = report
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix("--> "))
+            .and_then(|l| {
+                let mut parts = l.rsplitn(3, ':');
+                let column = parts.next()?.trim().parse().ok()?;
+                let line = parts.next()?.trim().parse().ok()?;
+                Some((parts.next()?.to_string(), Position::new(line, column)))
+            });
+        let (file, position) = match locus {
+            Some((name, at)) if raw.iter().any(|(n, _)| *n == name) => {
+                (file_of(sources, &name), at)
+            }
+            _ => (theme_dir.join("templates"), Position::new(0, 0)),
+        };
+        ds.push(diagnostic(TEMPLATE_SYNTAX, &file, position, message, None));
+    }
+    ds
+}
+
+fn file_of(sources: &BTreeMap<String, PathBuf>, name: &str) -> PathBuf {
+    sources
+        .get(name.trim_end_matches(".html"))
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
+/// A tera error as a diagnostic on `file`: tera 2 gives syntax and render
+/// errors their place in the template, lifted here so that editors can
+/// jump to it.
 pub fn template_error(
     rule: RuleId,
     file: &Path,
     e: &tera::Error,
     page: Option<&Path>,
 ) -> Diagnostic {
-    let mut chain = Vec::new();
-    let mut cur: Option<&dyn std::error::Error> = Some(e);
-    while let Some(err) = cur {
-        chain.push(err.to_string());
-        cur = err.source();
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let at = Position::new(r.span().start_line as u32, r.span().start_col as u32 + 1);
+            diagnostic(rule, file, at, r.message(), page)
+        }
+        _ => {
+            // Other errors (a filter's own) name no place; their cause,
+            // when there is one, says most.
+            let mut detail = e.to_string();
+            let mut cur = std::error::Error::source(e);
+            while let Some(err) = cur {
+                detail = err.to_string();
+                cur = err.source();
+            }
+            diagnostic(rule, file, Position::new(0, 0), detail.trim(), page)
+        }
     }
-    let full = chain.join("\n");
-    let position = full
-        .split("--> ")
-        .nth(1)
-        .and_then(|rest| {
-            let mut it = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty());
-            Some(Position::new(
-                it.next()?.parse().ok()?,
-                it.next()?.parse().ok()?,
-            ))
-        })
-        .unwrap_or(Position::new(0, 0));
-    let detail = chain.last().cloned().unwrap_or_default();
-    let detail = detail
-        .lines()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-        .to_string();
+}
+
+fn diagnostic(
+    rule: RuleId,
+    file: &Path,
+    at: Position,
+    detail: &str,
+    page: Option<&Path>,
+) -> Diagnostic {
     let (fr, en) = match page {
         Some(p) => (
             format!(
@@ -249,10 +304,20 @@ pub fn template_error(
             format!("error in the template: {detail}"),
         ),
     };
-    Diagnostic::error(rule, file, position, Text::new(fr, en)).with_hint(Text::new(
-        "vérifiez les balises {{ }} et {% %} du modèle (voir la documentation de Tera)",
-        "check the {{ }} and {% %} tags of the template (see Tera's documentation)",
-    ))
+    // A value missing on some pages is the usual render error: say how to
+    // guard it rather than only where.
+    let hint = if detail.contains("undefined") || detail.contains("not defined") {
+        Text::new(
+            "une valeur manque pour cette page : testez-la avant de l’utiliser, par exemple {% if page.x is defined %}",
+            "a value is missing for this page: test it before using it, for example {% if page.x is defined %}",
+        )
+    } else {
+        Text::new(
+            "vérifiez les balises {{ }} et {% %} du modèle (voir la documentation de Tera 2)",
+            "check the {{ }} and {% %} tags of the template (see Tera 2's documentation)",
+        )
+    };
+    Diagnostic::error(rule, file, at, Text::new(fr, en)).with_hint(hint)
 }
 
 fn load_strings(
@@ -303,4 +368,79 @@ fn load_strings(
         }
     }
     strings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(files: &[(&str, &str)]) -> (Vec<(String, String)>, BTreeMap<String, PathBuf>) {
+        let raw = files
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let sources = files
+            .iter()
+            .map(|(n, _)| {
+                let stem = n.trim_end_matches(".html");
+                (stem.to_string(), PathBuf::from(format!("templates/{n}")))
+            })
+            .collect();
+        (raw, sources)
+    }
+
+    #[test]
+    fn every_unknown_name_is_reported_in_its_own_file_and_line() {
+        let (raw, sources) = raw(&[
+            ("base.html", "<p>\n{{ lang | shout }}</p>{% block content %}{% endblock content %}"),
+            ("page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{<missing />}}{% endblock content %}"),
+        ]);
+        let e = new_tera()
+            .add_raw_templates(raw.iter().map(|(n, t)| (n, t)))
+            .unwrap_err();
+        let ds = load_errors(&e, &raw, &sources, Path::new("themes/x"));
+        let got: Vec<(String, u32, u32)> = ds
+            .iter()
+            .map(|d| {
+                (
+                    d.file.display().to_string(),
+                    d.position.line,
+                    d.position.column,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("templates/base.html".to_string(), 2, 11),
+                ("templates/page.html".to_string(), 3, 3),
+            ]
+        );
+        assert!(ds.iter().all(|d| d.rule == TEMPLATE_SYNTAX));
+        assert!(ds
+            .iter()
+            .next()
+            .is_some_and(|d| d.message.en.contains("`shout`")));
+    }
+
+    #[test]
+    fn each_file_gets_its_first_syntax_error() {
+        let (raw, sources) = raw(&[
+            ("a.html", "ok\n{{ x | }}"),
+            ("b.html", "{% if %}"),
+            ("c.html", "{% extends \"nowhere.html\" %}"),
+        ]);
+        let ds = syntax_errors(&raw, &sources);
+        let got: Vec<(String, u32)> = ds
+            .iter()
+            .map(|d| (d.file.display().to_string(), d.position.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("templates/a.html".to_string(), 2),
+                ("templates/b.html".to_string(), 1)
+            ]
+        );
+    }
 }

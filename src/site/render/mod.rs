@@ -233,6 +233,8 @@ struct LangBase {
     /// `lang`, `lang_name`, `t`, `base_path`, `feeds` and `site`, its
     /// menu items all inactive.
     ctx: tera::Context,
+    /// `site` as JSON, menu items inactive, to mark the current ones in.
+    site: Value,
     /// Per menu item, the address under which it is the current one (None
     /// for external links and the language's home, never current).
     menu: Vec<Option<String>>,
@@ -278,14 +280,9 @@ const PER_PAGE: &[&str] = &[
     "other_languages",
 ];
 
-/// Puts an owned value in a context without serialising it again (a
-/// page's HTML is moved, not copied).
-fn put(ctx: &mut tera::Context, key: &str, value: Value) {
-    let mut one = serde_json::Map::new();
-    one.insert(key.to_string(), value);
-    if let Ok(c) = tera::Context::from_value(Value::Object(one)) {
-        ctx.extend(c);
-    }
+/// Puts a JSON value in a context.
+fn put(ctx: &mut tera::Context, key: &'static str, value: Value) {
+    ctx.insert(key, &value);
 }
 
 impl<'a> Renderer<'a> {
@@ -358,16 +355,15 @@ impl<'a> Renderer<'a> {
             .map(|u| u.as_deref().is_some_and(|u| current_url.starts_with(u)))
             .collect();
         if now != *active {
-            if let Some(mut site) = ctx.remove("site") {
-                if let Some(items) = site.get_mut("menu").and_then(Value::as_array_mut) {
-                    for (item, &on) in items.iter_mut().zip(&now) {
-                        if let Some(flag) = item.get_mut("active") {
-                            *flag = Value::Bool(on);
-                        }
+            let mut site = base.site.clone();
+            if let Some(items) = site.get_mut("menu").and_then(Value::as_array_mut) {
+                for (item, &on) in items.iter_mut().zip(&now) {
+                    if let Some(flag) = item.get_mut("active") {
+                        *flag = Value::Bool(on);
                     }
                 }
-                put(ctx, "site", site);
             }
+            put(ctx, "site", site);
             *active = now;
         }
         ctx
@@ -474,6 +470,7 @@ impl Site {
                 })
                 .collect(),
         };
+        let site = serde_json::to_value(&site).unwrap_or_default();
         let mut ctx = tera::Context::new();
         ctx.insert("lang", lang.code());
         ctx.insert("lang_name", lang.endonym());
@@ -481,7 +478,11 @@ impl Site {
         ctx.insert("base_path", &self.config.base_path);
         ctx.insert("site", &site);
         ctx.insert("feeds", &self.feeds(lang));
-        LangBase { ctx, menu: targets }
+        LangBase {
+            ctx,
+            site,
+            menu: targets,
+        }
     }
 
     /// Switcher entries and hreflang alternates for the page `key`.
@@ -668,7 +669,7 @@ impl Site {
         let page = PageCtx {
             title: typo(p.lang, &p.title),
             description: typo(p.lang, &p.description),
-            content: String::new(),
+            content,
             url: format!("{}{url}", self.config.base_path),
             permalink: self.permalink(url),
             date: p.date.map(|d| d.to_string()),
@@ -689,12 +690,7 @@ impl Site {
             }),
             long,
         };
-        // The body is moved into the context, not serialised (copied).
-        let mut page = serde_json::to_value(&page).unwrap_or_default();
-        if let Value::Object(fields) = &mut page {
-            fields.insert("content".to_string(), Value::String(content));
-        }
-        put(ctx, "page", page);
+        ctx.insert("page", &page);
         if let Some(prog) = p
             .programme
             .as_ref()
