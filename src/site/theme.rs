@@ -184,11 +184,13 @@ impl Theme {
     }
 }
 
-/// A tera instance as every theme gets it: autoescape on `.html` (tera
-/// 2's escaping leaves `/` readable, as ours does) and the bounded range.
+/// A tera instance as every theme gets it: autoescape on `.html` with our
+/// escaping (the same characters as tera 2's, copied by runs rather than
+/// byte by byte) and the bounded range.
 fn new_tera() -> tera::Tera {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(crate::core::html::escape_to);
     crate::site::bounds::install(&mut tera);
     tera
 }
