@@ -549,6 +549,42 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_is_scanned_and_checked_without_panicking(text in "[{}%#<>/\"'` a-zé=(),.+-]{0,80}") {
+            let raw = vec![("t.html".to_string(), text)];
+            let _ = check(&raw, &BTreeMap::new());
+        }
+
+        #[test]
+        fn recursion_is_reported_exactly_when_calls_loop(calls in proptest::collection::vec((0usize..4, 0usize..4), 0..7)) {
+            // Components c0…c3, ci calling cj for each (i, j).
+            let mut text = String::new();
+            for i in 0..4 {
+                text.push_str(&format!("{{% component c{i}() %}}x"));
+                for (_, j) in calls.iter().filter(|(from, _)| *from == i) {
+                    text.push_str(&format!("{{{{<c{j} />}}}}"));
+                }
+                text.push_str(&format!("{{% endcomponent c{i} %}}\n"));
+            }
+            let mut reach = [[false; 4]; 4];
+            for (i, j) in &calls {
+                reach[*i][*j] = true;
+            }
+            for k in 0..4 {
+                for i in 0..4 {
+                    for j in 0..4 {
+                        reach[i][j] |= reach[i][k] && reach[k][j];
+                    }
+                }
+            }
+            let loops = (0..4).any(|i| reach[i][i]);
+            let (ds, _) = check(&[("t.html".to_string(), text)], &BTreeMap::new());
+            prop_assert_eq!(ds.iter().any(|d| d.rule == TEMPLATE_RECURSION), loops);
+        }
+    }
 
     fn edges(name: &str, text: &str) -> Vec<(String, String, usize)> {
         scan(name, text)
