@@ -202,13 +202,37 @@ fn syntax_errors(raw: &[(String, String)], sources: &BTreeMap<String, PathBuf>) 
         .par_iter()
         .filter_map(|(name, text)| {
             let e = new_tera().add_raw_template(name, text).err()?;
-            matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
-                .then(|| template_error(TEMPLATE_SYNTAX, &file_of(sources, name), &e, None))
+            if !matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                return None;
+            }
+            let d = template_error(TEMPLATE_SYNTAX, &file_of(sources, name), &e, None);
+            let line = text.lines().nth((d.position.line as usize).saturating_sub(1));
+            Some(match line {
+                Some(l) if written_for_tera_1(l) => d.with_hint(Text::new(
+                    "ce modèle est écrit pour Tera 1 : Tera 2 remplace les macros par des composants ({% component nom(…) %}, appelés {{<nom … />}}, sans import) ; voir « Themes and template overrides » dans README.md",
+                    "this template is written for Tera 1: Tera 2 replaces macros by components ({% component name(…) %}, called as {{<name … />}}, with no import); see \"Themes and template overrides\" in README.md",
+                )),
+                _ => d,
+            })
         })
         .collect();
     let mut ds = Diagnostics::new();
     ds.extend(found);
     ds
+}
+
+/// Whether a line uses what Tera 1 had and Tera 2 has not: macros, their
+/// imports and `namespace::name(…)` calls.
+fn written_for_tera_1(line: &str) -> bool {
+    let tags = ["import", "macro", "endmacro"];
+    let opens_tag = line.split("{%").skip(1).any(|tag| {
+        let word = tag.trim_start_matches(['-', '+']).trim_start();
+        tags.iter().any(|t| {
+            word.strip_prefix(t)
+                .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+        })
+    });
+    opens_tag || line.contains("::")
 }
 
 /// The errors tera found while linking templates that each parse: unknown
@@ -442,6 +466,32 @@ mod tests {
             [
                 ("templates/a.html".to_string(), 2),
                 ("templates/b.html".to_string(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tera_1_template_is_told_what_changed() {
+        let (raw, sources) = raw(&[
+            (
+                "page.html",
+                "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}",
+            ),
+            ("other.html", "{{ x | }}"),
+        ]);
+        let ds = syntax_errors(&raw, &sources);
+        let hints: Vec<(String, u32, bool)> = ds
+            .iter()
+            .map(|d| {
+                let told = d.hint.as_ref().is_some_and(|h| h.en.contains("components"));
+                (d.file.display().to_string(), d.position.line, told)
+            })
+            .collect();
+        assert_eq!(
+            hints,
+            [
+                ("templates/page.html".to_string(), 2, true),
+                ("templates/other.html".to_string(), 1, false),
             ]
         );
     }
