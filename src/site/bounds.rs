@@ -404,7 +404,8 @@ fn position(text: &str, offset: usize) -> Position {
     Position::new(line as u32, column as u32)
 }
 
-fn file_of(sources: &BTreeMap<String, PathBuf>, name: &str) -> PathBuf {
+/// The file template `name` came from (its name when unknown).
+pub(crate) fn file_of(sources: &BTreeMap<String, PathBuf>, name: &str) -> PathBuf {
     sources
         .get(name.trim_end_matches(".html"))
         .cloned()
@@ -586,6 +587,12 @@ mod tests {
         }
     }
 
+    /// The diagnostics of `check` for one template named page.html.
+    fn check_one(text: &str) -> Vec<Diagnostic> {
+        let raw = vec![("page.html".to_string(), text.to_string())];
+        check(&raw, &BTreeMap::new()).0.iter().cloned().collect()
+    }
+
     fn edges(name: &str, text: &str) -> Vec<(String, String, usize)> {
         scan(name, text)
             .calls
@@ -641,12 +648,7 @@ mod tests {
 
     #[test]
     fn a_component_calling_itself_is_a_cycle_at_each_call() {
-        let raw = vec![(
-            "page.html".to_string(),
-            "{% component loop(n) %}\n{{ n }}\n  {{<loop n={n} />}}{{<loop n={n} />}}\n{% endcomponent loop %}\n{{<loop n=1 />}}".to_string(),
-        )];
-        let (ds, _) = check(&raw, &BTreeMap::new());
-        let all: Vec<_> = ds.iter().collect();
+        let all = check_one("{% component loop(n) %}\n{{ n }}\n  {{<loop n={n} />}}{{<loop n={n} />}}\n{% endcomponent loop %}\n{{<loop n=1 />}}");
         assert_eq!(all.len(), 2, "{all:?}");
         assert!(all.iter().all(|d| d.rule == TEMPLATE_RECURSION));
         assert_eq!(all[0].position, Position::new(3, 3));
@@ -655,12 +657,10 @@ mod tests {
 
     #[test]
     fn a_comparison_is_not_a_call_unless_it_names_a_component() {
-        let raw = vec![(
-            "page.html".to_string(),
+        assert!(check_one(
             "{% component item(n) %}{% if n <limit %}x{% endif %}{% endcomponent item %}"
-                .to_string(),
-        )];
-        assert!(check(&raw, &BTreeMap::new()).0.is_empty());
+        )
+        .is_empty());
     }
 
     #[test]
@@ -680,12 +680,7 @@ mod tests {
 
     #[test]
     fn literal_ranges_over_the_budget_are_found_with_their_line() {
-        let raw = vec![(
-            "page.html".to_string(),
-            "a\n{% for i in range(end=10) %}{% endfor %}\n{% for i in range(start=1, end=100000000) %}{% endfor %}".to_string(),
-        )];
-        let (ds, _) = check(&raw, &BTreeMap::new());
-        let all: Vec<_> = ds.iter().collect();
+        let all = check_one("a\n{% for i in range(end=10) %}{% endfor %}\n{% for i in range(start=1, end=100000000) %}{% endfor %}");
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].rule, TEMPLATE_LIMIT);
         assert_eq!(all[0].position, Position::new(3, 1));

@@ -14,6 +14,7 @@ use crate::core::yaml;
 pub use crate::core::layout::{SITE_STATIC, SITE_TEMPLATES, THEMES_DIR};
 use crate::core::layout::{THEME_STATIC, THEME_STRINGS, THEME_TEMPLATES};
 use crate::core::source::{Files, Kind};
+use crate::site::bounds::file_of;
 
 pub const THEME_MISSING: RuleId = RuleId::new("theme.missing");
 pub const TEMPLATE_SYNTAX: RuleId = RuleId::new("theme.template-syntax");
@@ -270,13 +271,6 @@ fn load_errors(
         ds.push(diagnostic(TEMPLATE_SYNTAX, &file, position, message, None));
     }
     ds
-}
-
-fn file_of(sources: &BTreeMap<String, PathBuf>, name: &str) -> PathBuf {
-    sources
-        .get(name.trim_end_matches(".html"))
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from(name))
 }
 
 /// A tera error as a diagnostic on `file`: tera 2 gives syntax and render
