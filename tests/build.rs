@@ -404,6 +404,21 @@ fn bad_template_syntax() {
     );
 }
 
+/// An error in the template a page's template extends is named in that
+/// template, not in the page's (whose line would point elsewhere).
+#[test]
+fn bad_template_in_the_base_a_page_extends() {
+    assert_bad(
+        &[(
+            "templates/base.html",
+            b"<!DOCTYPE html><title>{% block title %}{% endblock title %}</title>{% block head %}{% endblock head %}\n{% block content %}{% endblock content %}\n<p>{{ page.nope | upper }}</p>\n",
+        )],
+        "theme.template-render",
+        "templates/base.html",
+        3,
+    );
+}
+
 /// Found only when a page renders, and still named with its line (Tera 2
 /// keeps the place of each expression).
 #[test]

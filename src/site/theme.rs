@@ -192,8 +192,56 @@ fn new_tera() -> tera::Tera {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(crate::core::html::escape_to);
+    tera.register_filter("group_by", group_by);
     crate::site::bounds::install(&mut tera);
     tera
+}
+
+/// Tera's `group_by` with its groups in the order their first item comes
+/// (tera 2 gathers them in a hash map: the order, hence the page, would
+/// change from one build to the next).
+fn group_by(
+    items: &[tera::Value],
+    kwargs: tera::Kwargs,
+    _: &tera::State,
+) -> tera::TeraResult<tera::Map> {
+    use tera::value::Key;
+    let attribute = kwargs.must_get::<&str>("attribute")?;
+    // Groups in order of first appearance, and where each key's group is.
+    let mut groups: Vec<(Key<'static>, Vec<tera::Value>)> = Vec::new();
+    let mut at: std::collections::HashMap<Key<'static>, usize> = Default::default();
+    for (i, item) in items.iter().enumerate() {
+        let Some(value) = item.get_from_path(attribute) else {
+            return Err(tera::Error::message(format!(
+                "Value at index {i} (a {}) does not have an attribute at path: {attribute}",
+                item.name()
+            )));
+        };
+        let key = if value.is_none() {
+            continue;
+        } else if let Some(s) = value.as_str() {
+            Key::String(s.into())
+        } else if let Some(b) = value.as_bool() {
+            Key::Bool(b)
+        } else if let Some(n) = value.as_u64() {
+            Key::U64(n)
+        } else if let Some(n) = value.as_i64() {
+            Key::I64(n)
+        } else {
+            return Err(tera::Error::message(format!(
+                "Value at index {i}: `{attribute}` is a {}, which cannot name a group",
+                value.name()
+            )));
+        };
+        match at.get(&key) {
+            Some(&g) => groups[g].1.push(item.clone()),
+            None => {
+                at.insert(key.clone(), groups.len());
+                groups.push((key, vec![item.clone()]));
+            }
+        }
+    }
+    Ok(groups.into_iter().map(|(k, g)| (k, g.into())).collect())
 }
 
 /// The first syntax error of each template, each parsed alone (a template
@@ -206,7 +254,7 @@ fn syntax_errors(raw: &[(String, String)], sources: &BTreeMap<String, PathBuf>) 
             if !matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
                 return None;
             }
-            let d = template_error(TEMPLATE_SYNTAX, &file_of(sources, name), &e, None);
+            let d = template_error(TEMPLATE_SYNTAX, &file_of(sources, name), sources, &e, None);
             let line = text.lines().nth((d.position.line as usize).saturating_sub(1));
             Some(match line {
                 Some(l) if written_for_tera_1(l) => d.with_hint(Text::new(
@@ -247,6 +295,25 @@ fn load_errors(
     theme_dir: &Path,
 ) -> Diagnostics {
     let mut ds = Diagnostics::new();
+    if let tera::ErrorKind::MissingParent { current, parent } = e.kind() {
+        // Named by tera without a place: the `extends` line is the place.
+        let text = raw
+            .iter()
+            .find(|(n, _)| n == current)
+            .map_or("", |(_, t)| t.as_str());
+        let line = text
+            .lines()
+            .position(|l| l.contains("extends") && l.contains(parent.as_str()))
+            .map_or(0, |i| i as u32 + 1);
+        ds.push(diagnostic(
+            TEMPLATE_SYNTAX,
+            &file_of(sources, current),
+            Position::new(line, 1),
+            &format!("`{current}` extends `{parent}`, which does not exist"),
+            None,
+        ));
+        return ds;
+    }
     let text = e.to_string();
     for report in text
         .split("\n\nerror: ")
@@ -273,18 +340,22 @@ fn load_errors(
     ds
 }
 
-/// A tera error as a diagnostic on `file`: tera 2 gives syntax and render
-/// errors their place in the template, lifted here so that editors can
-/// jump to it.
+/// A tera error as a diagnostic on `file`, the template being rendered or
+/// parsed: tera 2 gives syntax and render errors their place, lifted here
+/// so that editors can jump to it, in the template it names (the base, an
+/// included one, the one defining a component), found in `sources`.
 pub fn template_error(
     rule: RuleId,
     file: &Path,
+    sources: &BTreeMap<String, PathBuf>,
     e: &tera::Error,
     page: Option<&Path>,
 ) -> Diagnostic {
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let at = Position::new(r.span().start_line as u32, r.span().start_col as u32 + 1);
+            let stem = r.filename().trim_end_matches(".html");
+            let file = sources.get(stem).map_or(file, PathBuf::as_path);
             diagnostic(rule, file, at, r.message(), page)
         }
         _ => {
@@ -462,6 +533,47 @@ mod tests {
                 ("templates/b.html".to_string(), 1)
             ]
         );
+    }
+
+    #[test]
+    fn a_missing_parent_is_named_at_its_extends_line() {
+        let (raw, sources) = raw(&[
+            ("base.html", "{% block content %}{% endblock content %}"),
+            (
+                "page.html",
+                "{#- a page -#}\n{% extends \"nowhere.html\" %}",
+            ),
+        ]);
+        let e = new_tera()
+            .add_raw_templates(raw.iter().map(|(n, t)| (n, t)))
+            .unwrap_err();
+        let ds = load_errors(&e, &raw, &sources, Path::new("themes/x"));
+        let d = ds.iter().next().unwrap();
+        assert_eq!(
+            (d.file.as_path(), d.position.line),
+            (Path::new("templates/page.html"), 2)
+        );
+        assert!(d.message.en.contains("nowhere.html"), "{:?}", e.kind());
+    }
+
+    #[test]
+    fn groups_come_in_the_order_of_their_first_item_every_time() {
+        let mut tera = new_tera();
+        tera.add_raw_template(
+            "g.html",
+            "{% for k, items in xs | group_by(attribute=\"y\") %}{{ k }}:{{ items | length }} {% endfor %}",
+        )
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        let ys = ["b", "a", "c", "a", "b", "d", "e", "f", "g", "h"];
+        let xs: Vec<_> = ys.iter().map(|y| serde_json::json!({ "y": y })).collect();
+        ctx.insert("xs", &xs);
+        for _ in 0..20 {
+            assert_eq!(
+                tera.render("g.html", &ctx).unwrap(),
+                "b:2 a:2 c:1 d:1 e:1 f:1 g:1 h:1 "
+            );
+        }
     }
 
     #[test]

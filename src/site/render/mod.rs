@@ -741,7 +741,13 @@ impl Site {
             let template = self.theme.sources.get(name).cloned().unwrap_or_default();
             match e {
                 Ok(bound) => crate::site::bounds::exceeded(bound, &template, for_file),
-                Err(e) => template_error(TEMPLATE_RENDER, &template, &e, Some(for_file)),
+                Err(e) => template_error(
+                    TEMPLATE_RENDER,
+                    &template,
+                    &self.theme.sources,
+                    &e,
+                    Some(for_file),
+                ),
             }
         })
     }
