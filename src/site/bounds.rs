@@ -471,6 +471,11 @@ pub(crate) fn file_of(sources: &BTreeMap<String, PathBuf>, name: &str) -> PathBu
         .unwrap_or_else(|| PathBuf::from(name))
 }
 
+/// A bound of [`TEMPLATE_LIMIT`] found before rendering.
+fn limit(file: PathBuf, at: Position, message: Text, hint: Text) -> Diagnostic {
+    Diagnostic::error(TEMPLATE_LIMIT, file, at, message).with_hint(hint)
+}
+
 fn recursion(file: PathBuf, at: Position, chain: &[&str]) -> Diagnostic {
     let chain = chain.join(" → ");
     Diagnostic::error(
@@ -540,18 +545,15 @@ pub fn check(
             }
         }
         for (count, offset) in &s.ranges {
-            ds.push(
-                Diagnostic::error(
-                    TEMPLATE_LIMIT,
-                    file_of(sources, name),
-                    position(text, *offset),
-                    Text::new(
-                        format!("range() de {count} éléments : une page peut en parcourir au plus {MAX_RANGE_ITEMS}"),
-                        format!("range() of {count} items: a page may loop over at most {MAX_RANGE_ITEMS}"),
-                    ),
-                )
-                .with_hint(Text::new("réduisez les bornes de la boucle", "reduce the bounds of the loop")),
-            );
+            ds.push(limit(
+                file_of(sources, name),
+                position(text, *offset),
+                Text::new(
+                    format!("range() de {count} éléments : une page peut en parcourir au plus {MAX_RANGE_ITEMS}"),
+                    format!("range() of {count} items: a page may loop over at most {MAX_RANGE_ITEMS}"),
+                ),
+                Text::new("réduisez les bornes de la boucle", "reduce the bounds of the loop"),
+            ));
         }
     }
     // Depth-first search, iterative so that a long chain of templates
@@ -627,21 +629,18 @@ pub fn check(
             }
             let Some((file, offset)) = at else { continue };
             let (name, text, _) = &scans[*file];
-            ds.push(
-                Diagnostic::error(
-                    TEMPLATE_LIMIT,
-                    file_of(sources, name),
-                    position(text, *offset),
-                    Text::new(
-                        format!("{} s’imbrique sur {levels} niveaux (inclusions, extensions, composants) : au plus {MAX_NESTING}", key.show()),
-                        format!("{} nests {levels} levels deep (includes, extends, components): at most {MAX_NESTING}", key.show()),
-                    ),
-                )
-                .with_hint(Text::new(
+            ds.push(limit(
+                file_of(sources, name),
+                position(text, *offset),
+                Text::new(
+                    format!("{} s’imbrique sur {levels} niveaux (inclusions, extensions, composants) : au plus {MAX_NESTING}", key.show()),
+                    format!("{} nests {levels} levels deep (includes, extends, components): at most {MAX_NESTING}", key.show()),
+                ),
+                Text::new(
                     "regroupez des modèles inclus les uns dans les autres",
                     "merge some of the templates that include one another",
-                )),
-            );
+                ),
+            ));
         }
     }
     (ds, shared)
