@@ -276,8 +276,7 @@ fn scan(name: &str, text: &str) -> Scanned {
                         out.components.push(cname.clone());
                         owner = Key::Component(cname);
                     }
-                    code(body, offset, &owner, &mut out);
-                    continue;
+                    // Its parameters' defaults are code of the component.
                 }
                 "endcomponent" => {
                     owner = template.clone();

@@ -265,9 +265,7 @@ fn syntax_errors(raw: &[(String, String)], sources: &BTreeMap<String, PathBuf>) 
             })
         })
         .collect();
-    let mut ds = Diagnostics::new();
-    ds.extend(found);
-    ds
+    found.into_iter().collect()
 }
 
 /// Whether a line uses what Tera 1 had and Tera 2 has not: macros, their

@@ -280,11 +280,6 @@ const PER_PAGE: &[&str] = &[
     "other_languages",
 ];
 
-/// Puts a JSON value in a context.
-fn put(ctx: &mut tera::Context, key: &'static str, value: Value) {
-    ctx.insert(key, &value);
-}
-
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site) -> Renderer<'a> {
         Renderer {
@@ -363,7 +358,7 @@ impl<'a> Renderer<'a> {
                     }
                 }
             }
-            put(ctx, "site", site);
+            ctx.insert("site", &site);
             *active = now;
         }
         ctx
@@ -698,14 +693,14 @@ impl Site {
         {
             let mut view = prog.view(p.lang);
             typo_value(p.lang, &mut view);
-            put(ctx, "programme", view);
-            put(ctx, "application", self.application_ctx(prog, p.lang));
+            ctx.insert("programme", &view);
+            ctx.insert("application", &self.application_ctx(prog, p.lang));
         }
         if p.template_name() == "search" {
             ctx.insert("search", &serde_json::json!({ "index_url": format!("{}/{}", self.config.base_path, search_index_path(p.lang)) }));
         }
         if p.template_name() == "calendar" {
-            put(ctx, "calendar", self.calendar_ctx(p.lang));
+            ctx.insert("calendar", &self.calendar_ctx(p.lang));
         }
         if p.kind == PageKind::Home {
             let upcoming: Vec<EventView> = self
