@@ -13,6 +13,7 @@ use std::path::Path;
 
 use common::{copy_dir, engage, repo, stderr};
 use sha2::{Digest, Sha256};
+use std::process::Command;
 
 /// `path sha256` per file of `dir`, sorted by path.
 fn hashes(dir: &Path) -> String {
@@ -36,18 +37,19 @@ fn hashes(dir: &Path) -> String {
 
 fn build(root: &Path) -> String {
     let out = root.join("out");
-    let o = engage(
-        root,
-        &[
-            "build",
-            "--today",
-            "2026-03-01",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
+    let o = engage(root, &build_args(&out));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     hashes(&out)
+}
+
+fn build_args(out: &Path) -> [&str; 5] {
+    [
+        "build",
+        "--today",
+        "2026-03-01",
+        "--output",
+        out.to_str().unwrap(),
+    ]
 }
 
 #[test]
@@ -65,4 +67,28 @@ fn bench_site_output_is_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     bench_site::generate(dir.path(), 200);
     insta::assert_snapshot!(build(dir.path()));
+}
+
+#[test]
+fn the_output_is_the_same_whatever_the_number_of_workers() {
+    // Pages are loaded, checked and rendered in parallel: one worker must
+    // give the same bytes as one per core, in the same order.
+    let dir = tempfile::tempdir().unwrap();
+    bench_site::generate(dir.path(), 60);
+    let many = build(dir.path());
+    let out = dir.path().join("out-one-worker");
+    let o = Command::new(env!("CARGO_BIN_EXE_engage"))
+        .arg("--root")
+        .arg(dir.path())
+        .args(build_args(&out))
+        .env("RAYON_NUM_THREADS", "1")
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let one = hashes(&out);
+    assert!(many.lines().count() > 100, "{many}");
+    assert_eq!(one, many);
 }
