@@ -178,6 +178,13 @@ pub fn exceeded(what: Exceeded, template: &Path, page: &Path) -> Diagnostic {
 /// about 25 includes.
 pub const MAX_NESTING: usize = 16;
 
+/// How many templates and components rendering one template may enter,
+/// each call written in it counted once (loops aside): a theme's page
+/// enters a few dozen. Components that call the next one several times
+/// multiply: fourteen of them, each calling the next four times, would
+/// render 89 million times per page.
+pub const MAX_RENDERS: u64 = 10_000;
+
 /// Where a call is written: the index of its template among those checked,
 /// and the byte offset of its tag.
 type Place = (usize, usize);
@@ -568,6 +575,9 @@ pub fn check(
     // How deep rendering nests below each node, and the call that leads
     // deepest: known once the node is done (its calls are done before).
     let mut depth: HashMap<&Key, (usize, Option<Place>)> = HashMap::new();
+    // How many templates and components rendering each node enters, each
+    // call counted once: known once the node is done, like its depth.
+    let mut renders: HashMap<&Key, u64> = HashMap::new();
     let mut looped = false;
     for &root in &keys {
         if mark[root] != Mark::New {
@@ -584,6 +594,11 @@ pub fn check(
                     .filter_map(|(to, file, offset)| Some((depth.get(to)?.0, (*file, *offset))))
                     .max_by_key(|(d, _)| *d);
                 depth.insert(key, deepest.map_or((1, None), |(d, at)| (d + 1, Some(at))));
+                let entered = edges
+                    .iter()
+                    .filter_map(|(to, ..)| renders.get(to))
+                    .fold(1u64, |n, r| n.saturating_add(*r));
+                renders.insert(key, entered);
                 continue;
             };
             stack.push((key, i + 1));
@@ -641,8 +656,56 @@ pub fn check(
                 ),
             ));
         }
+        for key in &keys {
+            if let Some(d) = fan_out(key, &graph, &renders, &scans, sources) {
+                ds.push(d);
+            }
+        }
     }
     (ds, shared)
+}
+
+/// The error for `key` when rendering it enters more than [`MAX_RENDERS`]
+/// templates and components while each of its calls stays within: so that
+/// it is reported once, where the count crosses the bound, at the call
+/// that weighs most (the first of them).
+fn fan_out(
+    key: &Key,
+    graph: &BTreeMap<Key, Vec<(Key, usize, usize)>>,
+    renders: &HashMap<&Key, u64>,
+    scans: &[(&str, &str, Scanned)],
+    sources: &BTreeMap<String, PathBuf>,
+) -> Option<Diagnostic> {
+    let total = *renders.get(key)?;
+    let weight = |to: &Key| renders.get(to).copied().unwrap_or(0);
+    let edges = graph.get(key)?;
+    if total <= MAX_RENDERS || edges.iter().any(|(to, ..)| weight(to) > MAX_RENDERS) {
+        return None;
+    }
+    let heaviest = edges.iter().map(|(to, ..)| weight(to)).max()?;
+    let (to, file, offset) = edges.iter().find(|(to, ..)| weight(to) == heaviest)?;
+    let calls = edges.iter().filter(|(t, ..)| t == to).count();
+    let (name, text, _) = &scans[*file];
+    Some(limit(
+        file_of(sources, name),
+        position(text, *offset),
+        Text::new(
+            format!(
+                "{} entre dans {total} modèles et composants pour une page ({calls} appels de {}, qui en rend {heaviest}) : au plus {MAX_RENDERS}",
+                key.show(),
+                to.show()
+            ),
+            format!(
+                "{} enters {total} templates and components for one page ({calls} calls of {}, which renders {heaviest}): at most {MAX_RENDERS}",
+                key.show(),
+                to.show()
+            ),
+        ),
+        Text::new(
+            "des composants qui s’appellent chacun plusieurs fois se multiplient : appelez-les moins souvent, ou une fois dans une boucle sur des données",
+            "components that each call the next several times multiply: call them less often, or once inside a loop over data",
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -810,6 +873,57 @@ mod tests {
         assert_eq!(all[0].rule, TEMPLATE_LIMIT);
         assert_eq!(all[0].file, Path::new("i0.html"));
         assert_eq!(all[0].position, Position::new(2, 1));
+    }
+
+    /// Components c0 … c(n-1), each calling the next `calls` times, one
+    /// per line, and a page calling c0.
+    fn fanned(n: usize, calls: usize) -> String {
+        let mut text = String::from("{{<c0 />}}\n");
+        for i in 0..n {
+            text.push_str(&format!("{{% component c{i}() %}}\n"));
+            if i + 1 < n {
+                for _ in 0..calls {
+                    text.push_str(&format!("{{{{<c{} />}}}}\n", i + 1));
+                }
+            }
+            text.push_str(&format!("{{% endcomponent c{i} %}}\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn components_that_multiply_are_refused_where_the_count_crosses_the_bound() {
+        // c9 renders once, c8 4 times, c7 13, c6 40, … c1 9,841, c0 29,524
+        // and the page 29,525: c1 is within the bound, c0 crosses it.
+        let text = fanned(10, 3);
+        let all = check_one(&text);
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].rule, TEMPLATE_LIMIT);
+        // c0's first call of c1, on the line after c0's opening tag.
+        let c0 = text.find("{% component c0()").unwrap();
+        let line = text[..c0].lines().count() + 2;
+        assert_eq!(all[0].position, Position::new(line as u32, 1));
+        assert!(
+            all[0].message.en.contains("c0 enters 29524"),
+            "{}",
+            all[0].message.en
+        );
+        assert!(
+            all[0]
+                .message
+                .en
+                .contains("3 calls of c1, which renders 9841"),
+            "{}",
+            all[0].message.en
+        );
+    }
+
+    #[test]
+    fn components_that_fan_out_within_the_bound_pass() {
+        // Twice per level: c0 enters 2^10 - 1 = 1,023.
+        assert!(check_one(&fanned(10, 2)).is_empty());
+        // Many calls of a leaf are many renders, but each counted once.
+        assert!(check_one(&fanned(2, 500)).is_empty());
     }
 
     #[test]
