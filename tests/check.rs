@@ -412,12 +412,18 @@ fn a_broken_calendar_is_reported_with_the_record_check() {
         )),
         "{located:?}"
     );
-    // The event is gone from the calendar: dana's workshop is unknown.
-    assert!(located.contains(&(
-        "ceci.workshop-unknown".into(),
-        record_path("dana"),
-        line_of(s.path(), "dana", "atelier-2025-03")
-    )));
+    // The event is refused, not unknown: dana's record, which names it,
+    // is not blamed for the calendar's mistake (an outside review found it
+    // told to change the workshop), and the workshop does not count yet.
+    assert_eq!(
+        located,
+        vec![(
+            "calendar.date-invalid".into(),
+            "data/calendar/ateliers.yml".into(),
+            15
+        )]
+    );
+    assert_eq!(run.record("dana")["workshops"], 0);
     assert_eq!(run.code, Some(1));
 }
 
@@ -1149,7 +1155,79 @@ fn one_day_cannot_hold_more_than_24_hours() {
     edit(s.path(), "emile", "hours: 4,", "hours: 22,");
     edit(s.path(), "emile", "date: 2025-10-13", "date: 2025-10-06");
     let line = line_of(s.path(), "emile", "hours: 2.5");
-    one_error("emile", "record.hours-per-day", line)(&check(s.path()));
+    let run = check(s.path());
+    one_error("emile", "record.hours-per-day", line)(&run);
+    // Which entry of the day is wrong cannot be told: none of it counts,
+    // and the summary says so (an outside review found all 24.5 h counted).
+    let hours = &run.record("emile")["hours"];
+    assert_eq!(hours["done"], 0.0);
+    assert_eq!(
+        hours["uncounted"],
+        serde_json::json!([{ "amount": 24.5, "reason": "of 2025-10-06, a day of more than 24 h," }])
+    );
+}
+
+#[test]
+fn an_hours_line_pasted_twice_is_one_error_and_counts_once() {
+    let s = site(&["emile"]);
+    let line = "    - { date: 2025-10-06, hours: 4, activity: Réunion de comité }\n";
+    edit(s.path(), "emile", line, &line.repeat(2));
+    let run = check(s.path());
+    let second = line_of(s.path(), "emile", "hours: 2.5") - 1;
+    one_error("emile", "record.duplicate", second)(&run);
+    assert_eq!(
+        run.json["diagnostics"][0]["message"],
+        "this line repeats line 22 (same date, hours and activity): it would count twice"
+    );
+    assert_eq!(run.record("emile")["hours"]["done"], 6.5);
+    // The same activity on another day is another entry.
+    edit(
+        s.path(),
+        "emile",
+        &line.repeat(2),
+        &format!("{line}{}", line.replace("2025-10-06", "2025-10-07")),
+    );
+    let run = check(s.path());
+    assert_eq!(run.located(), vec![], "{}", stderr(&run.out));
+    assert_eq!(run.record("emile")["hours"]["done"], 10.5);
+}
+
+#[test]
+fn a_file_counts_for_one_piece_of_the_record() {
+    let s = site(&["emile"]);
+    let production = "  - { title: PV du comité, kind: meeting-minutes, file: pv.md }\n";
+    edit(
+        s.path(),
+        "emile",
+        production,
+        &format!(
+            "{production}{}{}",
+            production.replace("PV du comité", "PV de l’AG"),
+            production.replace("file: pv.md", "file: portfolio.yml")
+        ),
+    );
+    let run = check(s.path());
+    let first = line_of(s.path(), "emile", "file: portfolio.yml") - 2;
+    let messages: Vec<(&str, u64)> = run.json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["message"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "the file `pv.md` is already given on line 27 as a production",
+                first as u64 + 1
+            ),
+            (
+                "`portfolio.yml` is the record itself, not a production",
+                first as u64 + 2
+            ),
+        ]
+    );
+    assert_eq!(run.record("emile")["productions"]["done"], 1);
 }
 
 #[test]
@@ -1390,6 +1468,8 @@ fn yaml_bombs_are_refused() {
                 "ceci.agreement-signed",
                 line_of(s.path(), "bomb", "hours: &a"),
             ),
+            // Its two hours entries are the same line written twice.
+            ("record.duplicate", line_of(s.path(), "bomb", "hours: &a")),
             (
                 "yaml.wrong-type",
                 line_of(s.path(), "bomb", "workshops: &b"),

@@ -77,6 +77,32 @@ fn two_folders_for_one_handle_are_an_error_naming_both() {
 }
 
 #[test]
+fn each_of_the_two_folders_checked_alone_gets_the_error() {
+    let root = records();
+    copy_dir(
+        &root.path().join("data/portfolios/alice"),
+        &root.path().join("data/portfolios/Alice"),
+    );
+    // `Alice` sorts first: checked alone, it is the one blamed (an outside
+    // review found it passing), and `alice` alone still is.
+    for folder in ["Alice", "alice"] {
+        let dir = format!("data/portfolios/{folder}");
+        let run = common::check_json(root.path(), TODAY, &[dir.as_str()]);
+        let ds = run.located_with_severity();
+        assert_eq!(
+            errors(&ds),
+            vec![(
+                "record.handle-duplicate",
+                format!("{dir}/portfolio.yml").as_str(),
+                1
+            )],
+            "{folder}"
+        );
+        assert_eq!(run.code, Some(1), "{folder}");
+    }
+}
+
+#[test]
 fn a_records_handle_matches_its_folder_whatever_the_capitals() {
     let root = records();
     common::edit(root.path(), "alice", "handle: alice", "handle: Alice");

@@ -9,7 +9,7 @@
 
 pub mod ical;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -215,6 +215,12 @@ impl Event {
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
     pub events: Vec<Event>,
+    /// Ids of events written in the calendar but refused (an end before
+    /// the start, a time misspelt…), each reported where it is written.
+    pub refused: HashSet<String>,
+    /// A calendar file could not be read at all: the ids it holds are not
+    /// known.
+    pub unreadable: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -400,23 +406,30 @@ impl Calendar {
     ) -> (Calendar, Diagnostics) {
         let mut ds = Diagnostics::new();
         let mut events = Vec::new();
+        let (mut refused, mut unreadable) = (HashSet::new(), false);
         for (file, text) in texts {
             let text = match text {
                 Ok(t) => t,
                 Err(e) => {
                     ds.push(e.into_diagnostic(DATE_INVALID, &file));
+                    unreadable = true;
                     continue;
                 }
             };
             match yaml::parse::<RawFile>(&text, &file, 1) {
                 Ok(raw) => {
                     for e in raw.events {
-                        if let Some(ev) = check_event(e, &file, programmes, &mut ds) {
-                            events.push(ev);
+                        let id = e.value.id.as_ref().map(|i| i.value.clone());
+                        match check_event(e, &file, programmes, &mut ds) {
+                            Some(ev) => events.push(ev),
+                            None => refused.extend(id),
                         }
                     }
                 }
-                Err(d) => ds.push(d),
+                Err(d) => {
+                    ds.push(d);
+                    unreadable = true;
+                }
             }
         }
         let mut seen: HashMap<String, (PathBuf, Position)> = HashMap::new();
@@ -458,7 +471,22 @@ impl Calendar {
                 &b.id,
             ))
         });
-        (Calendar { events }, ds)
+        (
+            Calendar {
+                events,
+                refused,
+                unreadable,
+            },
+            ds,
+        )
+    }
+
+    /// Whether an event of this id may be in the calendar although
+    /// [`Calendar::event`] does not find it: written but refused, or in a
+    /// file that could not be read. A record naming it is not to blame:
+    /// the calendar's own error is reported.
+    pub fn may_hold(&self, id: &str) -> bool {
+        self.unreadable || self.refused.contains(id)
     }
 
     /// The event with this id: portfolio records name the workshops they

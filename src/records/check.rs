@@ -99,7 +99,12 @@ pub fn check(input: Input<'_>, scope: &Scope, today: Date) -> Report {
     record_ds.extend(
         duplicate_folders(dirs)
             .into_iter()
-            .map(|(first, second)| duplicate_folder(first, second)),
+            .map(|(first, second)| match scope {
+                // Checked alone, the folder that sorts first is blamed
+                // instead: the student checking it must see the error.
+                Scope::Record(dir) if first.starts_with(dir) => duplicate_folder(second, first),
+                _ => duplicate_folder(first, second),
+            }),
     );
     type Checked<'r> = Option<(&'r Record, Progress, bool)>;
     let mut by_record: Vec<(Checked, &Path)> = Vec::new();

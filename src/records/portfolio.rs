@@ -14,6 +14,7 @@
 //! a credential for micro-credentials): which ones follows from the rules of
 //! the record's programme, and a part it does not use is refused.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use jiff::civil::Date;
@@ -771,6 +772,7 @@ pub fn parse(
         file,
         ds: Diagnostics::new(),
         submitted: false,
+        named: HashMap::new(),
     };
     let record = cx.record(def, dir, programmes);
     (record, cx.ds)
@@ -788,6 +790,27 @@ struct Cx<'f> {
     /// The record says `status: submitted`: what is still a placeholder is
     /// an error then, a warning before.
     submitted: bool,
+    /// The files named so far (path in the folder, parts only), where and
+    /// as what: each counts for one piece of the record.
+    named: HashMap<PathBuf, (Position, Piece)>,
+}
+
+/// What a file of the record is named as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    Production,
+    Analysis,
+    Assessment,
+}
+
+impl Piece {
+    fn label(self) -> Text {
+        match self {
+            Piece::Production => Text::new("une production", "a production"),
+            Piece::Analysis => Text::new("l’analyse réflexive", "the self-reflective analysis"),
+            Piece::Assessment => Text::new("la grille d’évaluation", "the assessment grid"),
+        }
+    }
 }
 
 fn pos(loc: &Location) -> Position {
@@ -1008,7 +1031,11 @@ impl Cx<'_> {
                 &self.file,
                 pos_loose(found),
                 first,
-                &expects("une liste de clés (clé: valeur)", "a mapping (key: value)").text(),
+                &expects(
+                    "un ensemble de clés (clé: valeur)",
+                    "a mapping (key: value)",
+                )
+                .text(),
                 &found.value,
                 example,
             );
@@ -1060,7 +1087,10 @@ impl Cx<'_> {
                 self.wrong_type(
                     key,
                     pos_loose(&at),
-                    expects("une liste de clés (clé: valeur)", "a mapping (key: value)"),
+                    expects(
+                        "un ensemble de clés (clé: valeur)",
+                        "a mapping (key: value)",
+                    ),
                     &at.value,
                     example,
                 );
@@ -1202,6 +1232,16 @@ impl Cx<'_> {
             }
             None => Vec::new(),
         };
+        // The analysis and the grid first: a production that reuses one of
+        // their files is the one reported.
+        let analysis = def
+            .analysis
+            .and_then(|a| self.path_at("analysis", &a))
+            .and_then(|a| self.file(&a, Piece::Analysis));
+        let assessment = def
+            .assessment
+            .and_then(|a| self.path_at("assessment", &a))
+            .and_then(|a| self.file(&a, Piece::Assessment));
         let (productions, productions_at) = match def.productions {
             Some(p) => {
                 let at = pos(&p.referenced);
@@ -1212,14 +1252,6 @@ impl Cx<'_> {
             }
             None => (Vec::new(), None),
         };
-        let analysis = def
-            .analysis
-            .and_then(|a| self.path_at("analysis", &a))
-            .and_then(|a| self.file(&a));
-        let assessment = def
-            .assessment
-            .and_then(|a| self.path_at("assessment", &a))
-            .and_then(|a| self.file(&a));
         let mut years: Vec<SchoolYear> = Vec::new();
         let year_defs = match def.years {
             Some(y) => {
@@ -2299,10 +2331,49 @@ impl Cx<'_> {
             }
             None => Vec::new(),
         };
-        let entries = entry_defs
-            .into_iter()
-            .filter_map(|(i, e)| self.entry(i, e))
-            .collect();
+        let mut entries: Vec<Entry> = Vec::new();
+        // A line pasted twice would count twice: (date, hours, activity)
+        // → the line it was first written on.
+        let mut seen: HashMap<(Date, Hours, String), Position> = HashMap::new();
+        for (i, e) in entry_defs {
+            let Some((entry, activity)) = self.entry(i, e) else {
+                continue;
+            };
+            let key = (entry.date.value, entry.hours.value, activity);
+            if let Some(first) = seen.get(&key) {
+                let hours = entry.hours.value;
+                // Entries on one line (a flow list, YAML aliases) are told
+                // apart by their column.
+                let (fr, en) = if first.line == entry.date.at.line {
+                    let c = first.column;
+                    (
+                        format!("cette entrée répète celle de la colonne {c}"),
+                        format!("this entry repeats the one at column {c}"),
+                    )
+                } else {
+                    let l = first.line;
+                    (
+                        format!("cette ligne répète la ligne {l}"),
+                        format!("this line repeats line {l}"),
+                    )
+                };
+                self.error(
+                    DUPLICATE,
+                    entry.date.at,
+                    Text::new(
+                        format!("{fr} (même date, mêmes heures, même activité) : elle compterait deux fois"),
+                        format!("{en} (same date, hours and activity): it would count twice"),
+                    ),
+                    Some(Text::new(
+                        format!("si l’activité a eu lieu deux fois ce jour-là, écrivez une seule ligne de {} h ; sinon retirez celle-ci", hours.saturating_add(hours)),
+                        format!("if the activity happened twice that day, write one line of {} h; otherwise remove this one", hours.saturating_add(hours)),
+                    )),
+                );
+                continue;
+            }
+            seen.insert(key, entry.date.at);
+            entries.push(entry);
+        }
         Internship {
             organisation: Organisation { name, kind },
             committee_member,
@@ -2318,14 +2389,15 @@ impl Cx<'_> {
         }
     }
 
-    /// The entry of index `index` (from 0) of `internship.hours`.
-    fn entry(&mut self, index: usize, e: EntryDef) -> Option<Entry> {
+    /// The entry of index `index` (from 0) of `internship.hours`, with its
+    /// activity.
+    fn entry(&mut self, index: usize, e: EntryDef) -> Option<(Entry, String)> {
         let key = |field| ItemField {
             list: "internship.hours",
             index,
             field,
         };
-        self.text_at("internship.hours.activity", &e.activity);
+        let activity = self.text_at("internship.hours.activity", &e.activity);
         let date = self.date_at(&key("date"), &e.date);
         let hours = self.number(
             &key("hours"),
@@ -2354,10 +2426,13 @@ impl Cx<'_> {
                 }
             }
         });
-        Some(Entry {
-            date: date?,
-            hours: hours?,
-        })
+        Some((
+            Entry {
+                date: date?,
+                hours: hours?,
+            },
+            activity,
+        ))
     }
 
     fn modules(
@@ -2464,15 +2539,70 @@ impl Cx<'_> {
                 };
                 let file = self
                     .path_at(&format!("{key}.file"), &d.file)
-                    .and_then(|f| self.file(&f));
+                    .and_then(|f| self.file(&f, Piece::Production));
                 Production { title, kind, file }
             })
             .collect()
     }
 
+    /// A file named by the record as `piece`: relative, inside the record
+    /// folder (also after following symbolic links), present, and not
+    /// named before nor the record itself.
+    fn file(&mut self, s: &S<String>, piece: Piece) -> Option<RecordFile> {
+        let file = self.existing_file(s)?;
+        let at = pos_of(s);
+        let written = s.value.trim();
+        let hint = Some(Text::new(
+            "chaque pièce du portfolio est un fichier à part : indiquez le fichier de celle-ci",
+            "each piece of the record is a file of its own: give this one's file",
+        ));
+        // `./a.md`, `a.md` and `x/../a.md` (refused earlier) are one file.
+        let key: PathBuf = file
+            .path
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+            .collect();
+        if key == Path::new(RECORD_FILE) {
+            self.error(
+                DUPLICATE,
+                at,
+                Text::new(
+                    format!(
+                        "`{written}` est le portfolio lui-même, pas {}",
+                        piece.label().fr
+                    ),
+                    format!("`{written}` is the record itself, not {}", piece.label().en),
+                ),
+                hint,
+            );
+            return None;
+        }
+        if let Some((first, as_what)) = self.named.get(&key) {
+            let (line, as_what) = (first.line, as_what.label());
+            self.error(
+                DUPLICATE,
+                at,
+                Text::new(
+                    format!(
+                        "le fichier `{written}` est déjà donné ligne {line} comme {}",
+                        as_what.fr
+                    ),
+                    format!(
+                        "the file `{written}` is already given on line {line} as {}",
+                        as_what.en
+                    ),
+                ),
+                hint,
+            );
+            return None;
+        }
+        self.named.insert(key, (at, piece));
+        Some(file)
+    }
+
     /// A file named by the record: relative, inside the record folder (also
     /// after following symbolic links), and present.
-    fn file(&mut self, s: &S<String>) -> Option<RecordFile> {
+    fn existing_file(&mut self, s: &S<String>) -> Option<RecordFile> {
         let at = pos_of(s);
         let written = s.value.trim();
         if written.is_empty() {

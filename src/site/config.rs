@@ -21,6 +21,7 @@ pub const TRANSLATION: RuleId = RuleId::new("config.translation-missing");
 pub const THEME: RuleId = RuleId::new("config.theme-invalid");
 /// An `edit_url` that is not an absolute http(s) address.
 pub const EDIT_URL: RuleId = RuleId::new("config.edit-url");
+pub const MENU_LINK: RuleId = RuleId::new("config.menu-link");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +90,46 @@ pub struct Contact {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: PerLang<String>,
+}
+
+/// The error for a menu link that is neither a page of the site (`@/…`)
+/// nor a full address: `www.ulb.be` or `/en/faqs/` would go on every page
+/// unchecked, and the first is relative, a dead link almost everywhere.
+fn menu_link(link: &str, file: &Path, position: Position) -> Option<Diagnostic> {
+    let link = link.trim();
+    let full = crate::core::url::ALLOWED_SCHEMES.iter().any(|s| {
+        link.len() > s.len()
+            && link.as_bytes()[s.len()] == b':'
+            && link[..s.len()].eq_ignore_ascii_case(s)
+    });
+    // A refused scheme (`javascript:`) has its own error.
+    if link.starts_with("@/") || full || crate::core::url::disallowed_scheme(link).is_some() {
+        return None;
+    }
+    let hint = if link.starts_with('/') {
+        Text::new(
+            "pour une page du site, écrivez `@/` suivi de son fichier dans content/, par exemple `@/faq.md` : le lien suit alors la langue et les changements d’adresse",
+            "for a page of the site, write `@/` and its file in content/, for example `@/faq.md`: the link then follows the language and any change of address",
+        )
+    } else {
+        let full = format!("https://{}", link.trim_start_matches("//"));
+        Text::new(
+            format!("écrivez l’adresse complète, `{full}`, ou `@/` suivi du fichier d’une page de content/"),
+            format!("write the full address, `{full}`, or `@/` and the file of a page of content/"),
+        )
+    };
+    Some(
+        Diagnostic::error(
+            MENU_LINK,
+            file,
+            position,
+            Text::new(
+                format!("le lien de menu `{link}` n’est ni une page du site (`@/…`) ni une adresse complète"),
+                format!("the menu link `{link}` is neither a page of the site (`@/…`) nor a full address"),
+            ),
+        )
+        .with_hint(hint),
+    )
 }
 
 /// The validated site configuration.
@@ -272,6 +313,7 @@ impl Config {
                             .with_len(i.link.value.chars().count() as u32);
                         // A menu entry lands on every page.
                         ds.extend(crate::core::url::check(&i.link.value, file, position));
+                        ds.extend(menu_link(&i.link.value, file, position));
                         MenuItem {
                             label: i.label,
                             position,

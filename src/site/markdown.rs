@@ -55,6 +55,20 @@ pub struct LinkRef {
     pub position: Position,
 }
 
+/// Classes and attributes written after a heading (`## Title {#id .c
+/// key=value}`): only the anchor is kept, as the rest would reach the page
+/// unchecked (`onfocus=…` runs a script), and a space in an anchor
+/// (`{#mes heures}`) silently cuts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingExtra {
+    /// The refused parts, classes first: `.note onfocus=…`.
+    pub written: String,
+    /// The attribute block to write instead (`{#mes-heures}`), or empty
+    /// when the heading has no anchor to keep.
+    pub instead: String,
+    pub position: Position,
+}
+
 /// What `scan` learns of a body. Positions are in the content file.
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
@@ -71,6 +85,11 @@ pub struct Scan {
     pub unsafe_urls: Vec<LinkRef>,
     /// Where raw HTML first nests deeper than [`MAX_HTML_DEPTH`].
     pub html_too_deep: Option<Position>,
+    /// Headings written with classes or attributes besides their anchor.
+    pub heading_extras: Vec<HeadingExtra>,
+    /// Where an HTML comment opens (`<!--`) that is never closed: all the
+    /// page after it is hidden.
+    pub unclosed_comment: Option<Position>,
     /// The body's events, replayed by rendering and search.
     pub tape: Tape,
 }
@@ -246,6 +265,15 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             },
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((start, text)) = html_block.take() {
+                    // A comment block runs to its `-->`, or to the end of
+                    // the page when there is none.
+                    if out.unclosed_comment.is_none()
+                        && text.trim_start().starts_with("<!--")
+                        && !text.contains("-->")
+                    {
+                        let at = start + body[start..].find("<!--").unwrap_or(0);
+                        out.unclosed_comment = Some(lines.position(body, at).with_len(4));
+                    }
                     if nesting.follow(&text) && out.html_too_deep.is_none() {
                         out.html_too_deep = Some(lines.position(body, start));
                     }
@@ -261,7 +289,23 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             _ => {}
         }
         match ev {
-            Event::Start(Tag::Heading { level, id, .. }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                if !classes.is_empty() || !attrs.is_empty() {
+                    out.heading_extras.push(heading_extra(
+                        &body[range.clone()],
+                        range.start,
+                        id.as_deref(),
+                        &classes,
+                        &attrs,
+                        body,
+                        &lines,
+                    ));
+                }
                 heading = Some((
                     level_num(level),
                     id.map(|i| i.to_string()),
@@ -337,6 +381,53 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
         })
         .collect();
     out
+}
+
+/// What to say of a heading written with classes or attributes: the
+/// refused parts, the block to write instead, and where the block starts
+/// (`src`, the heading's source, begins at byte `start` of `body`).
+fn heading_extra(
+    src: &str,
+    start: usize,
+    id: Option<&str>,
+    classes: &[CowStr],
+    attrs: &[(CowStr, Option<CowStr>)],
+    body: &str,
+    lines: &Lines,
+) -> HeadingExtra {
+    let mut parts: Vec<String> = classes.iter().map(|c| format!(".{c}")).collect();
+    parts.extend(attrs.iter().map(|(k, v)| match v {
+        Some(v) => format!("{k}={v}"),
+        None => k.to_string(),
+    }));
+    // Bare words after an anchor are an anchor written with spaces.
+    let spaced = classes.is_empty() && attrs.iter().all(|(_, v)| v.is_none());
+    let instead = match id {
+        Some(id) if spaced => {
+            let words: Vec<&str> = std::iter::once(id)
+                .chain(attrs.iter().map(|(k, _)| &**k))
+                .collect();
+            format!("{{#{}}}", words.join("-"))
+        }
+        Some(id) => format!("{{#{id}}}"),
+        None => String::new(),
+    };
+    // The block is the last `{` of the heading's first line (a setext
+    // heading's underline follows it).
+    let line = src.split('\n').next().unwrap_or(src);
+    let (at, len) = match line.rfind('{') {
+        Some(i) => {
+            let block = &line[i..];
+            let end = block.find('}').map_or(block.len(), |j| j + 1);
+            (start + i, block[..end].chars().count())
+        }
+        None => (start, line.chars().count()),
+    };
+    HeadingExtra {
+        written: parts.join(" "),
+        instead,
+        position: lines.position(body, at).with_len(len as u32),
+    }
 }
 
 /// Attributes of raw HTML that browsers load or follow as URLs.
@@ -490,18 +581,16 @@ pub fn render_events<'a>(
             french && !in_code && in_image == 0,
         );
         let ev = match ev {
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
+            Event::Start(Tag::Heading { level, .. }) => {
                 prev = None;
+                // Only the anchor: classes and attributes were reported by
+                // `scan` and never reach the page, even where the build
+                // goes on (`engage check`).
                 Event::Start(Tag::Heading {
                     level,
                     id: heading_ids.next().map(|s| CowStr::from(s.to_string())),
-                    classes,
-                    attrs,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
                 })
             }
             Event::Start(Tag::Link {
@@ -679,6 +768,80 @@ mod tests {
         }
         assert!(!html.contains("<a href='"), "{html}");
         assert!(html.contains("href=\"https://x.org\"") && html.contains("mailto:a@b.org"));
+    }
+
+    #[test]
+    fn heading_classes_and_attributes_are_reported_and_never_reach_the_html() {
+        let body = "## Bienvenue {#welcome tabindex=0 autofocus onfocus=document.body.append(1)}\n\nTexte.\n\n### Mes heures {#mes heures}\n\n## Note {.note style=color:red}\n\n## Plain {#plain}\n\nSetext {onclick=x}\n---\n";
+        let s = scan(body, 3);
+        let found: Vec<(&str, &str, u32, u32, u32)> = s
+            .heading_extras
+            .iter()
+            .map(|x| {
+                let p = x.position;
+                (
+                    x.written.as_str(),
+                    x.instead.as_str(),
+                    p.line,
+                    p.column,
+                    p.len,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "tabindex=0 autofocus onfocus=document.body.append(1)",
+                    "{#welcome}",
+                    3,
+                    14,
+                    63
+                ),
+                ("heures", "{#mes-heures}", 7, 16, 13),
+                (".note style=color:red", "", 9, 9, 23),
+                ("onclick=x", "", 13, 8, 11),
+            ]
+        );
+        let html = render(body, &s.headings, Lang::Fr, &|_| None);
+        let doc = scraper::Html::parse_fragment(&html);
+        let headings = scraper::Selector::parse("h2, h3").unwrap();
+        let attrs: Vec<Vec<(String, String)>> = doc
+            .select(&headings)
+            .map(|h| {
+                h.value()
+                    .attrs()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect();
+        let id = |v: &str| vec![("id".to_string(), v.to_string())];
+        assert_eq!(
+            attrs,
+            [
+                id("welcome"),
+                id("mes"),
+                id("note"),
+                id("plain"),
+                id("setext")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_comment_never_closed_is_found_where_it_opens() {
+        let at = |body: &str| {
+            scan(body, 4)
+                .unclosed_comment
+                .map(|p| (p.line, p.column, p.len))
+        };
+        assert_eq!(
+            at("Texte.\n\n  <!-- à revoir\n\n## Suite\n\nTout est caché.\n"),
+            Some((6, 3, 4))
+        );
+        assert_eq!(at("<!-- une note -->\n\nTexte.\n"), None);
+        assert_eq!(at("<!--\nplusieurs\n\nlignes\n-->\n\nTexte.\n"), None);
+        assert_eq!(at("Texte <!-- en ligne\n"), None);
     }
 
     fn html(body: &str, lang: Lang) -> String {

@@ -43,6 +43,8 @@ use crate::site::theme::Theme;
 pub const IMAGE_ALT: RuleId = RuleId::new("content.image-alt");
 pub const HTML_TOO_DEEP: RuleId = RuleId::new("content.html-too-deep");
 pub const ANCHOR_DUPLICATE: RuleId = RuleId::new("content.anchor-duplicate");
+pub const HEADING_ATTRIBUTE: RuleId = RuleId::new("content.heading-attribute");
+pub const COMMENT_UNCLOSED: RuleId = RuleId::new("content.comment-unclosed");
 pub const WRITE: RuleId = RuleId::new("build.write");
 pub const PROGRAMME_UNKNOWN: RuleId = RuleId::new("content.programme-unknown");
 /// An alias that would overwrite a generated file or another alias.
@@ -212,6 +214,54 @@ impl Site {
                     "écrivez la page en Markdown, ou fermez les balises <div> ouvertes",
                     "write the page in Markdown, or close the open <div> tags",
                 )),
+            );
+        }
+        if let Some(at) = p.scan.unclosed_comment {
+            out.push(
+                Diagnostic::warning(
+                    COMMENT_UNCLOSED,
+                    &p.file,
+                    at,
+                    Text::new(
+                        "ce commentaire `<!--` n’est jamais fermé : toute la suite de la page est cachée aux visiteurs",
+                        "this comment `<!--` is never closed: all the rest of the page is hidden from visitors",
+                    ),
+                )
+                .with_hint(Text::new(
+                    "fermez-le par `-->` là où le texte caché s’arrête",
+                    "close it with `-->` where the hidden text ends",
+                )),
+            );
+        }
+        for x in &p.scan.heading_extras {
+            let hint = if x.instead.is_empty() {
+                Text::new(
+                    "retirez-les : un titre ne prend qu’une ancre, d’un seul mot, par exemple `{#contact}`",
+                    "remove them: a heading takes only an anchor, one word, for example `{#contact}`",
+                )
+            } else {
+                Text::new(
+                    format!("gardez seulement l’ancre, d’un seul mot : `{}`", x.instead),
+                    format!("keep only the anchor, as one word: `{}`", x.instead),
+                )
+            };
+            out.push(
+                Diagnostic::error(
+                    HEADING_ATTRIBUTE,
+                    &p.file,
+                    x.position,
+                    Text::new(
+                        format!(
+                            "`{}` n’est pas permis après un titre : seule une ancre `{{#…}}` l’est",
+                            x.written
+                        ),
+                        format!(
+                            "`{}` is not allowed after a heading: only an anchor `{{#…}}` is",
+                            x.written
+                        ),
+                    ),
+                )
+                .with_hint(hint),
             );
         }
         for pos in &p.scan.images_without_alt {

@@ -44,7 +44,7 @@ use crate::site::Site;
 /// The cache's folder, beside the output folder.
 pub const CACHE_DIR: &str = ".engage-cache";
 /// Bumped whenever the stored form changes meaning.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A position as stored: line, column, length.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -112,6 +112,9 @@ struct Summary {
     footnotes: Vec<String>,
     unsafe_urls: Vec<(String, Pos)>,
     html_too_deep: Option<Pos>,
+    /// Classes and attributes after headings: (written, instead, at).
+    heading_extras: Vec<(String, String, Pos)>,
+    unclosed_comment: Option<Pos>,
 }
 
 fn kind_code(k: PageKind) -> u8 {
@@ -171,6 +174,13 @@ impl Summary {
             footnotes: p.scan.footnotes.clone(),
             unsafe_urls: p.scan.unsafe_urls.iter().map(link).collect(),
             html_too_deep: p.scan.html_too_deep.map(Pos::from),
+            heading_extras: p
+                .scan
+                .heading_extras
+                .iter()
+                .map(|x| (x.written.clone(), x.instead.clone(), x.position.into()))
+                .collect(),
+            unclosed_comment: p.scan.unclosed_comment.map(Pos::from),
         }
     }
 
@@ -234,6 +244,18 @@ impl Summary {
                 footnotes: self.footnotes.clone(),
                 unsafe_urls: self.unsafe_urls.iter().map(link).collect(),
                 html_too_deep: self.html_too_deep.map(Position::from),
+                heading_extras: self
+                    .heading_extras
+                    .iter()
+                    .map(
+                        |(written, instead, at)| crate::site::markdown::HeadingExtra {
+                            written: written.clone(),
+                            instead: instead.clone(),
+                            position: (*at).into(),
+                        },
+                    )
+                    .collect(),
+                unclosed_comment: self.unclosed_comment.map(Position::from),
                 tape: Default::default(),
             },
         })

@@ -17,12 +17,14 @@ mod eligibility;
 mod internship;
 mod metric;
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use jiff::Span;
 
 use crate::calendar::Calendar;
 use crate::core::diagnostic::{Diagnostics, Position, Severity, Text};
-use crate::core::values::{AcademicYear, Credits, Located};
+use crate::core::values::{AcademicYear, Credits, Hours, Located};
 use crate::records::portfolio::{self, Record};
 use crate::records::programme::Programme;
 use crate::records::rule::{Arg, Check, Phase, Rule};
@@ -125,6 +127,9 @@ pub(crate) enum Rejected {
     AfterDeadline(Date),
     /// After today.
     Future(Date),
+    /// On a day whose entries add up to more than 24 hours: which of them
+    /// is wrong cannot be told, so none of that day counts.
+    DayOver24h(Date),
     /// An action of an academic year that has not begun.
     FutureYear(AcademicYear),
     /// An action whose year is not in `years:` with its cycle.
@@ -147,6 +152,10 @@ impl Rejected {
             Rejected::Future(d) => Text::new(
                 format!("postérieures à aujourd’hui ({d})"),
                 format!("after today ({d})"),
+            ),
+            Rejected::DayOver24h(d) => Text::new(
+                format!("du {d}, journée de plus de 24 h,"),
+                format!("of {d}, a day of more than 24 h,"),
             ),
             Rejected::FutureYear(y) => Text::new(
                 format!("de {y}, année pas encore commencée,"),
@@ -309,10 +318,23 @@ impl<'a> Context<'a> {
             .collect();
         let action_rejected = Rejected::judge_actions(record, programme, today);
         let judge = Rejected::judge(record, programme, today);
+        let mut per_day: BTreeMap<Date, Hours> = BTreeMap::new();
+        for e in &internship.entries {
+            let total = per_day.entry(e.date.value).or_default();
+            *total = total.saturating_add(e.hours.value);
+        }
+        // A date rule's reason first: that rule reports the entry.
         let entry_rejected = internship
             .entries
             .iter()
-            .map(|e| judge(e.date.value))
+            .map(|e| {
+                judge(e.date.value).or_else(|| {
+                    per_day
+                        .get(&e.date.value)
+                        .is_some_and(|&total| total > Hours::DAY)
+                        .then_some(Rejected::DayOver24h(e.date.value))
+                })
+            })
             .collect();
         Context {
             record,
