@@ -165,7 +165,7 @@ fn expected_type(lower: &str) -> Option<(&'static str, &'static str)> {
         ("sequence", "une liste", "a list"),
         (
             "map",
-            "une liste de clés (clé: valeur)",
+            "un ensemble de clés (clé: valeur)",
             "a mapping (key: value)",
         ),
     ];
@@ -204,7 +204,14 @@ fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
                     .collect()
             })
             .unwrap_or_default();
+        // `{ hours: 4,5 }`: in a flow mapping the comma of a French
+        // decimal ends the value, and `5` is read as the next key.
+        let decimal = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
         let hint = match did_you_mean(key, expected.iter().copied()) {
+            _ if decimal => Text::new(
+                format!("un nombre décimal s’écrit avec un point, par exemple `4.{key}` : entre `{{ }}`, la virgule sépare les clés"),
+                format!("a decimal number is written with a point, for example `4.{key}`: between `{{ }}`, a comma separates keys"),
+            ),
             Some(k) => Text::new(
                 format!("vouliez-vous dire `{k}` ?"),
                 format!("did you mean `{k}`?"),
@@ -295,27 +302,77 @@ fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
             "check the expected form (number, text, list, date YYYY-MM-DD…)",
         ));
     }
-    let tab_hint = lower.contains("tab");
+    let (fr, hint) = syntax_in_words(&lower);
     Diagnostic::error(
         SYNTAX,
         file,
         pos,
         Text::new(
-            format!("YAML invalide : {msg}"),
+            format!("YAML invalide : {}", fr.unwrap_or(msg)),
             format!("invalid YAML: {msg}"),
         ),
     )
-    .with_hint(if tab_hint {
-        Text::new(
-            "le YAML n’accepte pas les tabulations : indentez avec des espaces",
-            "YAML does not allow tabs: indent with spaces",
-        )
-    } else {
-        Text::new(
-            "vérifiez l’indentation (espaces), les deux-points après chaque clé et les guillemets autour des textes contenant « : » ou « # »",
-            "check the indentation (spaces), the colon after each key and quotes around text containing ': ' or ' #'",
-        )
-    })
+    .with_hint(hint)
+}
+
+/// The parser's message in French when it is one people often meet (the
+/// parser speaks English only), and the hint that fits it.
+fn syntax_in_words(lower: &str) -> (Option<&'static str>, Text) {
+    let layout = Text::new(
+        "vérifiez l’indentation (espaces), les deux-points après chaque clé et les guillemets autour des textes contenant « : » ou « # »",
+        "check the indentation (spaces), the colon after each key and quotes around text containing ': ' or ' #'",
+    );
+    if lower.contains("tab") {
+        return (
+            Some("une tabulation n’est pas permise ici"),
+            Text::new(
+                "le YAML n’accepte pas les tabulations : indentez avec des espaces",
+                "YAML does not allow tabs: indent with spaces",
+            ),
+        );
+    }
+    if lower.contains("non-finite float") {
+        return (
+            Some("un nombre infini ou indéfini (`.nan`, `.inf`) n’est pas permis"),
+            Text::new(
+                "écrivez un nombre ordinaire, par exemple `4` ou `2.5`",
+                "write an ordinary number, for example `4` or `2.5`",
+            ),
+        );
+    }
+    if lower.contains("is only valid inside a block")
+        || lower.contains("unclosed bracket")
+        || lower.contains("expected ',' or '}'")
+        || lower.contains("expected ',' or ']'")
+    {
+        return (
+            Some("une accolade `{` ou un crochet `[` n’est pas refermé avant la suite"),
+            Text::new(
+                "refermez sur la même ligne ce qui s’ouvre par `{` ou `[`, par exemple `{ date: 2025-10-06, hours: 4 }`",
+                "close on the same line what opens with `{` or `[`, for example `{ date: 2025-10-06, hours: 4 }`",
+            ),
+        );
+    }
+    let said = [
+        (
+            "mapping values are not allowed",
+            "un « : » n’est pas permis à cet endroit",
+        ),
+        ("unclosed quote", "un guillemet n’est pas refermé"),
+        (
+            "did not find expected key",
+            "une clé était attendue à cet endroit",
+        ),
+        (
+            "unexpected end",
+            "le fichier s’arrête au milieu d’une valeur",
+        ),
+    ];
+    let fr = said
+        .iter()
+        .find(|(needle, _)| lower.contains(needle))
+        .map(|(_, fr)| *fr);
+    (fr, layout)
 }
 
 // ---------------------------------------------------------------------------
@@ -351,9 +408,10 @@ impl Loose {
             Loose::Float(x) => Text::new(format!("`{x}`"), format!("`{x}`")),
             Loose::Text(t) => Text::new(format!("le texte `{t}`"), format!("the text `{t}`")),
             Loose::List => Text::new("une liste", "a list"),
-            Loose::Mapping => {
-                Text::new("une liste de clés (clé: valeur)", "a mapping (key: value)")
-            }
+            Loose::Mapping => Text::new(
+                "un ensemble de clés (clé: valeur)",
+                "a mapping (key: value)",
+            ),
         }
     }
 
@@ -681,6 +739,54 @@ mod tests {
 
     fn err(text: &str) -> Diagnostic {
         parse::<Fm>(text, Path::new("x.md"), 2).unwrap_err()
+    }
+
+    #[test]
+    fn common_syntax_errors_are_said_in_french_too() {
+        let cases = [
+            ("a:\n\tb: 1\n", "une tabulation"),
+            ("a: b: c\n", "un « : » n’est pas permis"),
+            (
+                "- { a: 1\n- { a: 2 }\n",
+                "une accolade `{` ou un crochet `[`",
+            ),
+            ("a: .nan\n", "un nombre infini ou indéfini"),
+            ("a: \"b\n", "un guillemet n’est pas refermé"),
+        ];
+        for (text, fr) in cases {
+            let d = parse::<serde_json::Value>(text, Path::new("r.yml"), 1);
+            let d = match d {
+                Err(d) => d,
+                // `.nan` is a number to a Value: read as an f64 instead.
+                Ok(_) => {
+                    parse::<std::collections::BTreeMap<String, f64>>(text, Path::new("r.yml"), 1)
+                        .unwrap_err()
+                }
+            };
+            assert!(
+                d.message.fr.starts_with(&format!("YAML invalide : {fr}")),
+                "{text:?}: {}",
+                d.message.fr
+            );
+        }
+    }
+
+    #[test]
+    fn a_decimal_comma_in_braces_is_told_as_such() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Entry {
+            date: String,
+            hours: f64,
+        }
+        let text = "- { date: 2025-10-06, hours: 4,5 }\n";
+        let d = parse::<Vec<Entry>>(text, Path::new("r.yml"), 1).unwrap_err();
+        assert_eq!((d.rule, d.position.line), (UNKNOWN_KEY, 1));
+        assert_eq!(
+            d.hint.map(|h| h.en),
+            Some("a decimal number is written with a point, for example `4.5`: between `{ }`, a comma separates keys".to_string())
+        );
     }
 
     #[test]
