@@ -2678,9 +2678,34 @@ impl Cx<'_> {
             self.files.kind(&full)
         };
         match kind {
-            Some(Kind::File) => Some(RecordFile {
-                path: path.to_path_buf(),
-            }),
+            Some(Kind::File) => {
+                let target = if through_link {
+                    self.files.resolve(&full)
+                } else {
+                    Some(full.clone())
+                };
+                // An empty file stands in for the piece: it counts, as the
+                // template's placeholders do, and is an error once the
+                // record is submitted.
+                if target.and_then(|t| self.files.size(&t)) == Some(0) {
+                    let message = Text::new(
+                        format!("le fichier `{written}` est vide"),
+                        format!("the file `{written}` is empty"),
+                    );
+                    let d = if self.submitted {
+                        Diagnostic::error(PLACEHOLDER, &self.file, at, message)
+                    } else {
+                        Diagnostic::warning(PLACEHOLDER, &self.file, at, message)
+                    };
+                    self.ds.push(d.with_hint(Text::new(
+                        "mettez-y le document avant de remettre le portfolio",
+                        "put the document in it before you submit the record",
+                    )));
+                }
+                Some(RecordFile {
+                    path: path.to_path_buf(),
+                })
+            }
             _ => {
                 self.error(
                     FILE_MISSING,

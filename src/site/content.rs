@@ -57,6 +57,10 @@ pub struct Library {
     pub drafts: Vec<String>,
     /// Pages missing in one language, each served as a notice.
     pub missing: Vec<Missing>,
+    /// Page files written but not in this build, by key and language:
+    /// `true` for a draft, `false` for a file that could not be read (its
+    /// own error says why). Their translations are not told to create them.
+    pub unpublished: HashMap<(String, Lang), bool>,
 }
 
 fn slot(lang: Lang) -> usize {
@@ -244,17 +248,26 @@ impl Library {
                 ),
             }
         }
+        let written: Vec<(String, Lang)> = pages
+            .iter()
+            .map(|(_, key, lang, _)| (key.clone(), *lang))
+            .collect();
         let parsed: Vec<Parsed> = pages
             .into_par_iter()
             .map(|(file, key, lang, kind)| page(files, file, key, lang, kind))
             .collect();
         let mut lib = Library::default();
-        for (p, d) in parsed {
+        for ((p, d), written) in parsed.into_iter().zip(written) {
             ds.extend(d);
             match p {
-                Some(p) if p.draft && !drafts => lib.drafts.push(p.key),
+                Some(p) if p.draft && !drafts => {
+                    lib.unpublished.insert(written, true);
+                    lib.drafts.push(p.key);
+                }
                 Some(p) => lib.pages.push(p),
-                None => {}
+                None => {
+                    lib.unpublished.insert(written, false);
+                }
             }
         }
         for (id, p) in lib.pages.iter().enumerate() {
@@ -352,21 +365,40 @@ impl Library {
                 if claimed.contains_key(url.as_str()) {
                     continue;
                 }
-                ds.push(
-                    Diagnostic::warning(
-                        NOT_TRANSLATED,
-                        p.file.clone(),
-                        Position::new(1, 1),
-                        Text::new(
-                            format!("cette page n’existe pas en `{lang}` : {url} affichera un avis renvoyant vers elle"),
-                            format!("this page does not exist in `{lang}`: {url} will show a notice pointing to it"),
+                let other = translated_file(&p.file, lang);
+                let hint = match self.unpublished.get(&(key.clone(), lang)) {
+                    // Written, but unreadable: its own error is the one to
+                    // fix, and "create it" would be wrong.
+                    Some(false) => None,
+                    Some(true) => Some(Text::new(
+                        format!(
+                            "{} est un brouillon : retirez `draft: true` pour le publier",
+                            other.display()
                         ),
-                    )
-                    .with_hint(Text::new(
-                        format!("créez {} pour la traduire", translated_file(&p.file, lang).display()),
-                        format!("create {} to translate it", translated_file(&p.file, lang).display()),
+                        format!(
+                            "{} is a draft: remove `draft: true` to publish it",
+                            other.display()
+                        ),
                     )),
-                );
+                    None => Some(Text::new(
+                        format!("créez {} pour la traduire", other.display()),
+                        format!("create {} to translate it", other.display()),
+                    )),
+                };
+                if let Some(hint) = hint {
+                    ds.push(
+                        Diagnostic::warning(
+                            NOT_TRANSLATED,
+                            p.file.clone(),
+                            Position::new(1, 1),
+                            Text::new(
+                                format!("cette page n’existe pas en `{lang}` : {url} affichera un avis renvoyant vers elle"),
+                                format!("this page does not exist in `{lang}`: {url} will show a notice pointing to it"),
+                            ),
+                        )
+                        .with_hint(hint),
+                    );
+                }
                 missing.push(Missing {
                     key: key.clone(),
                     lang,
@@ -487,6 +519,47 @@ mod tests {
         let (lib, _) = site(&[("a.fr.md", "---\ntitle: A\ndraft: true\n---\n")]);
         assert!(lib.pages.is_empty());
         assert_eq!(lib.drafts, ["a"]);
+    }
+
+    #[test]
+    fn a_translation_written_but_not_published_is_not_to_be_created() {
+        let (_, ds) = site(&[
+            ("a.en.md", "---\ntitle: A\n---\n"),
+            ("a.fr.md", "---\ntitel: A\n---\n"),
+            ("b.en.md", "---\ntitle: B\n---\n"),
+            ("b.fr.md", "---\ntitle: B\ndraft: true\n---\n"),
+            ("c.en.md", "---\ntitle: C\n---\n"),
+        ]);
+        let untranslated: Vec<(String, Option<String>)> = ds
+            .iter()
+            .filter(|d| d.rule == NOT_TRANSLATED)
+            .map(|d| {
+                (
+                    d.file.display().to_string(),
+                    d.hint.as_ref().map(|h| h.en.clone()),
+                )
+            })
+            .collect();
+        // a.fr.md is unreadable: its own error says why, nothing here.
+        assert_eq!(
+            untranslated,
+            [
+                (
+                    "content/b.en.md".to_string(),
+                    Some(
+                        "content/b.fr.md is a draft: remove `draft: true` to publish it"
+                            .to_string()
+                    )
+                ),
+                (
+                    "content/c.en.md".to_string(),
+                    Some("create content/c.fr.md to translate it".to_string())
+                ),
+            ]
+        );
+        assert!(ds.iter().any(
+            |d| d.file == Path::new("content/a.fr.md") && d.rule.as_str() == "yaml.unknown-key"
+        ));
     }
 
     #[test]

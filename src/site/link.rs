@@ -134,6 +134,12 @@ pub fn check(
             .with_hint(hint),
         );
     };
+    // The page is written in `lang` but could not be read: its own error
+    // is the one to fix, not this link (nor its anchor, which the other
+    // language's page may spell otherwise).
+    if r.fell_back && lib.unpublished.get(&(target.key.to_string(), lang)) == Some(&false) {
+        return None;
+    }
     if let Some(anchor) = target.anchor {
         if let Some(d) = check_anchor(lib, r.page, anchor, file, position) {
             return Some(d);
