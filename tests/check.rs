@@ -1193,6 +1193,27 @@ fn an_hours_line_pasted_twice_is_one_error_and_counts_once() {
 }
 
 #[test]
+fn a_record_file_named_otherwise_is_to_be_renamed_not_removed() {
+    let s = site(&["emile"]);
+    let dir = s.path().join("data/portfolios/emile");
+    std::fs::rename(dir.join("portfolio.yml"), dir.join("portfolio.yaml")).unwrap();
+    let run = check(s.path());
+    assert_eq!(
+        run.located(),
+        vec![(
+            "record.not-found".to_string(),
+            "data/portfolios/emile".to_string(),
+            1
+        )]
+    );
+    // The productions beside it must not be thrown away with the folder.
+    assert_eq!(
+        run.json["diagnostics"][0]["hint"],
+        "rename `portfolio.yaml` to `portfolio.yml`"
+    );
+}
+
+#[test]
 fn a_file_counts_for_one_piece_of_the_record() {
     let s = site(&["emile"]);
     let production = "  - { title: PV du comité, kind: meeting-minutes, file: pv.md }\n";

@@ -694,6 +694,25 @@ pub fn load(files: &Files, dir: &Path, programmes: &Programmes) -> (Option<Recor
             return (None, ds);
         }
         _ => {
+            // The record under another spelling of its name (`.yaml`,
+            // capitals): renaming it is the fix, and "remove the folder"
+            // would lose the productions beside it.
+            let near = files.list(dir).ok().and_then(|entries| {
+                entries.into_iter().map(|e| e.name).find(|n| {
+                    let n = n.to_lowercase();
+                    n == "portfolio.yaml" || n == RECORD_FILE
+                })
+            });
+            let hint = match near {
+                Some(name) => Text::new(
+                        format!("renommez `{name}` en `{RECORD_FILE}`"),
+                    format!("rename `{name}` to `{RECORD_FILE}`"),
+                ),
+                None => Text::new(
+                    format!("créez-le avec `engage new portfolio` ; un dossier sans {RECORD_FILE} n’est pas un portfolio"),
+                    format!("create it with `engage new portfolio`; a folder without {RECORD_FILE} is not a record"),
+                ),
+            };
             ds.push(
                 Diagnostic::error(
                     NOT_FOUND,
@@ -704,10 +723,7 @@ pub fn load(files: &Files, dir: &Path, programmes: &Programmes) -> (Option<Recor
                         format!("this folder has no {RECORD_FILE} file"),
                     ),
                 )
-                .with_hint(Text::new(
-                    "créez-le avec `engage new portfolio`, ou retirez le dossier",
-                    "create it with `engage new portfolio`, or remove the folder",
-                )),
+                .with_hint(hint),
             );
             return (None, ds);
         }

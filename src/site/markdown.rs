@@ -261,7 +261,7 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             Event::Start(Tag::HtmlBlock) => html_block = Some((range.start, String::new())),
             Event::Html(h) => match html_block.as_mut() {
                 Some((_, text)) => text.push_str(h),
-                None => unsafe_html_urls(h, range.start, body, &lines, &mut out.unsafe_urls),
+                None => unsafe_html_urls(h, range.start, body, &lines, &mut out),
             },
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((start, text)) = html_block.take() {
@@ -277,14 +277,14 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
                     if nesting.follow(&text) && out.html_too_deep.is_none() {
                         out.html_too_deep = Some(lines.position(body, start));
                     }
-                    unsafe_html_urls(&text, start, body, &lines, &mut out.unsafe_urls);
+                    unsafe_html_urls(&text, start, body, &lines, &mut out);
                 }
             }
             Event::InlineHtml(h) => {
                 if nesting.follow(h) && out.html_too_deep.is_none() {
                     out.html_too_deep = Some(lines.position(body, range.start));
                 }
-                unsafe_html_urls(h, range.start, body, &lines, &mut out.unsafe_urls)
+                unsafe_html_urls(h, range.start, body, &lines, &mut out)
             }
             _ => {}
         }
@@ -449,15 +449,28 @@ const URL_ATTRIBUTES: &[&str] = &[
 /// of `body`) whose scheme is not allowed. The values are read by html5ever's
 /// tokenizer, the one ammonia uses, so character references (`&#106;`,
 /// `&colon;`, `&Tab;`) are decoded exactly as a browser would.
-fn unsafe_html_urls(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Vec<LinkRef>) {
+fn unsafe_html_urls(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Scan) {
     use html5ever::tokenizer::{
-        BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
     };
-    struct Sink(std::cell::RefCell<Vec<(String, u64)>>);
+    /// URLs refused, and `<img>` without `alt` (an empty `alt=""` marks
+    /// a decorative image on purpose), each with its line in `html`.
+    #[derive(Default)]
+    struct Found {
+        urls: Vec<(String, u64)>,
+        images: Vec<u64>,
+    }
+    struct Sink(std::cell::RefCell<Found>);
     impl TokenSink for Sink {
         type Handle = ();
         fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
             if let Token::TagToken(tag) = token {
+                if tag.kind == TagKind::StartTag
+                    && &*tag.name == "img"
+                    && !tag.attrs.iter().any(|a| &*a.name.local == "alt")
+                {
+                    self.0.borrow_mut().images.push(line);
+                }
                 for a in &tag.attrs {
                     let name = match &a.name.prefix {
                         Some(p) => format!("{}:{}", p, a.name.local),
@@ -466,15 +479,15 @@ fn unsafe_html_urls(html: &str, start: usize, body: &str, lines: &Lines, out: &m
                     if URL_ATTRIBUTES.contains(&name.as_str())
                         && url::disallowed_scheme(&a.value).is_some()
                     {
-                        self.0.borrow_mut().push((a.value.to_string(), line));
+                        self.0.borrow_mut().urls.push((a.value.to_string(), line));
                     }
                 }
             }
             TokenSinkResult::Continue
         }
     }
-    // Cheap test first: most raw HTML has no URL at all.
-    if !html.contains('=') {
+    // Cheap test first: most raw HTML has no URL and no image at all.
+    if !html.contains('=') && !html.contains("<img") && !html.contains("<IMG") {
         return;
     }
     let tokenizer = Tokenizer::new(Sink(Default::default()), TokenizerOpts::default());
@@ -483,15 +496,23 @@ fn unsafe_html_urls(html: &str, start: usize, body: &str, lines: &Lines, out: &m
     let _ = tokenizer.feed(&input);
     tokenizer.end();
     let first = lines.position(body, start);
-    for (dest, line) in tokenizer.sink.0.take() {
+    let at = |line: u64| {
         let line_offset = line.saturating_sub(1) as u32;
-        let position = if line_offset == 0 {
+        if line_offset == 0 {
             first
         } else {
             Position::new(first.line + line_offset, 1)
-        };
-        out.push(LinkRef { dest, position });
+        }
+    };
+    let found = tokenizer.sink.0.take();
+    for (dest, line) in found.urls {
+        out.unsafe_urls.push(LinkRef {
+            dest,
+            position: at(line),
+        });
     }
+    out.images_without_alt
+        .extend(found.images.into_iter().map(at));
 }
 
 /// Emits the joined text run, with French spacing when `typeset`.
@@ -826,6 +847,18 @@ mod tests {
                 id("setext")
             ]
         );
+    }
+
+    #[test]
+    fn html_images_without_alt_are_found_like_markdown_ones() {
+        let body = "<p>\n<img src=\"a.png\">\n</p>\n\nTexte <img src=b.png alt=\"\"> et <IMG SRC=c.png>\n\n![](d.png) ![D](e.png)\n";
+        let lines: Vec<u32> = scan(body, 1)
+            .images_without_alt
+            .iter()
+            .map(|p| p.line)
+            .collect();
+        // `alt=""` is a decorative image, said so on purpose.
+        assert_eq!(lines, [2, 5, 7]);
     }
 
     #[test]
