@@ -261,7 +261,7 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             Event::Start(Tag::HtmlBlock) => html_block = Some((range.start, String::new())),
             Event::Html(h) => match html_block.as_mut() {
                 Some((_, text)) => text.push_str(h),
-                None => unsafe_html_urls(h, range.start, body, &lines, &mut out),
+                None => scan_html(h, range.start, body, &lines, &mut out),
             },
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((start, text)) = html_block.take() {
@@ -277,14 +277,14 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
                     if nesting.follow(&text) && out.html_too_deep.is_none() {
                         out.html_too_deep = Some(lines.position(body, start));
                     }
-                    unsafe_html_urls(&text, start, body, &lines, &mut out);
+                    scan_html(&text, start, body, &lines, &mut out);
                 }
             }
             Event::InlineHtml(h) => {
                 if nesting.follow(h) && out.html_too_deep.is_none() {
                     out.html_too_deep = Some(lines.position(body, range.start));
                 }
-                unsafe_html_urls(h, range.start, body, &lines, &mut out)
+                scan_html(h, range.start, body, &lines, &mut out)
             }
             _ => {}
         }
@@ -445,11 +445,12 @@ const URL_ATTRIBUTES: &[&str] = &[
     "background",
 ];
 
-/// Finds the URL attributes of the raw HTML `html` (found at byte `start`
-/// of `body`) whose scheme is not allowed. The values are read by html5ever's
-/// tokenizer, the one ammonia uses, so character references (`&#106;`,
-/// `&colon;`, `&Tab;`) are decoded exactly as a browser would.
-fn unsafe_html_urls(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Scan) {
+/// Finds in the raw HTML `html` (found at byte `start` of `body`) the URL
+/// attributes whose scheme is not allowed, and the images without `alt`.
+/// The values are read by html5ever's tokenizer, the one ammonia uses, so
+/// character references (`&#106;`, `&colon;`, `&Tab;`) are decoded exactly
+/// as a browser would.
+fn scan_html(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Scan) {
     use html5ever::tokenizer::{
         BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
     };
