@@ -19,6 +19,7 @@ use git2::Oid;
 pub use crate::core::diagnostic::SourceText;
 use crate::core::diagnostic::{Diagnostic, Position, RuleId, Text};
 use crate::core::git::{Mode, Repo};
+use crate::core::values::mebibytes;
 
 /// Rule: a file that is not UTF-8.
 pub const ENCODING: RuleId = RuleId::new("content.encoding");
@@ -644,15 +645,13 @@ impl ReadError {
     pub fn into_diagnostic(self, rule: RuleId, file: &Path) -> Diagnostic {
         match self {
             ReadError::Encoding(d) => d,
-            ReadError::TooBig(size) => Diagnostic::error(
-                TOO_BIG,
-                file,
-                Position::file(),
+            ReadError::TooBig(size) => Diagnostic::error(TOO_BIG, file, Position::file(), {
+                let (size, max) = (mebibytes(size), mebibytes(MAX_TEXT_BYTES));
                 Text::new(
-                    format!("le fichier fait {size} octets, la limite est {MAX_TEXT_BYTES}"),
-                    format!("the file has {size} bytes, the limit is {MAX_TEXT_BYTES}"),
-                ),
-            )
+                    format!("le fichier fait {}, la limite est {}", size.fr, max.fr),
+                    format!("the file has {}, the limit is {}", size.en, max.en),
+                )
+            })
             .with_hint(Text::new(
                 "découpez-le en plusieurs fichiers",
                 "split it into several files",

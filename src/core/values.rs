@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::core::diagnostic::Position;
+use crate::core::diagnostic::{Position, Text};
 
 /// A duration of activity, counted in whole minutes so that sums are exact
 /// (0.1 + 0.2 hours adds up to what a student expects).
@@ -479,4 +479,36 @@ pub fn months<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Erro
         .into_iter()
         .map(|m| m.0)
         .collect())
+}
+
+/// A file size as people read it, in mebibytes with at most two decimals
+/// (`4.29 MiB`, `4,29 Mio` in French): a limit of 4194304 bytes means
+/// nothing to someone editing a page.
+pub fn mebibytes(bytes: u64) -> Text {
+    let s = format!("{:.2}", bytes as f64 / (1024.0 * 1024.0));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    Text::new(format!("{} Mio", s.replace('.', ",")), format!("{s} MiB"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_in_mebibytes() {
+        let m = |b: u64| {
+            let t = mebibytes(b);
+            (t.fr, t.en)
+        };
+        assert_eq!(m(4 << 20), ("4 Mio".to_string(), "4 MiB".to_string()));
+        assert_eq!(
+            m(4_500_022),
+            ("4,29 Mio".to_string(), "4.29 MiB".to_string())
+        );
+        assert_eq!(
+            m(1_100_775),
+            ("1,05 Mio".to_string(), "1.05 MiB".to_string())
+        );
+        assert_eq!(m(1 << 19), ("0,5 Mio".to_string(), "0.5 MiB".to_string()));
+    }
 }

@@ -25,7 +25,9 @@ use serde_saphyr::Location;
 
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::source::{Files, Kind};
-use crate::core::values::{AcademicYear, Country, Credits, Handle, Hours, Intake, Located};
+use crate::core::values::{
+    mebibytes, AcademicYear, Country, Credits, Handle, Hours, Intake, Located,
+};
 use crate::core::yaml::{self, Loose, Many, Mapping};
 use crate::records::programme::{Programme, Programmes};
 use crate::records::rule::Party;
@@ -729,15 +731,13 @@ pub fn load(files: &Files, dir: &Path, programmes: &Programmes) -> (Option<Recor
         }
     };
     if size > MAX_RECORD_BYTES {
-        ds.push(Diagnostic::error(
-            TOO_BIG,
-            &file,
-            Position::file(),
+        ds.push(Diagnostic::error(TOO_BIG, &file, Position::file(), {
+            let (size, max) = (mebibytes(size), mebibytes(MAX_RECORD_BYTES));
             Text::new(
-                format!("le fichier fait {size} octets, la limite est {MAX_RECORD_BYTES}"),
-                format!("the file has {size} bytes, the limit is {MAX_RECORD_BYTES}"),
-            ),
-        ));
+                format!("le fichier fait {}, la limite est {}", size.fr, max.fr),
+                format!("the file has {}, the limit is {}", size.en, max.en),
+            )
+        }));
         return (None, ds);
     }
     let text = match files.text(&file) {
