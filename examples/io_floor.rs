@@ -46,7 +46,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let reading = start.elapsed();
 
     std::fs::create_dir(&dest)?;
-    for level in folders(&files).values() {
+    let levels = folders(&files);
+    for level in levels.values() {
         level
             .par_iter()
             .try_for_each(|d| std::fs::create_dir(dest.join(d)))?;
@@ -65,7 +66,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         inputs.len(),
         read as f64 / 1e6,
         reading.as_secs_f64(),
-        folders(&files).values().map(Vec::len).sum::<usize>(),
+        levels.values().map(Vec::len).sum::<usize>(),
         files.len(),
         written as f64 / 1e6,
         (total - reading).as_secs_f64(),

@@ -21,6 +21,12 @@ pub const ALLOWED_SCHEMES: &[&str] = &["https", "http", "mailto", "tel"];
 /// (`&#58;`) are decoded before this by whoever parsed the text (Markdown,
 /// HTML); a YAML value is escaped on output, where `&` stays literal.
 pub fn disallowed_scheme(url: &str) -> Option<String> {
+    scheme(url).filter(|s| !ALLOWED_SCHEMES.contains(&s.as_str()))
+}
+
+/// The scheme of `url` as a browser reads it, lowercased, whichever it is;
+/// `None` for a relative URL.
+pub fn scheme(url: &str) -> Option<String> {
     // Most links have no scheme: no colon, or one after a `/`, `?` or `#`
     // (which removing spaces and tabs cannot move). Answered without the
     // copy `full_reading` makes: this runs for every link of every page,
@@ -31,8 +37,8 @@ pub fn disallowed_scheme(url: &str) -> Option<String> {
     }
 }
 
-/// [`disallowed_scheme`] without its shortcut: the URL cleaned as a
-/// browser cleans it, then its scheme read.
+/// [`scheme`] without its shortcut: the URL cleaned as a browser cleans
+/// it, then its scheme read.
 fn full_reading(url: &str) -> Option<String> {
     let cleaned: String = url
         .trim_matches(|c: char| c <= ' ')
@@ -49,11 +55,7 @@ fn full_reading(url: &str) -> Option<String> {
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    if !is_scheme {
-        return None;
-    }
-    let scheme = scheme.to_ascii_lowercase();
-    (!ALLOWED_SCHEMES.contains(&scheme.as_str())).then_some(scheme)
+    is_scheme.then(|| scheme.to_ascii_lowercase())
 }
 
 /// The error for `url` written at `position` of `file`, when its scheme is

@@ -700,14 +700,18 @@ pub fn load(files: &Files, dir: &Path, programmes: &Programmes) -> (Option<Recor
             // capitals): renaming it is the fix, and "remove the folder"
             // would lose the productions beside it.
             let near = files.list(dir).ok().and_then(|entries| {
-                entries.into_iter().map(|e| e.name).find(|n| {
-                    let n = n.to_lowercase();
-                    n == "portfolio.yaml" || n == RECORD_FILE
-                })
+                entries
+                    .into_iter()
+                    .filter(|e| e.kind == Kind::File && e.name != RECORD_FILE)
+                    .map(|e| e.name)
+                    .find(|n| {
+                        let n = n.to_lowercase();
+                        n == "portfolio.yaml" || n == RECORD_FILE
+                    })
             });
             let hint = match near {
                 Some(name) => Text::new(
-                        format!("renommez `{name}` en `{RECORD_FILE}`"),
+                    format!("renommez `{name}` en `{RECORD_FILE}`"),
                     format!("rename `{name}` to `{RECORD_FILE}`"),
                 ),
                 None => Text::new(
@@ -2183,21 +2187,30 @@ impl Cx<'_> {
             return false;
         }
         let v = s.value.trim();
-        let message = Text::new(
-            format!("`{key}` contient encore le texte du modèle `{v}`"),
-            format!("`{key}` still holds the template's placeholder `{v}`"),
+        self.stand_in(
+            pos_of(s),
+            Text::new(
+                format!("`{key}` contient encore le texte du modèle `{v}`"),
+                format!("`{key}` still holds the template's placeholder `{v}`"),
+            ),
+            Text::new(
+                "remplacez-le par la vraie valeur avant de remettre le portfolio",
+                "replace it with the real value before you submit the record",
+            ),
         );
-        let d = if self.submitted {
-            Diagnostic::error(PLACEHOLDER, &self.file, pos_of(s), message)
-        } else {
-            Diagnostic::warning(PLACEHOLDER, &self.file, pos_of(s), message)
-        };
-        let d = d.with_hint(Text::new(
-            "remplacez-le par la vraie valeur avant de remettre le portfolio",
-            "replace it with the real value before you submit the record",
-        ));
-        self.ds.push(d);
         true
+    }
+
+    /// Reports something that stands in for the real thing (a template's
+    /// placeholder, an empty file): a warning while the record is in
+    /// progress, an error once it is submitted.
+    fn stand_in(&mut self, at: Position, message: Text, hint: Text) {
+        let d = if self.submitted {
+            Diagnostic::error(PLACEHOLDER, &self.file, at, message)
+        } else {
+            Diagnostic::warning(PLACEHOLDER, &self.file, at, message)
+        };
+        self.ds.push(d.with_hint(hint));
     }
 
     fn unknown<'a>(
@@ -2704,19 +2717,17 @@ impl Cx<'_> {
                 // template's placeholders do, and is an error once the
                 // record is submitted.
                 if target.and_then(|t| self.files.size(&t)) == Some(0) {
-                    let message = Text::new(
-                        format!("le fichier `{written}` est vide"),
-                        format!("the file `{written}` is empty"),
+                    self.stand_in(
+                        at,
+                        Text::new(
+                            format!("le fichier `{written}` est vide"),
+                            format!("the file `{written}` is empty"),
+                        ),
+                        Text::new(
+                            "mettez-y le document avant de remettre le portfolio",
+                            "put the document in it before you submit the record",
+                        ),
                     );
-                    let d = if self.submitted {
-                        Diagnostic::error(PLACEHOLDER, &self.file, at, message)
-                    } else {
-                        Diagnostic::warning(PLACEHOLDER, &self.file, at, message)
-                    };
-                    self.ds.push(d.with_hint(Text::new(
-                        "mettez-y le document avant de remettre le portfolio",
-                        "put the document in it before you submit the record",
-                    )));
                 }
                 Some(RecordFile {
                     path: path.to_path_buf(),

@@ -23,7 +23,7 @@ use crate::core::diagnostic::{Diagnostic, Diagnostics, Position, RuleId, Text};
 use crate::core::git::{Change, ChangeKind, Mode, Repo, Side};
 use crate::core::lang::Lang;
 use crate::core::source::{Files, GitTree, Kind, Overlay, Source, SourceText};
-use crate::core::values::Handle;
+use crate::core::values::{mebibytes, Handle};
 use crate::records::check::{self, record_folder, Scope};
 use crate::records::evaluate::{check_cohorts, check_record};
 use crate::records::portfolio::{self, Record};
@@ -292,14 +292,14 @@ fn unsafe_content(side: &Side) -> Option<Diagnostic> {
         _ if side.size > MAX_FILE_BYTES => (
             TOO_BIG,
             format!(
-                "{path} fait {} Mio, la limite est {} Mio",
-                side.size.div_ceil(1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
+                "{path} fait {}, la limite est {}",
+                mebibytes(side.size).fr,
+                mebibytes(MAX_FILE_BYTES).fr
             ),
             format!(
-                "{path} has {} MiB, the limit is {} MiB",
-                side.size.div_ceil(1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
+                "{path} has {}, the limit is {}",
+                mebibytes(side.size).en,
+                mebibytes(MAX_FILE_BYTES).en
             ),
             "réduisez-le (PDF compressé, images redimensionnées) ou déposez-le ailleurs avec un lien",
             "make it smaller (compressed PDF, resized images) or host it elsewhere and link to it",

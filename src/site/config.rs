@@ -97,13 +97,8 @@ pub struct Contact {
 /// unchecked, and the first is relative, a dead link almost everywhere.
 fn menu_link(link: &str, file: &Path, position: Position) -> Option<Diagnostic> {
     let link = link.trim();
-    let full = crate::core::url::ALLOWED_SCHEMES.iter().any(|s| {
-        link.len() > s.len()
-            && link.as_bytes()[s.len()] == b':'
-            && link[..s.len()].eq_ignore_ascii_case(s)
-    });
-    // A refused scheme (`javascript:`) has its own error.
-    if link.starts_with("@/") || full || crate::core::url::disallowed_scheme(link).is_some() {
+    // A full address; a refused scheme (`javascript:`) has its own error.
+    if link.starts_with("@/") || crate::core::url::scheme(link).is_some() {
         return None;
     }
     let hint = if link.starts_with('/') {

@@ -57,10 +57,18 @@ pub struct Library {
     pub drafts: Vec<String>,
     /// Pages missing in one language, each served as a notice.
     pub missing: Vec<Missing>,
-    /// Page files written but not in this build, by key and language:
-    /// `true` for a draft, `false` for a file that could not be read (its
-    /// own error says why). Their translations are not told to create them.
-    pub unpublished: HashMap<(String, Lang), bool>,
+    /// Page files written but not in this build: key → per language.
+    /// Their translations are not told to create them.
+    unpublished: HashMap<String, [Option<Unpublished>; 2]>,
+}
+
+/// Why a page file that is written is not in the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    /// `draft: true`, in a build without drafts.
+    Draft,
+    /// It could not be read; its own error says why.
+    Unreadable,
 }
 
 fn slot(lang: Lang) -> usize {
@@ -74,6 +82,12 @@ impl Library {
     /// The page `key` in `lang`, if written.
     pub fn get(&self, key: &str, lang: Lang) -> Option<PageId> {
         self.by_key.get(key).and_then(|s| s[slot(lang)])
+    }
+
+    /// Why the page `key` in `lang` is written but not in the build, if it
+    /// is.
+    pub fn unpublished(&self, key: &str, lang: Lang) -> Option<Unpublished> {
+        self.unpublished.get(key).and_then(|s| s[slot(lang)])
     }
 
     /// The page in the other languages of the site, if written.
@@ -261,13 +275,11 @@ impl Library {
             ds.extend(d);
             match p {
                 Some(p) if p.draft && !drafts => {
-                    lib.unpublished.insert(written, true);
+                    lib.unpublish(written, Unpublished::Draft);
                     lib.drafts.push(p.key);
                 }
                 Some(p) => lib.pages.push(p),
-                None => {
-                    lib.unpublished.insert(written, false);
-                }
+                None => lib.unpublish(written, Unpublished::Unreadable),
             }
         }
         for (id, p) in lib.pages.iter().enumerate() {
@@ -313,6 +325,10 @@ impl Library {
         url.push_str(slug);
         url.push('/');
         url
+    }
+
+    fn unpublish(&mut self, (key, lang): (String, Lang), why: Unpublished) {
+        self.unpublished.entry(key).or_default()[slot(lang)] = Some(why);
     }
 
     fn assign_urls(&mut self, languages: &[Lang], ds: &mut Diagnostics) {
@@ -366,11 +382,11 @@ impl Library {
                     continue;
                 }
                 let other = translated_file(&p.file, lang);
-                let hint = match self.unpublished.get(&(key.clone(), lang)) {
-                    // Written, but unreadable: its own error is the one to
-                    // fix, and "create it" would be wrong.
-                    Some(false) => None,
-                    Some(true) => Some(Text::new(
+                let hint = match self.unpublished(key, lang) {
+                    // Its own error is the one to fix, and "create it"
+                    // would be wrong.
+                    Some(Unpublished::Unreadable) => None,
+                    Some(Unpublished::Draft) => Some(Text::new(
                         format!(
                             "{} est un brouillon : retirez `draft: true` pour le publier",
                             other.display()

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Position, RuleId, Text};
 use crate::core::lang::Lang;
-use crate::site::content::{Library, PageId};
+use crate::site::content::{Library, PageId, Unpublished};
 
 pub const MISSING_PAGE: RuleId = RuleId::new("content.link-missing-page");
 pub const MISSING_ANCHOR: RuleId = RuleId::new("content.link-missing-anchor");
@@ -137,7 +137,7 @@ pub fn check(
     // The page is written in `lang` but could not be read: its own error
     // is the one to fix, not this link (nor its anchor, which the other
     // language's page may spell otherwise).
-    if r.fell_back && lib.unpublished.get(&(target.key.to_string(), lang)) == Some(&false) {
+    if r.fell_back && lib.unpublished(&target.key, lang) == Some(Unpublished::Unreadable) {
         return None;
     }
     if let Some(anchor) = target.anchor {

@@ -74,7 +74,7 @@ pub(super) fn workshop_in_calendar(cx: &Context, ev: &mut Evaluation) {
             counted += 1;
             continue;
         };
-        if cx.calendar.event(&w.event.value).is_none() && cx.calendar.may_hold(&w.event.value) {
+        if cx.calendar.may_hold(&w.event.value) && cx.calendar.event(&w.event.value).is_none() {
             // The calendar's error is the one reported; until it is
             // fixed the workshop cannot be checked, so it does not count.
             continue;
