@@ -323,8 +323,10 @@ impl Workspace {
         let mut ds = self.problems.site.clone();
         if let Some(site) = &self.site {
             // Both go over every output path; neither needs the other.
-            let (validated, statics) =
-                rayon::join(|| site.validate(), || site.check_static(&self.files));
+            let (validated, statics) = rayon::join(
+                || site.validate(&self.files),
+                || site.check_static(&self.files),
+            );
             ds.extend(validated);
             ds.extend(statics);
             if self.files.history().is_some() {

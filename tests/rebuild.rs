@@ -360,7 +360,7 @@ const EDITS: &[Edit] = &[
     },
     Edit {
         what: "a new warning (image without alt text)",
-        apply: |r| append(r, "content/ceci/stage.fr.md", "\n![](atelier.png)\n"),
+        apply: |r| append(r, "content/ceci/stage.fr.md", "\n![](/photo.png)\n"),
         in_place: true,
     },
     Edit {

@@ -58,6 +58,37 @@ fn full_reading(url: &str) -> Option<String> {
     is_scheme.then(|| scheme.to_ascii_lowercase())
 }
 
+/// Whether `url` names an address of the site written as an address: a
+/// path (`/fr/faq/`, `../photo.jpg`), not an `@/` page link, an `#anchor`,
+/// a URL with a scheme, nor one that leaves the site (`//cdn.example.org`).
+pub fn is_local(url: &str) -> bool {
+    let u = url.trim();
+    !u.is_empty()
+        && !u.starts_with(['#', '?'])
+        && !u.starts_with("@/")
+        && !u.starts_with("//")
+        && scheme(u).is_none()
+}
+
+/// `url` as written from the site's root (`/photo.png`), put under the
+/// path the site is published at (`/site/photo.png` for
+/// `https://x.org/site`), so that the same page works in the preview, at a
+/// domain's root and under a path. An address already under that path is
+/// left as it is; any other URL is None.
+pub fn under_base<'a>(url: &'a str, base_path: &str) -> Option<std::borrow::Cow<'a, str>> {
+    if !url.starts_with('/') || url.starts_with("//") || url.starts_with("/\\") {
+        return None;
+    }
+    let under = url
+        .strip_prefix(base_path)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+    Some(if under {
+        std::borrow::Cow::Borrowed(url)
+    } else {
+        std::borrow::Cow::Owned(format!("{base_path}{url}"))
+    })
+}
+
 /// The error for `url` written at `position` of `file`, when its scheme is
 /// not allowed.
 pub fn check(url: &str, file: &Path, position: Position) -> Option<Diagnostic> {
@@ -111,6 +142,53 @@ mod tests {
             "",
         ] {
             assert_eq!(disallowed_scheme(good), None, "{good:?}");
+        }
+    }
+
+    #[test]
+    fn local_addresses_are_paths_of_the_site() {
+        for local in ["/fr/faq/", "photo.jpg", "../a:b", "ceci/stage.md", "/"] {
+            assert!(is_local(local), "{local:?}");
+        }
+        for other in [
+            "@/faq.md",
+            "#x",
+            "?q=1",
+            "",
+            "https://x.org/fr/",
+            "mailto:a@b.org",
+            "//cdn.example.org/a.js",
+            "javascript:alert(1)",
+        ] {
+            assert!(!is_local(other), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn addresses_from_the_root_go_under_the_base_path() {
+        let under = |u: &str, base: &str| under_base(u, base).map(|c| c.into_owned());
+        assert_eq!(
+            under("/photo.png", "/site").as_deref(),
+            Some("/site/photo.png")
+        );
+        assert_eq!(
+            under("/sitemap.xml", "/site").as_deref(),
+            Some("/site/sitemap.xml")
+        );
+        assert_eq!(
+            under("/site/photo.png", "/site").as_deref(),
+            Some("/site/photo.png")
+        );
+        assert_eq!(under("/site", "/site").as_deref(), Some("/site"));
+        assert_eq!(under("/fr/", "").as_deref(), Some("/fr/"));
+        for other in [
+            "photo.png",
+            "../fr/",
+            "//cdn.example.org/a.js",
+            "#x",
+            "https://x.org/",
+        ] {
+            assert_eq!(under(other, "/site"), None, "{other:?}");
         }
     }
 

@@ -188,14 +188,37 @@ pub fn write_totals(
     } else {
         (String::new(), String::new())
     };
+    // Problems of the site, the programmes or the calendar are not the
+    // records': counted apart, so that a student does not look for them
+    // in a record that has none.
+    let of_records = |d: &&crate::core::diagnostic::Diagnostic| {
+        d.file.starts_with(crate::core::layout::PORTFOLIOS_DIR)
+    };
+    let (re, rw) = report
+        .diagnostics
+        .iter()
+        .filter(of_records)
+        .fold((0, 0), |(e, w), d| match d.is_error() {
+            true => (e + 1, w),
+            false => (e, w + 1),
+        });
+    let (oe, ow) = (e - re, w - rw);
+    let (others_fr, others_en) = if oe + ow > 0 {
+        (
+            format!(" ; autres fichiers : {oe} erreur(s), {ow} avertissement(s)"),
+            format!("; other files: {oe} error(s), {ow} warning(s)"),
+        )
+    } else {
+        (String::new(), String::new())
+    };
     match lang {
         Lang::Fr => writeln!(
             out,
-            "{checked} portfolio(s) vérifié(s){not_fr} : {e} erreur(s), {w} avertissement(s)."
+            "{checked} portfolio(s) vérifié(s){not_fr} : {re} erreur(s), {rw} avertissement(s){others_fr}."
         ),
         Lang::En => writeln!(
             out,
-            "{checked} record(s) checked{not_en}: {e} error(s), {w} warning(s)."
+            "{checked} record(s) checked{not_en}: {re} error(s), {rw} warning(s){others_en}."
         ),
     }
 }

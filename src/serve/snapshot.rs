@@ -169,7 +169,7 @@ impl Preview {
         let started = Instant::now();
         let ws = Workspace::load(Files::new(Disk::new(root)), Parts::SITE, options);
         let loading = loading_diagnostics(&ws);
-        let checks = ws.site.as_ref().map(Checks::of);
+        let checks = ws.site.as_ref().map(|s| Checks::of(s, &ws.files));
         let mut p = Preview {
             root: root.to_path_buf(),
             options: options.clone(),
@@ -256,7 +256,7 @@ impl Preview {
             before.add(site.dependents(&Input::Page(f.clone())));
             if let Some(id) = site.page_of(f) {
                 let p = &site.library.pages[id];
-                anchors.push(heading_ids(p));
+                anchors.push((site.library.urls[id].clone(), heading_ids(p)));
                 let (_, ds) = crate::site::page::parse(
                     p.file.clone(),
                     p.key.clone(),
@@ -278,21 +278,20 @@ impl Preview {
         for (_, ds) in updated.diagnostics {
             self.loading.extend(ds);
         }
-        // Links into the edited pages are checked against their headings:
-        // when those moved, every page is checked again.
-        let same_anchors = updated
-            .pages
-            .iter()
-            .zip(&anchors)
-            .all(|(&id, old)| heading_ids(&site.library.pages[id]) == *old);
+        // Links into the edited pages are checked against their addresses
+        // and headings: when those moved, every page is checked again.
+        let same_anchors = updated.pages.iter().zip(&anchors).all(|(&id, (url, ids))| {
+            site.library.urls[id] == *url && heading_ids(&site.library.pages[id]) == *ids
+        });
         match &mut self.checks {
             Some(checks) if same_anchors => {
+                let addresses = site.addresses(&self.ws.files);
                 for &id in &updated.pages {
-                    checks.pages[id] = site.check_page(id);
+                    checks.pages[id] = site.check_page(id, &addresses);
                 }
                 checks.across = site.check_across();
             }
-            _ => self.checks = Some(Checks::of(site)),
+            _ => self.checks = Some(Checks::of(site, &self.ws.files)),
         }
         self.sitemap_stale.extend(updated.pages.iter().copied());
         self.pending.add(before);
@@ -326,7 +325,7 @@ impl Preview {
         };
         self.pending.add(affected);
         self.loading = loading_diagnostics(&ws);
-        self.checks = ws.site.as_ref().map(Checks::of);
+        self.checks = ws.site.as_ref().map(|s| Checks::of(s, &ws.files));
         self.ws = ws;
         self.sitemap.clear();
     }
@@ -491,11 +490,12 @@ struct Checks {
 }
 
 impl Checks {
-    fn of(site: &Site) -> Checks {
+    fn of(site: &Site, files: &Files) -> Checks {
+        let addresses = site.addresses(files);
         Checks {
             pages: (0..site.library.pages.len())
                 .into_par_iter()
-                .map(|id| site.check_page(id))
+                .map(|id| site.check_page(id, &addresses))
                 .collect(),
             across: site.check_across(),
             aliases: site.check_aliases(),

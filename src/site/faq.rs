@@ -295,8 +295,9 @@ pub struct FaqView {
     pub json_ld: String,
 }
 
-/// Renders an FAQ page's structure; `resolve` turns `@/` links into URLs.
-pub fn view(page: &Page, outline: &Outline, resolve: &dyn Fn(&str) -> Option<String>) -> FaqView {
+/// Renders an FAQ page's structure; `resolve` turns `@/` links (and
+/// addresses from the site's root) into URLs.
+pub fn view(page: &Page, outline: &Outline, resolve: &markdown::Resolve) -> FaqView {
     let headings = &page.scan.headings;
     // The answers' events are replayed from the page's one parse.
     let render = |range: &Range<usize>| -> String {

@@ -4,6 +4,7 @@
 //! the other language with a warning, and fails the build when the page or
 //! the anchor does not exist.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::core::diagnostic::{did_you_mean, Diagnostic, Position, RuleId, Text};
@@ -13,6 +14,7 @@ use crate::site::content::{Library, PageId, Unpublished};
 pub const MISSING_PAGE: RuleId = RuleId::new("content.link-missing-page");
 pub const MISSING_ANCHOR: RuleId = RuleId::new("content.link-missing-anchor");
 pub const OTHER_LANGUAGE: RuleId = RuleId::new("content.link-other-language");
+pub const UNKNOWN_ADDRESS: RuleId = RuleId::new("content.link-unknown-address");
 
 /// A parsed `@/…` destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,8 +77,12 @@ pub fn resolve(lib: &Library, target: &Target, lang: Lang) -> Option<Resolved> {
         })
 }
 
-/// The href of a link: the page's URL under `base_path`, with its anchor.
+/// The href of a link: the page's URL under `base_path`, with its anchor;
+/// an address written from the site's root, under `base_path` too.
 pub fn href(lib: &Library, base_path: &str, dest: &str, lang: Lang) -> Option<String> {
+    if let Some(url) = crate::core::url::under_base(dest, base_path) {
+        return Some(url.into_owned());
+    }
     let target = parse(dest)?;
     let r = resolve(lib, &target, lang)?;
     let mut url = format!("{base_path}{}", lib.urls[r.page]);
@@ -163,6 +169,206 @@ pub fn check(
     None
 }
 
+/// What the built site answers at each address: every file it writes, by
+/// its path in the output folder (`fr/faq/index.html`), with the page it
+/// shows. Links written as addresses (`/fr/faq/`, `photo.jpg`) are checked
+/// against it, as a visitor would follow them.
+#[derive(Debug, Default)]
+pub struct Addresses {
+    files: HashMap<String, Option<PageId>>,
+    /// The path the site lives under (`/ceci` for `https://x.org/ceci`),
+    /// empty at a domain's root.
+    base_path: String,
+}
+
+/// What a visitor following a link written as an address reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Reached {
+    /// A file of the site, with the page it shows and the anchor asked for.
+    File(Option<PageId>, Option<String>),
+    /// Nothing: the path, as the browser asks for it.
+    Nothing(String),
+    /// Another site (`\\host/…` is read `//host/…`).
+    Elsewhere,
+}
+
+impl Addresses {
+    pub fn new(
+        base_path: &str,
+        files: impl IntoIterator<Item = (String, Option<PageId>)>,
+    ) -> Addresses {
+        Addresses {
+            files: files.into_iter().collect(),
+            base_path: base_path.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// What a server of the output folder gives at `path` (decoded, from
+    /// the domain's root): the folder's `index.html` for a folder, as
+    /// static hosts do, also when the final `/` is left out.
+    fn served(&self, path: &str) -> Option<Option<PageId>> {
+        let rel = path.strip_prefix(&self.base_path)?;
+        let rel = match rel {
+            "" => "",
+            _ => rel.strip_prefix('/')?,
+        };
+        if rel.is_empty() || rel.ends_with('/') {
+            return self.files.get(&format!("{rel}index.html")).copied();
+        }
+        self.files
+            .get(rel)
+            .or_else(|| self.files.get(&format!("{rel}/index.html")))
+            .copied()
+    }
+
+    /// Follows `dest`, written on the page at `page_url`.
+    fn follow(&self, page_url: &str, dest: &str) -> Reached {
+        const HOST: &str = "site.invalid";
+        let Ok(base) = url::Url::parse(&format!("http://{HOST}{}{page_url}", self.base_path))
+        else {
+            return Reached::Nothing(dest.to_string());
+        };
+        let dest = dest.trim();
+        let dest = crate::core::url::under_base(dest, &self.base_path)
+            .unwrap_or(std::borrow::Cow::Borrowed(dest));
+        let Ok(to) = base.join(&dest) else {
+            return Reached::Nothing(dest.to_string());
+        };
+        if to.host_str() != Some(HOST) {
+            return Reached::Elsewhere;
+        }
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let path = decode(to.path());
+        match self.served(&path) {
+            Some(page) => Reached::File(page, to.fragment().map(decode)),
+            None => Reached::Nothing(path),
+        }
+    }
+}
+
+/// Checks a link written as an address of the site (`/fr/faq/`,
+/// `../photo.jpg`, `stage.md`) on page `own`: it must lead to a file the
+/// build writes, and to an anchor of that page when it names one.
+pub fn check_local(
+    lib: &Library,
+    addresses: &Addresses,
+    dest: &str,
+    own: PageId,
+    position: Position,
+) -> Option<Diagnostic> {
+    let p = &lib.pages[own];
+    let file = p.file.as_path();
+    let path = match addresses.follow(&lib.urls[own], dest) {
+        Reached::File(Some(page), Some(anchor)) if !anchor.is_empty() => {
+            return check_anchor(lib, page, &anchor, file, position);
+        }
+        Reached::File(..) => return None,
+        Reached::Elsewhere => {
+            return Some(
+                Diagnostic::error(
+                    UNKNOWN_ADDRESS,
+                    file,
+                    position,
+                    Text::new(
+                        format!("le lien `{dest}` mène hors du site sans le dire"),
+                        format!("the link `{dest}` leaves the site without saying so"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "écrivez l’adresse complète, https://…",
+                    "write the full address, https://…",
+                )),
+            )
+        }
+        Reached::Nothing(path) => path,
+    };
+    let hint = if let Some(key) = written_as_file(lib, p, dest) {
+        let anchor = dest
+            .split_once('#')
+            .map(|(_, a)| format!("#{a}"))
+            .unwrap_or_default();
+        Text::new(
+            format!("un lien vers une page s’écrit avec @/ : `@/{key}.md{anchor}`"),
+            format!("a link to a page is written with @/: `@/{key}.md{anchor}`"),
+        )
+    } else if path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+    {
+        Text::new(
+            "un fichier publié tel quel (image, PDF…) se met dans static/ : static/images/photo.png est à l’adresse /images/photo.png",
+            "a file published as it is (image, PDF…) goes in static/: static/images/photo.png is at the address /images/photo.png",
+        )
+    } else if let Some(key) = page_named(lib, &path) {
+        Text::new(
+            format!("vouliez-vous dire `@/{key}.md` ? Un lien @/ suit la page même si son adresse change"),
+            format!("did you mean `@/{key}.md`? An @/ link follows the page even when its address changes"),
+        )
+    } else {
+        Text::new(
+            "liez une page avec @/dossier/page.md, le chemin de son fichier depuis content/",
+            "link to a page with @/folder/page.md, its file's path from content/",
+        )
+    };
+    Some(
+        Diagnostic::error(
+            UNKNOWN_ADDRESS,
+            file,
+            position,
+            Text::new(
+                format!("le lien `{dest}` mène à une adresse que le site n’a pas ({path})"),
+                format!("the link `{dest}` leads to an address the site does not have ({path})"),
+            ),
+        )
+        .with_hint(hint),
+    )
+}
+
+/// The page whose file or address name is closest to the last segment of
+/// `path` (`/fr/faq/` → the page at `/fr/questions-frequentes/`, whose file
+/// is `faq.fr.md`), when one is close enough.
+fn page_named<'l>(lib: &'l Library, path: &str) -> Option<&'l str> {
+    let last = path.trim_end_matches('/').rsplit('/').next()?;
+    let mut names: std::collections::BTreeMap<&str, &str> = Default::default();
+    for p in &lib.pages {
+        let file_name = p.key.trim_end_matches("/_index").rsplit('/').next();
+        for name in [Some(p.slug.as_str()), file_name].into_iter().flatten() {
+            names.entry(name).or_insert(&p.key);
+        }
+    }
+    let found = did_you_mean(last, names.keys().copied())?;
+    names.get(found).copied()
+}
+
+/// The key of the page `dest` names when it is written as the path of a
+/// content file (`stage.md`, `../faq.fr.md`), from the folder of `page`'s
+/// own file.
+fn written_as_file(lib: &Library, page: &crate::site::page::Page, dest: &str) -> Option<String> {
+    let path = dest.split(['#', '?']).next()?;
+    if !path.ends_with(".md") {
+        return None;
+    }
+    let folder = page.key.rsplit_once('/').map_or("", |(f, _)| f);
+    let folder = if folder.is_empty() {
+        String::new()
+    } else {
+        format!("{folder}/")
+    };
+    let base = url::Url::parse(&format!("http://content.invalid/{folder}")).ok()?;
+    let joined = base.join(path).ok()?;
+    let written = format!(
+        "@{}",
+        percent_encoding::percent_decode_str(joined.path()).decode_utf8_lossy()
+    );
+    let key = parse(&written)?.key;
+    lib.by_key.contains_key(&key).then_some(key)
+}
+
 fn check_anchor(
     lib: &Library,
     page: PageId,
@@ -213,6 +419,44 @@ fn anchors(p: &crate::site::page::Page) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_are_followed_as_a_visitor_follows_them() {
+        let a = Addresses::new(
+            "/site",
+            [
+                ("fr/faq/index.html".to_string(), Some(3)),
+                ("index.html".to_string(), None),
+                ("images/une photo.png".to_string(), None),
+            ],
+        );
+        let on_faq = |dest: &str| a.follow("/fr/faq/", dest);
+        assert_eq!(
+            on_faq("/fr/faq/#q"),
+            Reached::File(Some(3), Some("q".into()))
+        );
+        // A folder without its final `/`, and the site's root.
+        assert_eq!(on_faq("/fr/faq"), Reached::File(Some(3), None));
+        assert_eq!(on_faq("../../"), Reached::File(None, None));
+        assert_eq!(on_faq("/"), Reached::File(None, None));
+        // Written with the site's path, or relative to the page.
+        assert_eq!(on_faq("/site/fr/faq/"), Reached::File(Some(3), None));
+        assert_eq!(
+            on_faq("../../images/une%20photo.png"),
+            Reached::File(None, None)
+        );
+        assert_eq!(
+            on_faq("photo.png"),
+            Reached::Nothing("/site/fr/faq/photo.png".into())
+        );
+        assert_eq!(on_faq("../../../../faq/"), Reached::Nothing("/faq/".into()));
+        assert_eq!(
+            on_faq("/sitemap.xml"),
+            Reached::Nothing("/site/sitemap.xml".into())
+        );
+        // Browsers read a backslash as a slash: another host.
+        assert_eq!(on_faq("\\\\evil.example/x"), Reached::Elsewhere);
+    }
 
     #[test]
     fn parses_internal_links() {

@@ -75,6 +75,10 @@ pub struct Scan {
     pub headings: Vec<Heading>,
     /// `@/…` links and `#anchor` links (external links are not checked).
     pub links: Vec<LinkRef>,
+    /// Links and images written as an address of the site (`/fr/faq/`,
+    /// `photo.jpg`, `stage.md`) rather than `@/`: checked against what the
+    /// build publishes, as a visitor would follow them.
+    pub local_links: Vec<LinkRef>,
     pub images_without_alt: Vec<Position>,
     /// Explicit heading ids used twice: (id, position of the second use).
     pub duplicate_ids: Vec<(String, Position)>,
@@ -258,6 +262,12 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
                         .with_len(dest_url.chars().count() as u32),
                 });
             }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if url::is_local(dest_url) =>
+            {
+                out.local_links
+                    .push(dest_ref(dest_url, range.clone(), body, &lines));
+            }
             Event::Start(Tag::HtmlBlock) => html_block = Some((range.start, String::new())),
             Event::Html(h) => match html_block.as_mut() {
                 Some((_, text)) => text.push_str(h),
@@ -330,18 +340,8 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             Event::Start(Tag::Link { dest_url, .. })
                 if dest_url.starts_with("@/") || dest_url.starts_with('#') =>
             {
-                // Point at the destination itself, not at the link text.
-                let src = &body[range.clone()];
-                let at = src
-                    .rfind(&*dest_url)
-                    .map(|i| range.start + i)
-                    .unwrap_or(range.start);
-                out.links.push(LinkRef {
-                    dest: dest_url.to_string(),
-                    position: lines
-                        .position(body, at)
-                        .with_len(dest_url.chars().count() as u32),
-                });
+                out.links
+                    .push(dest_ref(&dest_url, range.clone(), body, &lines));
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, _, title, _)) = heading.as_mut() {
@@ -450,6 +450,21 @@ const URL_ATTRIBUTES: &[&str] = &[
 /// The values are read by html5ever's tokenizer, the one ammonia uses, so
 /// character references (`&#106;`, `&colon;`, `&Tab;`) are decoded exactly
 /// as a browser would.
+/// A link's destination with its position: the destination itself, not
+/// the link text (which may repeat it), else the link's start.
+fn dest_ref(dest: &str, range: std::ops::Range<usize>, body: &str, lines: &Lines) -> LinkRef {
+    let at = body[range.clone()]
+        .rfind(dest)
+        .map(|i| range.start + i)
+        .unwrap_or(range.start);
+    LinkRef {
+        dest: dest.to_string(),
+        position: lines
+            .position(body, at)
+            .with_len(dest.chars().count() as u32),
+    }
+}
+
 fn scan_html(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Scan) {
     use html5ever::tokenizer::{
         BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
@@ -460,6 +475,7 @@ fn scan_html(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Scan
     struct Found {
         urls: Vec<(String, u64)>,
         images: Vec<u64>,
+        local: Vec<(String, u64)>,
     }
     struct Sink(std::cell::RefCell<Found>);
     impl TokenSink for Sink {
@@ -481,6 +497,8 @@ fn scan_html(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Scan
                         && url::disallowed_scheme(&a.value).is_some()
                     {
                         self.0.borrow_mut().urls.push((a.value.to_string(), line));
+                    } else if matches!(name.as_str(), "href" | "src") && url::is_local(&a.value) {
+                        self.0.borrow_mut().local.push((a.value.to_string(), line));
                     }
                 }
             }
@@ -514,6 +532,11 @@ fn scan_html(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Scan
     }
     out.images_without_alt
         .extend(found.images.into_iter().map(at));
+    out.local_links
+        .extend(found.local.into_iter().map(|(dest, line)| LinkRef {
+            dest,
+            position: at(line),
+        }));
 }
 
 /// Emits the joined text run, with French spacing when `typeset`.
@@ -537,14 +560,13 @@ fn flush<'a>(
     }
 }
 
+/// Turns a link's destination into its URL: an `@/…` page link, or an
+/// address written from the site's root; None leaves it as written.
+pub type Resolve<'r> = dyn Fn(&str) -> Option<String> + Sync + 'r;
+
 /// HTML for a body, parsing it: for tests and one-off texts. The build
 /// renders the events recorded by [`scan`] with [`render_events`].
-pub fn render(
-    body: &str,
-    headings: &[Heading],
-    lang: Lang,
-    resolve: &dyn Fn(&str) -> Option<String>,
-) -> String {
+pub fn render(body: &str, headings: &[Heading], lang: Lang, resolve: &Resolve) -> String {
     render_events(parser(body), headings, lang, resolve)
 }
 
@@ -555,7 +577,7 @@ pub fn render_events<'a>(
     source: impl Iterator<Item = Event<'a>>,
     headings: &[Heading],
     lang: Lang,
-    resolve: &dyn Fn(&str) -> Option<String>,
+    resolve: &Resolve,
 ) -> String {
     // Events go to the HTML writer as they come, a few at a time: a page
     // of two million table cells never holds them all at once.
@@ -620,13 +642,15 @@ pub fn render_events<'a>(
                 dest_url,
                 title,
                 id,
-            }) if dest_url.starts_with("@/") || url::disallowed_scheme(&dest_url).is_some() => {
+            }) if dest_url.starts_with(['@', '/'])
+                || url::disallowed_scheme(&dest_url).is_some() =>
+            {
                 // A refused scheme was reported by `scan`; it never reaches
                 // the HTML, even where the build goes on (`engage check`).
-                let dest_url = if dest_url.starts_with("@/") {
-                    resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url)
-                } else {
+                let dest_url = if url::disallowed_scheme(&dest_url).is_some() {
                     CowStr::from("#")
+                } else {
+                    resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url)
                 };
                 Event::Start(Tag::Link {
                     link_type,
@@ -652,6 +676,8 @@ pub fn render_events<'a>(
                 in_image += 1;
                 let dest_url = if url::disallowed_scheme(&dest_url).is_some() {
                     CowStr::from("")
+                } else if dest_url.starts_with('/') {
+                    resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url)
                 } else {
                     dest_url
                 };
@@ -698,7 +724,7 @@ pub fn render_events<'a>(
     let mut html = String::with_capacity(8 * 1024);
     pulldown_cmark::html::push_html(&mut html, stream);
     if raw_html {
-        html = sanitize(&html);
+        html = sanitize(&html, resolve);
     }
     html
 }
@@ -707,8 +733,20 @@ pub fn render_events<'a>(
 /// styles, event handlers and unknown tags are removed and unclosed tags
 /// closed, so that nothing written in content/ can break the published
 /// site. Only pages that contain raw HTML pay for it.
-fn sanitize(html: &str) -> String {
+/// Addresses written from the site's root (`href="/photo.png"`) go under
+/// its base path there too, through `resolve`.
+fn sanitize<'r>(html: &str, resolve: &'r Resolve<'r>) -> String {
+    struct FromRoot<'r, 's>(&'r Resolve<'s>);
+    impl<'a> ammonia::UrlRelativeEvaluate<'a> for FromRoot<'a, 'a> {
+        fn evaluate<'u>(&self, u: &'u str) -> Option<std::borrow::Cow<'u, str>> {
+            Some(match u.starts_with('/') {
+                true => (self.0)(u).map_or(std::borrow::Cow::Borrowed(u), std::borrow::Cow::Owned),
+                false => std::borrow::Cow::Borrowed(u),
+            })
+        }
+    }
     ammonia::Builder::default()
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(FromRoot(resolve))))
         .add_generic_attributes(["id", "class"])
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
@@ -881,7 +919,7 @@ mod tests {
     fn html(body: &str, lang: Lang) -> String {
         let s = scan(body, 1);
         render(body, &s.headings, lang, &|d| {
-            Some(format!("/resolved/{}", &d[2..]))
+            d.strip_prefix("@/").map(|r| format!("/resolved/{r}"))
         })
     }
 
@@ -966,6 +1004,47 @@ mod tests {
         assert!(!out.contains("<input"), "{out}");
         assert!(out.contains("<del>old</del>"));
         assert!(out.contains("footnote"));
+    }
+
+    #[test]
+    fn addresses_from_the_root_go_under_the_base_path_once() {
+        let resolve = |d: &str| url::under_base(d, "/site").map(|u| u.into_owned());
+        let attrs = |body: &str, selector: &str, attr: &str| -> Vec<String> {
+            let out = render(body, &scan(body, 1).headings, Lang::En, &resolve);
+            let doc = scraper::Html::parse_fragment(&out);
+            let sel = scraper::Selector::parse(selector).unwrap();
+            doc.select(&sel)
+                .filter_map(|e| e.value().attr(attr).map(str::to_string))
+                .collect()
+        };
+        let markdown = "[a](/fr/faq/) [b](photo.png) [c](/site/hello.txt) [d](//cdn.example.org/x) ![e](/img/e.png)\n";
+        assert_eq!(
+            attrs(markdown, "a", "href"),
+            [
+                "/site/fr/faq/",
+                "photo.png",
+                "/site/hello.txt",
+                "//cdn.example.org/x"
+            ]
+        );
+        assert_eq!(attrs(markdown, "img", "src"), ["/site/img/e.png"]);
+        // Raw HTML on the page: the sanitiser sees the Markdown links
+        // already moved, and moves the raw ones the same way.
+        let raw = format!("{markdown}\n<a href=\"/en/\">f</a> <img src=\"/g.png\" alt=\"g\">\n");
+        assert_eq!(
+            attrs(&raw, "a", "href"),
+            [
+                "/site/fr/faq/",
+                "photo.png",
+                "/site/hello.txt",
+                "//cdn.example.org/x",
+                "/site/en/"
+            ]
+        );
+        assert_eq!(
+            attrs(&raw, "img", "src"),
+            ["/site/img/e.png", "/site/g.png"]
+        );
     }
 
     #[test]

@@ -162,10 +162,11 @@ impl Site {
 
     /// Everything that can be wrong across files: links and anchors,
     /// templates, aliases, images, the menu.
-    pub fn validate(&self) -> Diagnostics {
+    pub fn validate(&self, files: &Files) -> Diagnostics {
+        let addresses = self.addresses(files);
         let per_page: Vec<Diagnostic> = (0..self.library.pages.len())
             .into_par_iter()
-            .flat_map_iter(|id| self.check_page(id))
+            .flat_map_iter(|id| self.check_page(id, &addresses))
             .collect();
         let mut ds = Diagnostics::from_iter(per_page);
         ds.extend(self.check_across());
@@ -173,10 +174,27 @@ impl Site {
         ds
     }
 
+    /// What the built site answers at each address, for links written as
+    /// addresses: every generated file and every static file.
+    pub fn addresses(&self, files: &Files) -> link::Addresses {
+        let outputs = self.outputs();
+        let generated = outputs.iter().map(|o| {
+            let page = match o {
+                crate::site::render::Output::Page(id) => Some(*id),
+                _ => None,
+            };
+            (self.path(o), page)
+        });
+        let statics = static_files(files, &self.theme.static_dirs)
+            .into_keys()
+            .map(|rel| (output_path(&rel), None));
+        link::Addresses::new(&self.config.base_path, generated.chain(statics))
+    }
+
     /// What can be wrong in page `id` alone (its links are checked against
-    /// the whole site): what the preview checks again when only that page
-    /// changed.
-    pub fn check_page(&self, id: PageId) -> Vec<Diagnostic> {
+    /// the whole site, whose `addresses` are given): what the preview
+    /// checks again when only that page changed.
+    pub fn check_page(&self, id: PageId, addresses: &link::Addresses) -> Vec<Diagnostic> {
         let lib = &self.library;
         let p = &lib.pages[id];
         let mut out = Vec::new();
@@ -189,6 +207,9 @@ impl Site {
                 &p.file,
                 l.position,
             ));
+        }
+        for l in &p.scan.local_links {
+            out.extend(link::check_local(lib, addresses, &l.dest, id, l.position));
         }
         for u in &p.scan.unsafe_urls {
             out.extend(crate::core::url::check(&u.dest, &p.file, u.position));

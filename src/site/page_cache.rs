@@ -44,7 +44,7 @@ use crate::site::Site;
 /// The cache's folder, beside the output folder.
 pub const CACHE_DIR: &str = ".engage-cache";
 /// Bumped whenever the stored form changes meaning.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// A position as stored: line, column, length.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -107,6 +107,7 @@ struct Summary {
     body_line: u32,
     headings: Vec<StoredHeading>,
     links: Vec<(String, Pos)>,
+    local_links: Vec<(String, Pos)>,
     images_without_alt: Vec<Pos>,
     duplicate_ids: Vec<(String, Pos)>,
     footnotes: Vec<String>,
@@ -159,6 +160,7 @@ impl Summary {
                 })
                 .collect(),
             links: p.scan.links.iter().map(link).collect(),
+            local_links: p.scan.local_links.iter().map(link).collect(),
             images_without_alt: p
                 .scan
                 .images_without_alt
@@ -235,6 +237,7 @@ impl Summary {
                     })
                     .collect(),
                 links: self.links.iter().map(link).collect(),
+                local_links: self.local_links.iter().map(link).collect(),
                 images_without_alt: self.images_without_alt.iter().map(|&p| p.into()).collect(),
                 duplicate_ids: self
                     .duplicate_ids
@@ -514,6 +517,8 @@ aliases: [/old/]\nextra: {a: [1, 2]}\nprogramme: ceci\n---\n\
         assert_eq!(back.programme, page.programme);
         assert_eq!(back.scan.headings, page.scan.headings);
         assert_eq!(back.scan.links, page.scan.links);
+        assert_eq!(back.scan.local_links, page.scan.local_links);
+        assert_eq!(back.scan.local_links.len(), 1);
         assert_eq!(back.scan.images_without_alt, page.scan.images_without_alt);
         assert_eq!(back.scan.duplicate_ids, page.scan.duplicate_ids);
         assert_eq!(back.scan.duplicate_ids.len(), 1);

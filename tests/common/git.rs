@@ -48,6 +48,7 @@ impl Repo {
         Repo::with(|root| {
             let basic = crate_dir().join("tests/fixtures/basic");
             copy_dir(&basic.join("content"), &root.join("content"));
+            copy_dir(&basic.join("static"), &root.join("static"));
             write(
                 root,
                 "data/site.yml",
