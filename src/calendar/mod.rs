@@ -426,8 +426,8 @@ impl Calendar {
                         }
                     }
                 }
-                Err(d) => {
-                    ds.push(d);
+                Err(found) => {
+                    ds.extend(found);
                     unreadable = true;
                 }
             }

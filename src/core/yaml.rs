@@ -102,15 +102,164 @@ pub fn position(loc: &Location, first_line: u32) -> Position {
     Position::new(loc.line() as u32 + first_line - 1, loc.column() as u32)
 }
 
-/// Parses `text` into `T`, or returns the diagnostic that says where and why
-/// it could not. `known_keys` feeds the did-you-mean of unknown-key errors.
+/// How many times a file is read again to find its other unknown keys, and
+/// how many bytes those readings may go through in all: a page's header or
+/// a record is read a few times, a 4 MiB file once.
+const MAX_ROUNDS: usize = 20;
+const MAX_REREAD: usize = 1024 * 1024;
+
+/// Parses `text` into `T`, or returns the diagnostics that say where and
+/// why it could not. serde stops at the first unknown key; so that a file
+/// with several misspelt keys gets them all in one run, the text is read
+/// again after each, as a compiler recovers: the key replaced by the one it
+/// was probably meant to be, or its entry blanked out (its lines kept, so
+/// positions hold), until it reads or fails otherwise. A required key found
+/// missing on the way is reported too.
 pub fn parse<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: u32,
-) -> Result<T, Diagnostic> {
+) -> Result<T, Vec<Diagnostic>> {
+    let rounds = (MAX_REREAD / text.len().max(1)).clamp(1, MAX_ROUNDS);
+    let mut current = std::borrow::Cow::Borrowed(text);
+    let mut found: Vec<Diagnostic> = Vec::new();
+    for _ in 0..rounds {
+        let (d, reading) = match parse_once::<T>(&current, file, first_line) {
+            Ok(value) if found.is_empty() => return Ok(value),
+            Ok(_) => return Err(found),
+            Err(failure) => *failure,
+        };
+        let next = match &reading {
+            Reading::Unknown { key, meant } => {
+                recovered(&current, d.position, first_line, key, meant.as_deref())
+            }
+            Reading::Missing => None,
+            // Once the text was changed, another error may be the change's
+            // own doing (a key left with nothing under it, or a value
+            // under a key its author did not write): left to the next run.
+            Reading::Other if !found.is_empty() => return Err(found),
+            Reading::Other => None,
+        };
+        found.push(d);
+        match next {
+            Some(text) => current = std::borrow::Cow::Owned(text),
+            None => return Err(found),
+        }
+    }
+    Err(found)
+}
+
+/// What an error of one reading was, for [`parse`] to go on or stop.
+enum Reading {
+    /// An unknown key, with the key it was probably meant to be.
+    Unknown {
+        key: String,
+        meant: Option<String>,
+    },
+    Missing,
+    Other,
+}
+
+/// `text` read on past the unknown `key` at `at`: the key replaced by the
+/// one it was `meant` to be, or else its entry blanked out (its line from
+/// the key on, and the lines under it, more indented). None when the key
+/// does not start its line (`{ a: 1, b: 2 }`): changing it there could
+/// break the rest.
+fn recovered(
+    text: &str,
+    at: Position,
+    first_line: u32,
+    key: &str,
+    meant: Option<&str>,
+) -> Option<String> {
+    let index = at.line.checked_sub(first_line)? as usize;
+    let column = (at.column as usize).checked_sub(1)?;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let line = lines.get(index)?;
+    let before = line.get(..column)?;
+    // Only spaces before the key, and the `- ` of list items.
+    let mut rest = before.trim_start_matches(' ');
+    while let Some(r) = rest.strip_prefix("- ") {
+        rest = r.trim_start_matches(' ');
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    if let Some(meant) = meant.filter(|_| line[column..].starts_with(key)) {
+        let start = text.len() - lines[index..].iter().map(|l| l.len()).sum::<usize>() + column;
+        return Some(format!(
+            "{}{meant}{}",
+            &text[..start],
+            &text[start + key.len()..]
+        ));
+    }
+    let under = |l: &str| {
+        let body = l.trim_end_matches(['\n', '\r']);
+        body.trim().is_empty() || body.len() - body.trim_start_matches(' ').len() > column
+    };
+    let end = index + 1 + lines[index + 1..].iter().take_while(|l| under(l)).count();
+    let mut out = String::with_capacity(text.len());
+    for (i, l) in lines.iter().enumerate() {
+        if i == index {
+            out.push_str(before);
+            out.push('\n');
+        } else if i > index && i < end {
+            out.push('\n');
+        } else {
+            out.push_str(l);
+        }
+    }
+    Some(out)
+}
+
+/// Where the mapping that holds the line at `at` starts: its first key, or
+/// the `- ` of its list item. serde-saphyr reports a missing key at the
+/// mapping's last key, which names a key that is fine.
+fn mapping_start(text: &str, at: Position, first_line: u32) -> Position {
+    let (Some(index), Some(column)) = (
+        at.line.checked_sub(first_line),
+        (at.column as usize).checked_sub(1),
+    ) else {
+        return at;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut start = None;
+    for i in (0..=(index as usize).min(lines.len().saturating_sub(1))).rev() {
+        let l = lines[i];
+        let indent = l.len() - l.trim_start_matches(' ').len();
+        let rest = &l[indent..];
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        let item = rest
+            .strip_prefix("- ")
+            .is_some_and(|r| l.len() - r.trim_start_matches(' ').len() == column);
+        if indent == column || item {
+            start = Some((i, if item { indent } else { column }));
+            if item {
+                break;
+            }
+        } else if indent < column {
+            break;
+        }
+    }
+    match start {
+        Some((i, col)) => Position::new(i as u32 + first_line, col as u32 + 1),
+        None => at,
+    }
+}
+
+/// One reading of `text`: the value, or the first error and what it was.
+fn parse_once<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+) -> Result<T, Box<(Diagnostic, Reading)>> {
     serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
-        let mut d = diagnostic_of(&e, file, first_line);
+        let (mut d, reading) = diagnostic_of(&e, file, first_line);
+        if let Reading::Missing = reading {
+            d.position = mapping_start(text, d.position, first_line);
+        }
         if d.rule == SYNTAX && d.message.en.contains("tab") {
             // The parser reports a tab where the scalar before it started;
             // point at the tab itself, at or after that line.
@@ -122,11 +271,11 @@ pub fn parse<T: DeserializeOwned>(
                 d.position = Position::new(n as u32 + first_line, col as u32 + 1).with_len(1);
             }
         }
-        d
+        Box::new((d, reading))
     })
 }
 
-fn diagnostic_of(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> Diagnostic {
+fn diagnostic_of(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> (Diagnostic, Reading) {
     let inner = err.without_snippet();
     let pos = inner
         .location()
@@ -141,7 +290,36 @@ fn diagnostic_of(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> Dia
         .unwrap_or(&raw)
         .trim()
         .to_string();
-    classify(&msg, file, pos)
+    let reading = if let Some((key, expected)) = unknown_field(&msg) {
+        Reading::Unknown {
+            key: key.to_string(),
+            meant: did_you_mean(key, expected).map(str::to_string),
+        }
+    } else if between(&msg, "missing field `", "`").is_some() {
+        Reading::Missing
+    } else {
+        Reading::Other
+    };
+    (classify(&msg, file, pos), reading)
+}
+
+/// The key of an unknown-field error, and the keys allowed there.
+fn unknown_field(msg: &str) -> Option<(&str, Vec<&str>)> {
+    let key = msg
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())?;
+    let expected = msg
+        .split("expected ")
+        .nth(1)
+        .map(|list| {
+            list.trim_start_matches("one of ")
+                .split(", ")
+                .map(|k| k.trim_matches('`'))
+                .filter(|k| !k.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((key, expected))
 }
 
 fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
@@ -189,21 +367,7 @@ fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
             ),
         );
     }
-    if let Some(key) = msg
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
-        let expected: Vec<&str> = msg
-            .split("expected ")
-            .nth(1)
-            .map(|list| {
-                list.trim_start_matches("one of ")
-                    .split(", ")
-                    .map(|k| k.trim_matches('`'))
-                    .filter(|k| !k.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
+    if let Some((key, expected)) = unknown_field(msg) {
         // `{ hours: 4,5 }`: in a flow mapping the comma of a French
         // decimal ends the value, and `5` is read as the next key.
         let decimal = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
@@ -738,7 +902,9 @@ mod tests {
     }
 
     fn err(text: &str) -> Diagnostic {
-        parse::<Fm>(text, Path::new("x.md"), 2).unwrap_err()
+        parse::<Fm>(text, Path::new("x.md"), 2)
+            .unwrap_err()
+            .remove(0)
     }
 
     #[test]
@@ -756,11 +922,12 @@ mod tests {
         for (text, fr) in cases {
             let d = parse::<serde_json::Value>(text, Path::new("r.yml"), 1);
             let d = match d {
-                Err(d) => d,
+                Err(mut d) => d.remove(0),
                 // `.nan` is a number to a Value: read as an f64 instead.
                 Ok(_) => {
                     parse::<std::collections::BTreeMap<String, f64>>(text, Path::new("r.yml"), 1)
                         .unwrap_err()
+                        .remove(0)
                 }
             };
             assert!(
@@ -781,7 +948,9 @@ mod tests {
             hours: f64,
         }
         let text = "- { date: 2025-10-06, hours: 4,5 }\n";
-        let d = parse::<Vec<Entry>>(text, Path::new("r.yml"), 1).unwrap_err();
+        let d = parse::<Vec<Entry>>(text, Path::new("r.yml"), 1)
+            .unwrap_err()
+            .remove(0);
         assert_eq!((d.rule, d.position.line), (UNKNOWN_KEY, 1));
         assert_eq!(
             d.hint.map(|h| h.en),
@@ -795,6 +964,91 @@ mod tests {
         assert_eq!(d.rule, UNKNOWN_KEY, "{d:?}");
         assert_eq!(d.position.line, 3);
         assert_eq!(d.hint.unwrap().en, "did you mean `title`?");
+    }
+
+    /// `rule line:column` of each diagnostic of reading `text`.
+    fn all<T: DeserializeOwned + std::fmt::Debug>(text: &str, first: u32) -> Vec<String> {
+        parse::<T>(text, Path::new("x.yml"), first)
+            .unwrap_err()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}:{}",
+                    d.rule.as_str(),
+                    d.position.line,
+                    d.position.column
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_in_one_run() {
+        // The header of a page: three misspelt keys, and `title` missing
+        // only because it is misspelt, which is not said twice.
+        assert_eq!(
+            all::<Fm>("titel: Stage\nwieght: 2\nslugg: stage\n", 2),
+            [
+                "yaml.unknown-key 2:1",
+                "yaml.unknown-key 3:1",
+                "yaml.unknown-key 4:1"
+            ]
+        );
+        // A block of lines under an unknown key goes with it.
+        assert_eq!(
+            all::<Fm>("descr: |\n  une\n  deux\ntitle: T\nweigth: 1\n", 2),
+            ["yaml.unknown-key 2:1", "yaml.unknown-key 6:1"]
+        );
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Entry {
+            date: String,
+            hours: f64,
+        }
+        // Keys of list items, the first one after its `- `.
+        assert_eq!(
+            all::<Vec<Entry>>("- datee: x\n  hours: 1\n- date: y\n  hourz: 2\n", 1),
+            ["yaml.unknown-key 1:3", "yaml.unknown-key 4:3"]
+        );
+        // Between braces a key cannot be taken out alone: the first only.
+        assert_eq!(
+            all::<Fm>("{titel: x, wieght: 2}\n", 2),
+            ["yaml.unknown-key 2:2"]
+        );
+    }
+
+    #[test]
+    fn a_missing_key_is_reported_where_its_mapping_starts() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Record {
+            name: String,
+            handle: String,
+            items: Vec<std::collections::BTreeMap<String, String>>,
+            note: Option<String>,
+        }
+        // Not at `note`, the last key, which is fine.
+        assert_eq!(
+            all::<Record>("# a comment\nname: a\nitems: []\nnote: z\n", 1),
+            ["yaml.missing-key 2:1"]
+        );
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Entry {
+            date: String,
+            hours: f64,
+        }
+        assert_eq!(
+            all::<Vec<Entry>>("- date: x\n  hours: 1\n- hours: 2\n  other: y\n", 1),
+            ["yaml.missing-key 3:1"]
+        );
+        // An unknown key that is not the missing one: both.
+        assert_eq!(
+            all::<Record>("name: a\nitems: []\nnotes: z\n", 1),
+            ["yaml.unknown-key 3:1", "yaml.missing-key 1:1"]
+        );
     }
 
     #[test]
@@ -890,7 +1144,8 @@ mod tests {
             Path::new("x.yml"),
             1,
         )
-        .unwrap_err();
+        .unwrap_err()
+        .remove(0);
         assert_eq!((&d.rule, d.position.line), (&UNKNOWN_KEY, 3), "{d:?}");
     }
 

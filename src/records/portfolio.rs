@@ -784,7 +784,7 @@ pub fn parse(
     }
     let def: RecordDef = match yaml::parse(text, &file, 1) {
         Ok(def) => def,
-        Err(d) => return (None, std::iter::once(d).collect()),
+        Err(ds) => return (None, ds.into_iter().collect()),
     };
     let mut cx = Cx {
         files,

@@ -302,8 +302,8 @@ impl Programme {
         let mut ds = Diagnostics::new();
         let def: ProgrammeDef = match yaml::parse(text, file, 1) {
             Ok(def) => def,
-            Err(d) => {
-                ds.push(d);
+            Err(found) => {
+                ds.extend(found);
                 return (None, ds);
             }
         };

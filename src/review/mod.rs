@@ -102,8 +102,8 @@ impl Staff {
         let mut staff = Staff::default();
         let def: StaffDef = match crate::core::yaml::parse(text, file, 1) {
             Ok(d) => d,
-            Err(d) => {
-                ds.push(d);
+            Err(found) => {
+                ds.extend(found);
                 return (staff, ds);
             }
         };

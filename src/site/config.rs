@@ -203,7 +203,7 @@ impl Config {
     /// Validates the text of data/site.yml.
     pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         let file = Path::new(CONFIG_FILE);
-        let raw: RawConfig = yaml::parse(text, file, 1).map_err(|d| Diagnostics::from_iter([d]))?;
+        let raw: RawConfig = yaml::parse(text, file, 1).map_err(Diagnostics::from_iter)?;
         Self::validate(raw, file)
     }
 

@@ -260,8 +260,8 @@ pub fn parse(
     } else {
         match yaml::parse(yaml_text, &file, 2) {
             Ok(fm) => fm,
-            Err(d) => {
-                ds.push(d);
+            Err(found) => {
+                ds.extend(found);
                 return (None, ds);
             }
         }

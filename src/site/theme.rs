@@ -425,8 +425,8 @@ fn load_strings(
     };
     let strings: BTreeMap<Lang, BTreeMap<String, String>> = match yaml::parse(&text, &file, 1) {
         Ok(s) => s,
-        Err(d) => {
-            ds.push(d);
+        Err(found) => {
+            ds.extend(found);
             return BTreeMap::new();
         }
     };
