@@ -367,7 +367,7 @@ fn bad_same_url() {
         )],
         "content.url-conflict",
         "content/x.fr.md",
-        1,
+        3,
     );
 }
 

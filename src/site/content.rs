@@ -341,12 +341,17 @@ impl Library {
         let mut claimed: HashMap<&str, PageId> = HashMap::new();
         for (id, url) in self.urls.iter().enumerate() {
             if let Some(&first) = claimed.get(url.as_str()) {
-                let (a, b) = (&self.pages[first], &self.pages[id]);
+                // The page whose written slug makes the clash is the one to
+                // change, at that line; else the later one, at its top.
+                let (a, b) = match (self.pages[first].slug_at, self.pages[id].slug_at) {
+                    (Some(_), None) => (&self.pages[id], &self.pages[first]),
+                    _ => (&self.pages[first], &self.pages[id]),
+                };
                 ds.push(
                     Diagnostic::error(
                         URL_CONFLICT,
                         b.file.clone(),
-                        Position::new(1, 1),
+                        b.slug_at.unwrap_or(Position::new(1, 1)),
                         Text::new(
                             format!(
                                 "cette page a la même adresse {url} que {}",
@@ -527,7 +532,24 @@ mod tests {
             .iter()
             .find(|d| d.rule == URL_CONFLICT)
             .expect("conflict");
-        assert_eq!(d.file, Path::new("content/b.fr.md"));
+        assert_eq!(
+            (d.file.as_path(), d.position.line, d.position.column),
+            (Path::new("content/b.fr.md"), 3, 7)
+        );
+        // The page whose written slug takes another's address is the one
+        // told, at its `slug:` line, whichever comes first.
+        let (_, ds) = site(&[
+            ("a.fr.md", "---\ntitle: A\nweight: 1\nslug: b\n---\n"),
+            ("b.fr.md", "---\ntitle: B\n---\n"),
+        ]);
+        let d = ds
+            .iter()
+            .find(|d| d.rule == URL_CONFLICT)
+            .expect("conflict");
+        assert_eq!(
+            (d.file.as_path(), d.position.line),
+            (Path::new("content/a.fr.md"), 4)
+        );
     }
 
     #[test]

@@ -94,6 +94,8 @@ pub struct Page {
     pub weight: Option<i64>,
     /// The URL segment of this page (for sections: of the folder).
     pub slug: String,
+    /// Where `slug:` was written, for errors about the address it gives.
+    pub slug_at: Option<Position>,
     pub template: Option<Located<String>>,
     pub aliases: Vec<Located<String>>,
     pub extra: serde_json::Value,
@@ -408,6 +410,10 @@ pub fn parse(
         draft: fm.draft,
         weight: fm.weight,
         slug,
+        slug_at: fm
+            .slug
+            .as_ref()
+            .map(|s| yaml::position(&s.referenced, 2).with_len(s.value.chars().count() as u32)),
         template: fm.template.map(|t| Located {
             at: yaml::position(&t.referenced, 2).with_len(t.value.chars().count() as u32),
             value: t.value,

@@ -44,7 +44,7 @@ use crate::site::Site;
 /// The cache's folder, beside the output folder.
 pub const CACHE_DIR: &str = ".engage-cache";
 /// Bumped whenever the stored form changes meaning.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// A position as stored: line, column, length.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -98,6 +98,7 @@ struct Summary {
     draft: bool,
     weight: Option<i64>,
     slug: String,
+    slug_at: Option<Pos>,
     template: Option<(String, Pos)>,
     aliases: Vec<(String, Pos)>,
     /// `extra` as JSON text: the stored form is not self-describing.
@@ -140,6 +141,7 @@ impl Summary {
             draft: p.draft,
             weight: p.weight,
             slug: p.slug.clone(),
+            slug_at: p.slug_at.map(Pos::from),
             template: p.template.as_ref().map(located),
             aliases: p.aliases.iter().map(located).collect(),
             extra: p.extra.to_string(),
@@ -216,6 +218,7 @@ impl Summary {
             draft: self.draft,
             weight: self.weight,
             slug: self.slug.clone(),
+            slug_at: self.slug_at.map(Position::from),
             template: self.template.clone().map(unlocated),
             aliases: self.aliases.iter().cloned().map(unlocated).collect(),
             extra: serde_json::from_str(&self.extra).ok()?,
@@ -510,8 +513,13 @@ aliases: [/old/]\nextra: {a: [1, 2]}\nprogramme: ceci\n---\n\
             (&page.key, page.lang, page.kind, &page.title, page.date)
         );
         assert_eq!(
-            (back.weight, &back.slug, &back.extra),
-            (Some(2), &page.slug, &page.extra)
+            (back.weight, &back.slug, back.slug_at, &back.extra),
+            (
+                Some(2),
+                &page.slug,
+                Some(Position::new(5, 7).with_len(5)),
+                &page.extra
+            )
         );
         assert_eq!(back.aliases, page.aliases);
         assert_eq!(back.programme, page.programme);
