@@ -500,6 +500,50 @@ fn messages_follow_the_chosen_language() {
     );
 }
 
+/// The command line speaks the language of every other message: French
+/// unless LANG or `--lang` says English, `--help` and usage errors alike.
+#[test]
+fn help_and_usage_errors_are_in_french_by_default() {
+    let site = fixture("basic");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_engage"))
+            .args(args)
+            .current_dir(site.path())
+            .env("LANG", "fr_BE.UTF-8")
+            .env_remove("LC_ALL")
+            .output()
+            .unwrap()
+    };
+    let help = run(&["build", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Construire le site public dans public/");
+    assert_eq!(lines[2], "Utilisation : engage build [OPTIONS]");
+    assert!(lines.contains(&"Exemples :"), "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.trim_start().starts_with("-h, --help") && l.ends_with("Afficher l’aide")),
+        "{text}"
+    );
+    let wrong = run(&["build", "--drafs"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    let said = stderr(&wrong);
+    assert_eq!(
+        said.lines().take(3).collect::<Vec<_>>(),
+        [
+            "erreur : argument inattendu `--drafs`",
+            "",
+            "  astuce : vouliez-vous dire `--drafts` ?"
+        ],
+        "{said}"
+    );
+    // `--lang en` gives clap's English, before the arguments are read.
+    let english = run(&["--lang", "en", "build", "--drafs"]);
+    assert!(stderr(&english).starts_with("error: unexpected argument '--drafs'"));
+}
+
 #[test]
 fn usage_errors_exit_2_and_help_has_examples() {
     let site = fixture("basic");

@@ -5,6 +5,7 @@
 pub mod attest;
 pub mod build;
 pub mod check;
+pub mod help;
 pub mod new;
 pub mod report;
 pub mod schema;
@@ -14,7 +15,7 @@ pub mod translations;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::core::diagnostic::{Diagnostics, RuleId};
 use crate::core::lang::Lang;
@@ -152,14 +153,24 @@ pub struct BuildArgs {
 
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = help::lang_of(&args);
+    let parsed = help::localized(Cli::command(), lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            match help::usage_error(&e, lang) {
+                Some(text) => eprint!("{text}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
-    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let lang = cli.lang.unwrap_or(lang);
     let ended = match &cli.command {
         Command::Build(args) => crate::cmd::build::run(&cli.root, lang, args),
         Command::Check(args) => crate::cmd::check::run(&cli.root, lang, args),
