@@ -297,8 +297,8 @@ impl Site {
                     ),
                 )
                 .with_hint(Text::new(
-                    "décrivez l’image entre les crochets : ![Des étudiantes en atelier](photo.jpg)",
-                    "describe the image between the brackets: ![Students in a workshop](photo.jpg)",
+                    "décrivez l’image entre les crochets : ![Des étudiantes en atelier](/images/atelier.jpg)",
+                    "describe the image between the brackets: ![Students in a workshop](/images/atelier.jpg)",
                 )),
             );
         }
