@@ -358,6 +358,34 @@ fn bad_impossible_date() {
     );
 }
 
+/// A link written as an address that leads nowhere says what to write
+/// instead: the `@/` link of the page it names or looks like, or where the
+/// file goes in static/ and how to write it.
+#[test]
+fn dead_addresses_say_what_to_write_instead() {
+    let site = fixture("basic");
+    write(
+        site.path(),
+        "content/ceci/liens.fr.md",
+        "---\ntitle: Liens\n---\n\n[a](stage.md#x)\n\n[b](/fr/certificat/stag/)\n\n![c](../../images/plan.png)\n\n[d](/site/docs/guide.pdf)\n",
+    );
+    let ds = diagnostics(site.path());
+    let hints: Vec<(u32, String)> = ds
+        .iter()
+        .filter(|d| d.rule.as_str() == "content.link-unknown-address")
+        .map(|d| (d.line(), d.hint.as_ref().unwrap().en.clone()))
+        .collect();
+    assert_eq!(
+        hints,
+        [
+            (5, "a link to a page is written with @/: `@/ceci/stage.md#x`".to_string()),
+            (7, "did you mean `@/ceci/stage.md`? An @/ link follows the page even when its address changes".to_string()),
+            (9, "a file published as it is (image, PDF…) goes in static/ and is written from the site's root: static/images/plan.png is at the address /images/plan.png".to_string()),
+            (11, "a file published as it is (image, PDF…) goes in static/ and is written from the site's root: static/docs/guide.pdf is at the address /docs/guide.pdf".to_string()),
+        ]
+    );
+}
+
 #[test]
 fn bad_same_url() {
     assert_bad(

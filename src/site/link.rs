@@ -300,9 +300,19 @@ pub fn check_local(
         .next()
         .is_some_and(|last| last.contains('.'))
     {
+        // The file as written, from the site's root: where it would be.
+        let written = dest.split(['#', '?']).next().unwrap_or(dest);
+        let from_root: Vec<&str> = written
+            .strip_prefix(addresses.base_path.as_str())
+            .filter(|r| r.starts_with('/'))
+            .unwrap_or(written)
+            .split('/')
+            .filter(|s| !matches!(*s, "" | "." | ".."))
+            .collect();
+        let from_root = from_root.join("/");
         Text::new(
-            "un fichier publié tel quel (image, PDF…) se met dans static/ : static/images/photo.png est à l’adresse /images/photo.png",
-            "a file published as it is (image, PDF…) goes in static/: static/images/photo.png is at the address /images/photo.png",
+            format!("un fichier publié tel quel (image, PDF…) se met dans static/ et s’écrit depuis la racine du site : static/{from_root} est à l’adresse /{from_root}"),
+            format!("a file published as it is (image, PDF…) goes in static/ and is written from the site's root: static/{from_root} is at the address /{from_root}"),
         )
     } else if let Some(key) = page_named(lib, &path) {
         Text::new(
