@@ -359,15 +359,16 @@ fn bad_impossible_date() {
 }
 
 /// A link written as an address that leads nowhere says what to write
-/// instead: the `@/` link of the page it names or looks like, or where the
-/// file goes in static/ and how to write it.
+/// instead: the `@/` link of the page it names or looks like, where the
+/// file goes in static/ and how to write it, the address without the
+/// site's path, or in full. An e-mail autolink is not an address.
 #[test]
 fn dead_addresses_say_what_to_write_instead() {
     let site = fixture("basic");
     write(
         site.path(),
         "content/ceci/liens.fr.md",
-        "---\ntitle: Liens\n---\n\n[a](stage.md#x)\n\n[b](/fr/certificat/stag/)\n\n![c](../../images/plan.png)\n\n[d](/site/docs/guide.pdf)\n",
+        "---\ntitle: Liens\n---\n\n[a](stage.md#x)\n\n[b](/fr/certificat/stag/)\n\n![c](../../images/plan.png)\n\n[d](/docs/guide.pdf)\n\n[e](/site/hello.txt)\n\n[f](www.example.org/engagement)\n\nÉcrire à <contact@example.org>.\n\n[g](contact@example.org)\n",
     );
     let ds = diagnostics(site.path());
     let hints: Vec<(u32, String)> = ds
@@ -382,6 +383,9 @@ fn dead_addresses_say_what_to_write_instead() {
             (7, "did you mean `@/ceci/stage.md`? An @/ link follows the page even when its address changes".to_string()),
             (9, "a file published as it is (image, PDF…) goes in static/ and is written from the site's root: static/images/plan.png is at the address /images/plan.png".to_string()),
             (11, "a file published as it is (image, PDF…) goes in static/ and is written from the site's root: static/docs/guide.pdf is at the address /docs/guide.pdf".to_string()),
+            (13, "the site's path, `/site`, is added to addresses written from its root: write `/hello.txt`".to_string()),
+            (15, "an address on another site is written in full: `https://www.example.org/engagement`".to_string()),
+            (19, "an e-mail address is written `mailto:contact@example.org`, or `<contact@example.org>` alone".to_string()),
         ]
     );
 }

@@ -352,3 +352,55 @@ fn a_page_edited_moved_created_and_deleted() {
         Edit::Calendar(4),
     ]);
 }
+
+/// A static file added or removed in the preview makes or breaks the links
+/// written as its address: they are checked again, as a fresh load would.
+#[test]
+fn a_static_file_added_or_removed_is_seen_by_the_links_to_it() {
+    let dir = fixture("basic");
+    let root = dir.path();
+    let errors = |r: &engage::serve::snapshot::Rebuild| -> Vec<(String, u32)> {
+        r.diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (format!("{} {}", d.rule, d.file.display()), d.position.line))
+            .collect()
+    };
+    let page = "content/ceci/stage.fr.md";
+    let text = read(root, page);
+    write(
+        root,
+        page,
+        &format!("{text}\n![Une photo](/images/nouvelle.png)\n"),
+    );
+    let line = text.lines().count() as u32 + 2;
+    let (mut preview, first) = Preview::load(root, &options());
+    let dead = vec![(format!("content.link-unknown-address {page}"), line)];
+    assert_eq!(errors(&first), dead);
+    // What `engage serve` does on a change under static/.
+    let mut saved = |rel: &str| {
+        preview
+            .apply(&[PathBuf::from(rel)])
+            .unwrap_or_else(|| preview.relist())
+    };
+    std::fs::create_dir_all(root.join("static/images")).unwrap();
+    std::fs::copy(
+        root.join("static/photo.png"),
+        root.join("static/images/nouvelle.png"),
+    )
+    .unwrap();
+    let added = saved("static/images/nouvelle.png");
+    assert_eq!(errors(&added), []);
+    assert!(added.snapshot.is_some());
+    // `ateliers.fr.md` shows /photo.png.
+    std::fs::remove_file(root.join("static/photo.png")).unwrap();
+    let removed = saved("static/photo.png");
+    assert_eq!(
+        errors(&removed),
+        [(
+            "content.link-unknown-address content/ceci/ateliers.fr.md".to_string(),
+            5
+        )]
+    );
+    assert_eq!(errors(&Preview::load(root, &options()).1), errors(&removed));
+}

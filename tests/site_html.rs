@@ -808,6 +808,14 @@ fn news_feeds_list_dated_pages_newest_first_in_each_language() {
             .content()
             .and_then(|c| c.value())
             .is_some_and(|v| v.contains("<p>")));
+        // A relative link of a body resolves against its page, as there.
+        for e in f.entries() {
+            assert_eq!(
+                e.content().and_then(|c| c.base()),
+                Some(link_of(e.links(), "alternate")),
+                "{rel}"
+            );
+        }
         // Every page of the language announces it in its head.
         for page_rel in [
             format!("{lang}/index.html"),

@@ -131,7 +131,16 @@ pub fn lang_of(args: &[std::ffi::OsString]) -> Lang {
 pub fn localized(cmd: Command, lang: Lang) -> Command {
     match lang {
         Lang::En => cmd,
-        Lang::Fr => french(cmd, ""),
+        Lang::Fr => {
+            let mut cmd = french(cmd, "");
+            // `engage help build`: clap adds that command when it builds
+            // the others; its text is replaced once it is there.
+            cmd.build();
+            cmd.mut_subcommand("help", |h| {
+                h.about("Afficher l’aide d’engage ou d’une de ses commandes")
+                    .help_template(TEMPLATE)
+            })
+        }
     }
 }
 
@@ -176,7 +185,6 @@ fn french(mut cmd: Command, path: &str) -> Command {
     cmd = cmd
         .help_template(TEMPLATE)
         .subcommand_help_heading(HEADINGS[0])
-        .disable_help_subcommand(true)
         .disable_help_flag(true)
         .arg(
             clap::Arg::new("help")
@@ -220,6 +228,9 @@ pub fn usage_error(e: &clap::Error, lang: Lang) -> Option<String> {
             "commande inconnue `{}`",
             get(ContextKind::InvalidSubcommand)
         ),
+        ErrorKind::InvalidValue if value.is_empty() => {
+            format!("une valeur est attendue après {arg}")
+        }
         ErrorKind::InvalidValue => {
             let valid = get(ContextKind::ValidValue);
             if valid.is_empty() {
@@ -235,10 +246,10 @@ pub fn usage_error(e: &clap::Error, lang: Lang) -> Option<String> {
             )
         }
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
-        ErrorKind::ArgumentConflict => format!(
-            "{arg} ne peut pas être utilisé avec {}",
-            get(ContextKind::PriorArg)
-        ),
+        ErrorKind::ArgumentConflict => match get(ContextKind::PriorArg) {
+            prior if prior == arg => format!("{arg} ne peut être donné qu’une fois"),
+            prior => format!("{arg} ne peut pas être utilisé avec {prior}"),
+        },
         ErrorKind::MissingSubcommand => "une commande est attendue".to_string(),
         ErrorKind::NoEquals => format!("{arg} attend une valeur après « = »"),
         ErrorKind::TooManyValues => format!("trop de valeurs pour {arg} : `{value}`"),
@@ -391,6 +402,19 @@ mod tests {
             missing.contains("argument obligatoire manquant : --programme <ID>"),
             "{missing}"
         );
+        assert!(said(&["engage", "check", "--pr", "--base"])
+            .starts_with("erreur : une valeur est attendue après --base <REV>"));
+        let twice = said(&["engage", "build", "--output", "a", "--output", "b"]);
+        assert!(
+            twice.starts_with("erreur : --output <DIR> ne peut être donné qu’une fois"),
+            "{twice}"
+        );
+        // `engage help build` shows that command's help, as in English.
+        let shown = french_cli()
+            .try_get_matches_from(["engage", "help", "build"])
+            .unwrap_err();
+        assert_eq!(shown.kind(), ErrorKind::DisplayHelp);
+        assert!(shown.to_string().starts_with("Construire le site public"));
         let e = Cli::command()
             .try_get_matches_from(["engage", "chek"])
             .unwrap_err();

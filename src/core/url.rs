@@ -73,20 +73,14 @@ pub fn is_local(url: &str) -> bool {
 /// `url` as written from the site's root (`/photo.png`), put under the
 /// path the site is published at (`/site/photo.png` for
 /// `https://x.org/site`), so that the same page works in the preview, at a
-/// domain's root and under a path. An address already under that path is
-/// left as it is; any other URL is None.
-pub fn under_base<'a>(url: &'a str, base_path: &str) -> Option<std::borrow::Cow<'a, str>> {
+/// domain's root and under a path; None for any other URL. Always added:
+/// `/site/photo.png` written on that site is `/site/site/photo.png`, as
+/// the preview, at the root, would read it as `/site/photo.png`.
+pub fn under_base(url: &str, base_path: &str) -> Option<String> {
     if !url.starts_with('/') || url.starts_with("//") || url.starts_with("/\\") {
         return None;
     }
-    let under = url
-        .strip_prefix(base_path)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
-    Some(if under {
-        std::borrow::Cow::Borrowed(url)
-    } else {
-        std::borrow::Cow::Owned(format!("{base_path}{url}"))
-    })
+    Some(format!("{base_path}{url}"))
 }
 
 /// The error for `url` written at `position` of `file`, when its scheme is
@@ -166,7 +160,7 @@ mod tests {
 
     #[test]
     fn addresses_from_the_root_go_under_the_base_path() {
-        let under = |u: &str, base: &str| under_base(u, base).map(|c| c.into_owned());
+        let under = |u: &str, base: &str| under_base(u, base);
         assert_eq!(
             under("/photo.png", "/site").as_deref(),
             Some("/site/photo.png")
@@ -177,14 +171,14 @@ mod tests {
         );
         assert_eq!(
             under("/site/photo.png", "/site").as_deref(),
-            Some("/site/photo.png")
+            Some("/site/site/photo.png")
         );
-        assert_eq!(under("/site", "/site").as_deref(), Some("/site"));
         assert_eq!(under("/fr/", "").as_deref(), Some("/fr/"));
         for other in [
             "photo.png",
             "../fr/",
             "//cdn.example.org/a.js",
+            "/\\\\x.org",
             "#x",
             "https://x.org/",
         ] {

@@ -231,6 +231,10 @@ fn mapping_start(text: &str, at: Position, first_line: u32) -> Position {
         if rest.is_empty() || rest.starts_with('#') {
             continue;
         }
+        // A document's start (`---`) or a directive (`%YAML`) ends it.
+        if indent == 0 && (rest.starts_with("---") || rest.starts_with('%')) {
+            break;
+        }
         let item = rest
             .strip_prefix("- ")
             .is_some_and(|r| l.len() - r.trim_start_matches(' ').len() == column);
@@ -1033,6 +1037,11 @@ mod tests {
         assert_eq!(
             all::<Record>("# a comment\nname: a\nitems: []\nnote: z\n", 1),
             ["yaml.missing-key 2:1"]
+        );
+        // Nor at the line that starts the document.
+        assert_eq!(
+            all::<Record>("%YAML 1.2\n---\nname: a\nitems: []\n", 1),
+            ["yaml.missing-key 3:1"]
         );
         #[derive(Debug, Deserialize)]
         #[allow(dead_code)]

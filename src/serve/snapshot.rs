@@ -458,8 +458,17 @@ impl Preview {
     }
 
     /// Lists the static files again (one was added or removed), over the
-    /// outputs as they are.
+    /// outputs as they are, after checking again the links written as
+    /// addresses, which such a file can make or break.
     pub fn relist(&mut self) -> Rebuild {
+        if let (Some(site), Some(checks)) = (&self.ws.site, &mut self.checks) {
+            let addresses = site.addresses(&self.ws.files);
+            for (id, p) in site.library.pages.iter().enumerate() {
+                if !p.scan.local_links.is_empty() {
+                    checks.pages[id] = site.check_page(id, &addresses);
+                }
+            }
+        }
         self.render(Instant::now(), true)
     }
 

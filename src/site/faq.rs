@@ -310,7 +310,7 @@ pub fn view(page: &Page, outline: &Outline, resolve: &markdown::Resolve) -> FaqV
             .cloned()
             .collect();
         let events = page.scan.events(page.body(), range.clone());
-        markdown::render_events(events, &inner, page.lang, resolve)
+        markdown::render_events(events, &inner, page.lang, resolve, page.scan.raw_html)
     };
     let title = |h: &Heading| match page.lang {
         Lang::Fr => typography::french(&h.title, None).into_owned(),

@@ -81,7 +81,7 @@ pub fn resolve(lib: &Library, target: &Target, lang: Lang) -> Option<Resolved> {
 /// an address written from the site's root, under `base_path` too.
 pub fn href(lib: &Library, base_path: &str, dest: &str, lang: Lang) -> Option<String> {
     if let Some(url) = crate::core::url::under_base(dest, base_path) {
-        return Some(url.into_owned());
+        return Some(url);
     }
     let target = parse(dest)?;
     let r = resolve(lib, &target, lang)?;
@@ -197,9 +197,13 @@ impl Addresses {
         base_path: &str,
         files: impl IntoIterator<Item = (String, Option<PageId>)>,
     ) -> Addresses {
+        // Compared with decoded paths: `/%C3%A9coles` is `/écoles`.
+        let base_path = percent_encoding::percent_decode_str(base_path.trim_end_matches('/'))
+            .decode_utf8_lossy()
+            .into_owned();
         Addresses {
             files: files.into_iter().collect(),
-            base_path: base_path.trim_end_matches('/').to_string(),
+            base_path,
         }
     }
 
@@ -230,7 +234,7 @@ impl Addresses {
         };
         let dest = dest.trim();
         let dest = crate::core::url::under_base(dest, &self.base_path)
-            .unwrap_or(std::borrow::Cow::Borrowed(dest));
+            .map_or(std::borrow::Cow::Borrowed(dest), std::borrow::Cow::Owned);
         let Ok(to) = base.join(&dest) else {
             return Reached::Nothing(dest.to_string());
         };
@@ -286,6 +290,12 @@ pub fn check_local(
         }
         Reached::Nothing(path) => path,
     };
+    let written = dest.split(['#', '?']).next().unwrap_or(dest).trim();
+    let base = addresses.base_path.as_str();
+    let without_base = written
+        .strip_prefix(base)
+        .filter(|rest| !base.is_empty() && rest.starts_with('/'));
+    let first = written.split('/').next().unwrap_or_default();
     let hint = if let Some(key) = written_as_file(lib, p, dest) {
         let anchor = dest
             .split_once('#')
@@ -295,17 +305,30 @@ pub fn check_local(
             format!("un lien vers une page s’écrit avec @/ : `@/{key}.md{anchor}`"),
             format!("a link to a page is written with @/: `@/{key}.md{anchor}`"),
         )
+    } else if let Some(rest) =
+        without_base.filter(|r| addresses.served(&format!("{base}{r}")).is_some())
+    {
+        Text::new(
+            format!("le chemin du site, `{base}`, s’ajoute aux adresses écrites depuis sa racine : écrivez `{rest}`"),
+            format!("the site's path, `{base}`, is added to addresses written from its root: write `{rest}`"),
+        )
+    } else if written.contains('@') && !written.contains('/') {
+        Text::new(
+            format!("une adresse e-mail s’écrit `mailto:{written}`, ou `<{written}>` seule"),
+            format!("an e-mail address is written `mailto:{written}`, or `<{written}>` alone"),
+        )
+    } else if first.starts_with("www.") || (looks_like_host(first) && written.contains('/')) {
+        Text::new(
+            format!("une adresse d’un autre site s’écrit en entier : `https://{written}`"),
+            format!("an address on another site is written in full: `https://{written}`"),
+        )
     } else if path
         .rsplit('/')
         .next()
         .is_some_and(|last| last.contains('.'))
     {
-        // The file as written, from the site's root: where it would be.
-        let written = dest.split(['#', '?']).next().unwrap_or(dest);
+        // The file as written, read from the site's root: where it goes.
         let from_root: Vec<&str> = written
-            .strip_prefix(addresses.base_path.as_str())
-            .filter(|r| r.starts_with('/'))
-            .unwrap_or(written)
             .split('/')
             .filter(|s| !matches!(*s, "" | "." | ".."))
             .collect();
@@ -337,6 +360,16 @@ pub fn check_local(
         )
         .with_hint(hint),
     )
+}
+
+/// Whether `segment` reads as a host name (`example.org`): labels of
+/// letters, digits and hyphens joined by dots. A file name (`photo.png`)
+/// reads the same, so the caller also asks for a path after it.
+fn looks_like_host(segment: &str) -> bool {
+    segment.contains('.')
+        && segment
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 /// The page whose file or address name is closest to the last segment of
@@ -449,8 +482,12 @@ mod tests {
         assert_eq!(on_faq("/fr/faq"), Reached::File(Some(3), None));
         assert_eq!(on_faq("../../"), Reached::File(None, None));
         assert_eq!(on_faq("/"), Reached::File(None, None));
-        // Written with the site's path, or relative to the page.
-        assert_eq!(on_faq("/site/fr/faq/"), Reached::File(Some(3), None));
+        // The site's path is added to an address from the root, even one
+        // that has it already (the preview, at the root, would not).
+        assert_eq!(
+            on_faq("/site/fr/faq/"),
+            Reached::Nothing("/site/site/fr/faq/".into())
+        );
         assert_eq!(
             on_faq("../../images/une%20photo.png"),
             Reached::File(None, None)
@@ -464,6 +501,10 @@ mod tests {
             on_faq("/sitemap.xml"),
             Reached::Nothing("/site/sitemap.xml".into())
         );
+        // A base path written percent-encoded is the same path.
+        let encoded = Addresses::new("/%C3%A9coles", [("fr/index.html".to_string(), None)]);
+        assert_eq!(encoded.follow("/fr/x/", "../"), Reached::File(None, None));
+        assert_eq!(encoded.follow("/fr/x/", "/fr/"), Reached::File(None, None));
         // Browsers read a backslash as a slash: another host.
         assert_eq!(on_faq("\\\\evil.example/x"), Reached::Elsewhere);
     }

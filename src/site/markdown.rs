@@ -14,7 +14,7 @@ pub use tape::Tape;
 
 use std::collections::VecDeque;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::core::diagnostic::Position;
@@ -94,6 +94,9 @@ pub struct Scan {
     /// Where an HTML comment opens (`<!--`) that is never closed: all the
     /// page after it is hidden.
     pub unclosed_comment: Option<Position>,
+    /// Whether the body has raw HTML: its rendering then goes through the
+    /// sanitiser, which resolves its links too (see [`render_events`]).
+    pub raw_html: bool,
     /// The body's events, replayed by rendering and search.
     pub tape: Tape,
 }
@@ -262,17 +265,29 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
                         .with_len(dest_url.chars().count() as u32),
                 });
             }
+            // An e-mail autolink (`<a@b.org>`) carries no `mailto:` here;
+            // pulldown-cmark writes it.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                ..
+            }) => {}
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
                 if url::is_local(dest_url) =>
             {
                 out.local_links
                     .push(dest_ref(dest_url, range.clone(), body, &lines));
             }
-            Event::Start(Tag::HtmlBlock) => html_block = Some((range.start, String::new())),
-            Event::Html(h) => match html_block.as_mut() {
-                Some((_, text)) => text.push_str(h),
-                None => scan_html(h, range.start, body, &lines, &mut out),
-            },
+            Event::Start(Tag::HtmlBlock) => {
+                out.raw_html = true;
+                html_block = Some((range.start, String::new()))
+            }
+            Event::Html(h) => {
+                out.raw_html = true;
+                match html_block.as_mut() {
+                    Some((_, text)) => text.push_str(h),
+                    None => scan_html(h, range.start, body, &lines, &mut out),
+                }
+            }
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((start, text)) = html_block.take() {
                     // A comment block runs to its `-->`, or to the end of
@@ -291,6 +306,7 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
                 }
             }
             Event::InlineHtml(h) => {
+                out.raw_html = true;
                 if nesting.follow(h) && out.html_too_deep.is_none() {
                     out.html_too_deep = Some(lines.position(body, range.start));
                 }
@@ -497,7 +513,12 @@ fn scan_html(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Scan
                         && url::disallowed_scheme(&a.value).is_some()
                     {
                         self.0.borrow_mut().urls.push((a.value.to_string(), line));
-                    } else if matches!(name.as_str(), "href" | "src") && url::is_local(&a.value) {
+                    } else if matches!((&*tag.name, name.as_str()), ("a", "href") | ("img", "src"))
+                        && tag.kind == TagKind::StartTag
+                        && url::is_local(&a.value)
+                    {
+                        // Only what the sanitiser keeps and visitors
+                        // follow: a `<script src>` never reaches the page.
                         self.0.borrow_mut().local.push((a.value.to_string(), line));
                     }
                 }
@@ -567,17 +588,23 @@ pub type Resolve<'r> = dyn Fn(&str) -> Option<String> + Sync + 'r;
 /// HTML for a body, parsing it: for tests and one-off texts. The build
 /// renders the events recorded by [`scan`] with [`render_events`].
 pub fn render(body: &str, headings: &[Heading], lang: Lang, resolve: &Resolve) -> String {
-    render_events(parser(body), headings, lang, resolve)
+    let raw_html = scan(body, 1).raw_html;
+    render_events(parser(body), headings, lang, resolve, raw_html)
 }
 
 /// HTML for a body's events. `headings` are the headings among them, from
-/// the body's `scan`; `resolve` turns an `@/…` destination into a URL (None
-/// leaves it as written: the build has already reported it).
+/// the body's `scan`; `resolve` turns an `@/…` destination or an address
+/// from the site's root into a URL (None leaves it as written: the build
+/// has already reported it). When the body has raw HTML (`raw_html`, from
+/// its scan), the sanitiser resolves every link, those of the Markdown and
+/// those typed in HTML alike, and the events leave them as written: each
+/// link is resolved once, by one of the two.
 pub fn render_events<'a>(
     source: impl Iterator<Item = Event<'a>>,
     headings: &[Heading],
     lang: Lang,
     resolve: &Resolve,
+    raw_html: bool,
 ) -> String {
     // Events go to the HTML writer as they come, a few at a time: a page
     // of two million table cells never holds them all at once.
@@ -592,7 +619,12 @@ pub fn render_events<'a>(
     // pulldown-cmark may split one run of text into several events; join them
     // so typography sees "mot !" whole.
     let mut pending: Option<CowStr> = None;
-    let mut raw_html = false;
+    let resolved = |dest: CowStr<'a>| -> CowStr<'a> {
+        if raw_html || !(dest.starts_with("@/") || dest.starts_with('/')) {
+            return dest;
+        }
+        resolve(&dest).map(CowStr::from).unwrap_or(dest)
+    };
     let stream = std::iter::from_fn(|| loop {
         if let Some(ev) = events.pop_front() {
             return Some(ev);
@@ -610,7 +642,6 @@ pub fn render_events<'a>(
             done = true;
             continue;
         };
-        raw_html |= matches!(ev, Event::Html(_) | Event::InlineHtml(_));
         if let Event::Text(t) = ev {
             pending = Some(match pending.take() {
                 None => t,
@@ -642,15 +673,13 @@ pub fn render_events<'a>(
                 dest_url,
                 title,
                 id,
-            }) if dest_url.starts_with(['@', '/'])
-                || url::disallowed_scheme(&dest_url).is_some() =>
-            {
+            }) => {
                 // A refused scheme was reported by `scan`; it never reaches
                 // the HTML, even where the build goes on (`engage check`).
                 let dest_url = if url::disallowed_scheme(&dest_url).is_some() {
                     CowStr::from("#")
                 } else {
-                    resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url)
+                    resolved(dest_url)
                 };
                 Event::Start(Tag::Link {
                     link_type,
@@ -676,10 +705,8 @@ pub fn render_events<'a>(
                 in_image += 1;
                 let dest_url = if url::disallowed_scheme(&dest_url).is_some() {
                     CowStr::from("")
-                } else if dest_url.starts_with('/') {
-                    resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url)
                 } else {
-                    dest_url
+                    resolved(dest_url)
                 };
                 Event::Start(Tag::Image {
                     link_type,
@@ -733,20 +760,28 @@ pub fn render_events<'a>(
 /// styles, event handlers and unknown tags are removed and unclosed tags
 /// closed, so that nothing written in content/ can break the published
 /// site. Only pages that contain raw HTML pay for it.
-/// Addresses written from the site's root (`href="/photo.png"`) go under
-/// its base path there too, through `resolve`.
+/// Links are resolved here, through `resolve`, on a page with raw HTML:
+/// `@/` links and addresses from the site's root, written in Markdown or
+/// in HTML (`href="/photo.png"`), each once.
 fn sanitize<'r>(html: &str, resolve: &'r Resolve<'r>) -> String {
-    struct FromRoot<'r, 's>(&'r Resolve<'s>);
-    impl<'a> ammonia::UrlRelativeEvaluate<'a> for FromRoot<'a, 'a> {
+    struct Links<'r, 's>(&'r Resolve<'s>);
+    impl<'a> ammonia::UrlRelativeEvaluate<'a> for Links<'a, 'a> {
         fn evaluate<'u>(&self, u: &'u str) -> Option<std::borrow::Cow<'u, str>> {
-            Some(match u.starts_with('/') {
-                true => (self.0)(u).map_or(std::borrow::Cow::Borrowed(u), std::borrow::Cow::Owned),
-                false => std::borrow::Cow::Borrowed(u),
-            })
+            use std::borrow::Cow;
+            let resolved = if u.starts_with("@/") {
+                // Written by pulldown-cmark, which percent-encodes what
+                // is not ASCII (`@/actualit%C3%A9s/…`): read as written.
+                (self.0)(&percent_encoding::percent_decode_str(u).decode_utf8_lossy())
+            } else if u.starts_with('/') {
+                (self.0)(u)
+            } else {
+                None
+            };
+            Some(resolved.map_or(Cow::Borrowed(u), Cow::Owned))
         }
     }
     ammonia::Builder::default()
-        .url_relative(ammonia::UrlRelative::Custom(Box::new(FromRoot(resolve))))
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(Links(resolve))))
         .add_generic_attributes(["id", "class"])
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
@@ -1007,43 +1042,45 @@ mod tests {
     }
 
     #[test]
-    fn addresses_from_the_root_go_under_the_base_path_once() {
-        let resolve = |d: &str| url::under_base(d, "/site").map(|u| u.into_owned());
+    fn links_are_resolved_once_with_or_without_raw_html() {
+        // As the build resolves: `@/` pages and addresses from the root,
+        // both under the site's path (here one pulldown-cmark encodes).
+        let resolve = |d: &str| match d.strip_prefix("@/") {
+            Some(page) => Some(format!("/écoles/{}", page.trim_end_matches(".md"))),
+            None => url::under_base(d, "/écoles"),
+        };
         let attrs = |body: &str, selector: &str, attr: &str| -> Vec<String> {
             let out = render(body, &scan(body, 1).headings, Lang::En, &resolve);
             let doc = scraper::Html::parse_fragment(&out);
             let sel = scraper::Selector::parse(selector).unwrap();
             doc.select(&sel)
                 .filter_map(|e| e.value().attr(attr).map(str::to_string))
+                .map(|u| {
+                    percent_encoding::percent_decode_str(&u)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                })
                 .collect()
         };
-        let markdown = "[a](/fr/faq/) [b](photo.png) [c](/site/hello.txt) [d](//cdn.example.org/x) ![e](/img/e.png)\n";
-        assert_eq!(
-            attrs(markdown, "a", "href"),
-            [
-                "/site/fr/faq/",
-                "photo.png",
-                "/site/hello.txt",
-                "//cdn.example.org/x"
-            ]
-        );
-        assert_eq!(attrs(markdown, "img", "src"), ["/site/img/e.png"]);
-        // Raw HTML on the page: the sanitiser sees the Markdown links
-        // already moved, and moves the raw ones the same way.
-        let raw = format!("{markdown}\n<a href=\"/en/\">f</a> <img src=\"/g.png\" alt=\"g\">\n");
-        assert_eq!(
-            attrs(&raw, "a", "href"),
-            [
-                "/site/fr/faq/",
-                "photo.png",
-                "/site/hello.txt",
-                "//cdn.example.org/x",
-                "/site/en/"
-            ]
-        );
+        let markdown = "[a](/fr/faq/) [b](photo.png) [c](@/actualités/x.md) [d](//cdn.example.org/x) <a@b.org> ![f](/img/f.png)\n";
+        let links = [
+            "/écoles/fr/faq/",
+            "photo.png",
+            "/écoles/actualités/x",
+            "//cdn.example.org/x",
+            "mailto:a@b.org",
+        ];
+        assert_eq!(attrs(markdown, "a", "href"), links);
+        assert_eq!(attrs(markdown, "img", "src"), ["/écoles/img/f.png"]);
+        // Raw HTML on the page: the sanitiser resolves the Markdown links
+        // and the typed ones alike, each once.
+        let raw = format!("{markdown}\n<a href=\"/en/\">g</a> <img src=\"/h.png\" alt=\"h\">\n");
+        let mut with_raw = links.to_vec();
+        with_raw.push("/écoles/en/");
+        assert_eq!(attrs(&raw, "a", "href"), with_raw);
         assert_eq!(
             attrs(&raw, "img", "src"),
-            ["/site/img/e.png", "/site/g.png"]
+            ["/écoles/img/f.png", "/écoles/h.png"]
         );
     }
 

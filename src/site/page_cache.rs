@@ -44,7 +44,7 @@ use crate::site::Site;
 /// The cache's folder, beside the output folder.
 pub const CACHE_DIR: &str = ".engage-cache";
 /// Bumped whenever the stored form changes meaning.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// A position as stored: line, column, length.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -117,6 +117,7 @@ struct Summary {
     /// Classes and attributes after headings: (written, instead, at).
     heading_extras: Vec<(String, String, Pos)>,
     unclosed_comment: Option<Pos>,
+    raw_html: bool,
 }
 
 fn kind_code(k: PageKind) -> u8 {
@@ -185,6 +186,7 @@ impl Summary {
                 .map(|x| (x.written.clone(), x.instead.clone(), x.position.into()))
                 .collect(),
             unclosed_comment: p.scan.unclosed_comment.map(Pos::from),
+            raw_html: p.scan.raw_html,
         }
     }
 
@@ -262,6 +264,7 @@ impl Summary {
                     )
                     .collect(),
                 unclosed_comment: self.unclosed_comment.map(Position::from),
+                raw_html: self.raw_html,
                 tape: Default::default(),
             },
         })

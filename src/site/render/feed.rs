@@ -144,7 +144,12 @@ impl Site {
                 let mut e = Entry::default();
                 e.set_id(url.clone());
                 e.set_title(Text::plain(super::typo(lang, &p.title)));
-                e.set_links(vec![link(url, "alternate", Some("text/html"), Some(lang))]);
+                e.set_links(vec![link(
+                    url.clone(),
+                    "alternate",
+                    Some("text/html"),
+                    Some(lang),
+                )]);
                 e.set_published(p.date.map(midnight));
                 e.set_updated(midnight(p.updated.or(p.date).unwrap_or(self.today)));
                 if !p.description.is_empty() {
@@ -152,6 +157,9 @@ impl Site {
                 }
                 let mut content = Content::default();
                 content.set_content_type(Some("html".to_string()));
+                // Relative links of the body (`../ateliers/`) resolve
+                // against the page, as on the page itself.
+                content.set_base(Some(url));
                 content.set_value(Some(self.page_html(id)));
                 e.set_content(Some(content));
                 e
@@ -168,8 +176,8 @@ impl Site {
             self.string(lang, "feed_news_title")
         );
         let mut feed = self.feed(lang, &news_path(lang), section, title, updated);
-        // Page bodies link with site paths (`/fr/…`): they resolve against
-        // the site's address.
+        // The feed's own links resolve against the site's address, each
+        // entry's content against its page.
         feed.set_base(Some(format!("{}/", self.config.base_url)));
         feed.set_entries(entries);
         feed.to_string()

@@ -574,7 +574,7 @@ impl Site {
         let p = &self.library.pages[id];
         let resolve = |dest: &str| link::href(&self.library, &self.config.base_path, dest, p.lang);
         let events = p.scan.events(p.body(), 0..p.body().len());
-        markdown::render_events(events, &p.scan.headings, p.lang, &resolve)
+        markdown::render_events(events, &p.scan.headings, p.lang, &resolve, p.scan.raw_html)
     }
 
     /// The sections above page `id`, from the home page down, for the
