@@ -175,8 +175,19 @@ impl Site {
     }
 
     /// What the built site answers at each address, for links written as
-    /// addresses: every generated file and every static file.
+    /// addresses: every generated file and every static file. Left empty
+    /// when no page writes a link so (most sites, whose links are `@/`):
+    /// a list of ten thousand addresses nobody asks for costs time and
+    /// memory.
     pub fn addresses(&self, files: &Files) -> link::Addresses {
+        if self
+            .library
+            .pages
+            .iter()
+            .all(|p| p.scan.local_links.is_empty())
+        {
+            return link::Addresses::default();
+        }
         let outputs = self.outputs();
         let generated = outputs.iter().map(|o| {
             let page = match o {
