@@ -10,58 +10,49 @@ use clap::Command;
 
 use crate::core::lang::Lang;
 
-/// A command's texts in French: its path (`""` for engage itself, `check`,
-/// `new portfolio`), what it does, and its examples.
-const COMMANDS: &[(&str, &str, &str)] = &[
+/// What each command does, in French, by its path (`""` for engage
+/// itself, `check`, `new portfolio`). Its examples are the English ones:
+/// command lines, under a French heading.
+const COMMANDS: &[(&str, &str)] = &[
     (
         "",
         "Site bilingue et vérification des portfolios des programmes d’engagement citoyen",
-        "Exemples :\n  engage build\n  engage --root chemin/du/site build --drafts\n  engage --lang en build --base-url https://apercu.example.org",
     ),
     (
         "build",
         "Construire le site public dans public/",
-        "Exemples :\n  engage build\n  engage build --drafts --base-url http://localhost:8000\n  engage build --output /tmp/site",
     ),
     (
         "check",
         "Vérifier les portfolios selon les règles de leur programme",
-        "Exemples :\n  engage check\n  engage check data/portfolios/alice\n  engage check --today 2026-01-15 --format json\n  engage check --pr --base origin/main --author alice",
     ),
     (
         "new",
         "Créer un fichier depuis un modèle (le portfolio d’un·e étudiant·e)",
-        "Exemples :\n  engage new portfolio --programme ceci --handle alice\n  engage --lang en new portfolio --programme escom --handle hugo",
     ),
     (
         "new portfolio",
         "Le portfolio d’un·e étudiant·e, depuis le modèle de son programme",
-        "Exemples :\n  engage new portfolio --programme ceci --handle alice\n  engage --lang en new portfolio --programme escom --handle hugo",
     ),
     (
         "report",
         "Tableau de bord de tous les portfolios pour l’équipe (HTML privé dans report/, CSV, JSON)",
-        "Exemples :\n  engage report\n  engage report --format csv > etudiants.csv\n  engage report --programme ceci --intake 2025-02 --today 2026-03-01",
     ),
     (
         "attest",
         "Attestation et certificat Open Badges 3.0 d’un portfolio complet",
-        "Exemples :\n  engage attest alice\n  engage attest alice --key /run/secrets/issuer.key\n  engage attest --verify report/attest/alice.credential.json",
     ),
     (
         "schema",
         "Écrire les schémas JSON des fichiers de programme et des portfolios de chaque programme (data/schemas/portfolio-<id>.schema.json), pour les éditeurs",
-        "Exemples :\n  engage schema\n  engage schema --output /tmp/schemas",
     ),
     (
         "serve",
         "Prévisualiser le site pendant l’écriture : servi à http://127.0.0.1:1111, reconstruit et rechargé à chaque enregistrement, les erreurs affichées sur la page",
-        "Exemples :\n  engage serve\n  engage serve --open --drafts\n  engage serve --port 8000 --today 2026-03-01",
     ),
     (
         "translations",
         "Lister chaque page et chaque question de la FAQ avec l’état de sa traduction par langue (traduite, manquante, dépassée selon l’historique git)",
-        "Exemples :\n  engage translations\n  engage translations --json",
     ),
 ];
 
@@ -145,12 +136,11 @@ pub fn localized(cmd: Command, lang: Lang) -> Command {
 }
 
 fn french(mut cmd: Command, path: &str) -> Command {
-    if let Some((_, about, examples)) = COMMANDS.iter().find(|(p, _, _)| *p == path) {
-        cmd = cmd
-            .about(*about)
-            .long_about(None)
-            .after_help(*examples)
-            .after_long_help(None);
+    if let Some((_, about)) = COMMANDS.iter().find(|(p, _)| *p == path) {
+        cmd = cmd.about(*about).long_about(None);
+    }
+    if let Some(examples) = cmd.get_after_help().map(|h| h.to_string()) {
+        cmd = cmd.after_help(examples.replacen("Examples:", "Exemples :", 1));
     }
     for (_, id, help) in ARGS.iter().filter(|(p, _, _)| *p == path) {
         cmd = cmd.mut_arg(*id, |a| {
@@ -336,7 +326,7 @@ mod tests {
         all(&Cli::command(), "", &mut found);
         for (path, args) in &found {
             assert!(
-                COMMANDS.iter().any(|(p, _, _)| p == path),
+                COMMANDS.iter().any(|(p, _)| p == path),
                 "no French text for `engage {path}`"
             );
             for id in args {

@@ -253,17 +253,8 @@ pub fn scan(body: &str, first_line: u32) -> Scan {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
                 if url::disallowed_scheme(dest_url).is_some() =>
             {
-                let src = &body[range.clone()];
-                let at = src
-                    .find(&**dest_url)
-                    .map(|i| range.start + i)
-                    .unwrap_or(range.start);
-                out.unsafe_urls.push(LinkRef {
-                    dest: dest_url.to_string(),
-                    position: lines
-                        .position(body, at)
-                        .with_len(dest_url.chars().count() as u32),
-                });
+                out.unsafe_urls
+                    .push(dest_ref(dest_url, range.clone(), body, &lines));
             }
             // An e-mail autolink (`<a@b.org>`) carries no `mailto:` here;
             // pulldown-cmark writes it.
