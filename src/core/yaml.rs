@@ -92,6 +92,17 @@ fn options() -> Options {
     }
 }
 
+/// [`options`] for reading a file's shape ([`Node`]): each level of it
+/// takes more stack than a level of a typed value, and no file meant for
+/// a schema is nested this deep (a record has five levels).
+fn shape_options() -> Options {
+    let mut options = options();
+    if let Some(budget) = options.budget.as_mut() {
+        budget.max_depth = 10;
+    }
+    options
+}
+
 /// Converts a saphyr location into a position in the file, given the line on
 /// which the YAML text starts in that file (1 for a whole YAML file, 2 for
 /// front matter after the opening `---`).
@@ -120,13 +131,58 @@ pub fn parse<T: DeserializeOwned>(
     file: &Path,
     first_line: u32,
 ) -> Result<T, Vec<Diagnostic>> {
+    parse_reading(text, file, first_line).map_err(|(found, _)| found)
+}
+
+/// [`parse`], with every required key that is missing found at once.
+/// serde stops at the first, and a missing key cannot be put in without
+/// its type, so when the text does not read, `schema` (the JSON Schema of
+/// `T`, made only then) says which keys each mapping requires, and the
+/// text as [`parse`] last read it (misspelt keys recovered) is walked
+/// for them.
+pub fn parse_with_schema<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+    schema: impl FnOnce() -> serde_json::Value,
+) -> Result<T, Vec<Diagnostic>> {
+    let (mut found, last) = match parse_reading(text, file, first_line) {
+        Ok(value) => return Ok(value),
+        Err(failure) => failure,
+    };
+    let Ok(tree) = serde_saphyr::from_str_with_options::<Span<Node>>(&last, shape_options()) else {
+        return Err(found);
+    };
+    let schema = schema();
+    let mut missing = Vec::new();
+    required_keys(&tree, &schema, &schema, &mut missing);
+    for (key, at) in missing {
+        let at = mapping_start(&last, position(&at, first_line), first_line);
+        let d = classify(&format!("missing field `{key}`"), file, at);
+        // serde's own, found where the mapping starts too.
+        let known = found.iter().any(|f| {
+            f.rule == MISSING_KEY && f.position.line == d.position.line && f.message == d.message
+        });
+        if !known {
+            found.push(d);
+        }
+    }
+    Err(found)
+}
+
+/// [`parse`], and on failure the text as it was last read.
+fn parse_reading<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+) -> Result<T, (Vec<Diagnostic>, String)> {
     let rounds = (MAX_REREAD / text.len().max(1)).clamp(1, MAX_ROUNDS);
     let mut current = std::borrow::Cow::Borrowed(text);
     let mut found: Vec<Diagnostic> = Vec::new();
     for _ in 0..rounds {
         let (d, reading) = match parse_once::<T>(&current, file, first_line) {
             Ok(value) if found.is_empty() => return Ok(value),
-            Ok(_) => return Err(found),
+            Ok(_) => return Err((found, current.into_owned())),
             Err(failure) => *failure,
         };
         let next = match &reading {
@@ -137,16 +193,150 @@ pub fn parse<T: DeserializeOwned>(
             // Once the text was changed, another error may be the change's
             // own doing (a key left with nothing under it, or a value
             // under a key its author did not write): left to the next run.
-            Reading::Other if !found.is_empty() => return Err(found),
+            Reading::Other if !found.is_empty() => return Err((found, current.into_owned())),
             Reading::Other => None,
         };
         found.push(d);
         match next {
             Some(text) => current = std::borrow::Cow::Owned(text),
-            None => return Err(found),
+            None => return Err((found, current.into_owned())),
         }
     }
-    Err(found)
+    Err((found, current.into_owned()))
+}
+
+/// A YAML document as its shape only, each part located: what
+/// [`required_keys`] walks.
+enum Node {
+    Mapping(Vec<(Option<String>, Span<Node>)>),
+    List(Vec<Span<Node>>),
+    Scalar,
+}
+
+/// Visitor methods that take any scalar as the same shape, [`Node::Scalar`].
+macro_rules! scalar_shapes {
+    ($($visit:ident: $t:ty),*) => {$(
+        fn $visit<E: serde::de::Error>(self, _: $t) -> Result<Node, E> {
+            Ok(Node::Scalar)
+        }
+    )*};
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            scalar_shapes!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_i128: i128,
+                visit_u128: u128, visit_f64: f64, visit_str: &str);
+            fn visit_none<E: serde::de::Error>(self) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+                Node::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Node::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Loose>()? {
+                    entries.push((key.as_text(), map.next_value()?));
+                }
+                Ok(Node::Mapping(entries))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Pushes on `missing` each key that `schema` requires and `node` lacks,
+/// with where its mapping is written, through the whole tree. `root` holds
+/// the definitions `$ref` points to. A part whose shape is not the one
+/// the schema has, or that several shapes would fit, is left alone: its
+/// error is serde's to report.
+fn required_keys(
+    node: &Span<Node>,
+    schema: &serde_json::Value,
+    root: &serde_json::Value,
+    missing: &mut Vec<(String, Location)>,
+) {
+    let Some(schema) = one_shape(schema, root) else {
+        return;
+    };
+    match &node.value {
+        Node::Mapping(entries) => {
+            let under = |key: &Option<String>| {
+                key.as_deref()
+                    .and_then(|k| schema.get("properties")?.get(k))
+                    .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()))
+            };
+            // A key written where none of that name goes is reported as
+            // unknown, and most often stands for the one missing
+            // (`{ date, title }` for `{ event }`): not said twice.
+            if entries.iter().all(|(key, _)| under(key).is_some()) {
+                let required = schema.get("required").and_then(|r| r.as_array());
+                for key in required.into_iter().flatten().filter_map(|k| k.as_str()) {
+                    if !entries.iter().any(|(k, _)| k.as_deref() == Some(key)) {
+                        missing.push((key.to_string(), node.defined));
+                    }
+                }
+            }
+            for (key, value) in entries {
+                if let Some(under) = under(key) {
+                    required_keys(value, under, root, missing);
+                }
+            }
+        }
+        Node::List(items) => {
+            if let Some(under) = schema.get("items") {
+                for item in items {
+                    required_keys(item, under, root, missing);
+                }
+            }
+        }
+        Node::Scalar => {}
+    }
+}
+
+/// `schema` with its references followed and an optional value's `null`
+/// left aside; None when several shapes would do.
+fn one_shape<'a>(
+    mut schema: &'a serde_json::Value,
+    root: &'a serde_json::Value,
+) -> Option<&'a serde_json::Value> {
+    // A bound on references to references, which a schema could loop on.
+    for _ in 0..16 {
+        if let Some(to) = schema.get("$ref").and_then(|r| r.as_str()) {
+            schema = root.pointer(to.strip_prefix('#')?)?;
+            continue;
+        }
+        let Some(shapes) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(|a| a.as_array())
+        else {
+            return Some(schema);
+        };
+        let mut shapes = shapes
+            .iter()
+            .filter(|s| s.get("type").and_then(|t| t.as_str()) != Some("null"));
+        schema = shapes.next()?;
+        if shapes.next().is_some() {
+            return None;
+        }
+    }
+    None
 }
 
 /// What an error of one reading was, for [`parse`] to go on or stop.
@@ -1058,6 +1248,101 @@ mod tests {
             all::<Record>("name: a\nitems: []\nnotes: z\n", 1),
             ["yaml.unknown-key 3:1", "yaml.missing-key 1:1"]
         );
+    }
+
+    mod schema {
+        use super::*;
+        use schemars::JsonSchema;
+
+        #[derive(Debug, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        pub struct Record {
+            name: String,
+            handle: String,
+            contact: Contact,
+            entries: Vec<Entry>,
+            #[serde(default)]
+            extra: Option<Contact>,
+        }
+        #[derive(Debug, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        pub struct Contact {
+            email: String,
+            #[serde(default)]
+            phone: Option<String>,
+        }
+        #[derive(Debug, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        pub struct Entry {
+            date: String,
+            hours: f64,
+        }
+
+        /// `rule line:column` of each diagnostic, in the order of the file.
+        pub fn all(text: &str) -> Vec<String> {
+            let schema = || serde_json::to_value(schemars::schema_for!(Record)).unwrap();
+            let mut ds =
+                parse_with_schema::<Record>(text, Path::new("x.yml"), 1, schema).unwrap_err();
+            ds.sort_by_key(|d| (d.position.line, d.position.column));
+            ds.iter()
+                .map(|d| {
+                    format!(
+                        "{} {}:{} {}",
+                        d.rule.as_str(),
+                        d.position.line,
+                        d.position.column,
+                        d.message.en
+                    )
+                })
+                .collect()
+        }
+    }
+
+    #[test]
+    fn every_missing_key_is_reported_in_one_run() {
+        // Four keys missing, in four mappings: the record, a mapping under
+        // it, a list item between braces and an optional mapping; `nmae`,
+        // misspelt, is said once, as unknown.
+        let text = "nmae: a\n\
+                    contact:\n  phone: 1\n\
+                    entries:\n  - { date: x, hours: 1 }\n  - { date: y }\n\
+                    extra:\n  phone: 2\n";
+        assert_eq!(
+            schema::all(text),
+            [
+                "yaml.unknown-key 1:1 unknown key `nmae`",
+                "yaml.missing-key 1:1 the required key `handle` is missing",
+                "yaml.missing-key 3:3 the required key `email` is missing",
+                "yaml.missing-key 6:3 the required key `hours` is missing",
+                "yaml.missing-key 8:3 the required key `email` is missing",
+            ]
+        );
+        // A key that belongs nowhere stands for the missing one: said once.
+        let text = "name: a\nhandle: b\ncontact: { mail: m }\nentries: []\n";
+        assert_eq!(
+            schema::all(text),
+            ["yaml.unknown-key 3:12 unknown key `mail`"]
+        );
+    }
+
+    #[test]
+    fn a_file_nested_deep_is_not_walked_for_missing_keys() {
+        // Each level of a file's shape takes tens of KiB of stack in a
+        // debug build: past ten, the walk is not made, and half a MiB of
+        // stack holds (it did not with the typed reading's 64 levels).
+        let deep = format!("{}1{}", "[".repeat(60), "]".repeat(60));
+        let text = format!("name: a\nhandle: b\ncontact: {{ email: e }}\nentries: {deep}\n");
+        let found = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(move || schema::all(&text))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("yaml.wrong-type 4:"), "{found:?}");
     }
 
     #[test]

@@ -782,7 +782,8 @@ pub fn parse(
         ));
         return (None, std::iter::once(d).collect());
     }
-    let def: RecordDef = match yaml::parse(text, &file, 1) {
+    let schema = || serde_json::to_value(record_schema()).unwrap_or_default();
+    let def: RecordDef = match yaml::parse_with_schema(text, &file, 1, schema) {
         Ok(def) => def,
         Err(ds) => return (None, ds.into_iter().collect()),
     };

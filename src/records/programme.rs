@@ -300,7 +300,8 @@ impl Programme {
     /// stem must be the programme's id.
     pub fn parse(text: &str, file: &Path) -> (Option<Programme>, Diagnostics) {
         let mut ds = Diagnostics::new();
-        let def: ProgrammeDef = match yaml::parse(text, file, 1) {
+        let schema = || serde_json::to_value(programme_schema()).unwrap_or_default();
+        let def: ProgrammeDef = match yaml::parse_with_schema(text, file, 1, schema) {
             Ok(def) => def,
             Err(found) => {
                 ds.extend(found);
