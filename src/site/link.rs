@@ -15,6 +15,9 @@ pub const MISSING_PAGE: RuleId = RuleId::new("content.link-missing-page");
 pub const MISSING_ANCHOR: RuleId = RuleId::new("content.link-missing-anchor");
 pub const OTHER_LANGUAGE: RuleId = RuleId::new("content.link-other-language");
 pub const UNKNOWN_ADDRESS: RuleId = RuleId::new("content.link-unknown-address");
+/// A link with an anchor to a page's former address, whose redirect drops
+/// the anchor.
+pub const ANCHOR_REDIRECTED: RuleId = RuleId::new("content.link-anchor-redirected");
 
 /// A parsed `@/…` destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,17 +178,29 @@ pub fn check(
 /// against it, as a visitor would follow them.
 #[derive(Debug, Default)]
 pub struct Addresses {
-    files: HashMap<String, Option<PageId>>,
+    files: HashMap<String, Shows>,
     /// The path the site lives under (`/ceci` for `https://x.org/ceci`),
     /// empty at a domain's root.
     base_path: String,
+}
+
+/// What a file of the built site shows a visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shows {
+    /// A page, with its anchors.
+    Page(PageId),
+    /// A former address of a page ([`crate::site::page::Page::aliases`]),
+    /// which sends the visitor to the page's top: an anchor is lost there.
+    Redirect(PageId),
+    /// Anything else: a list, a feed, a static file.
+    Other,
 }
 
 /// What a visitor following a link written as an address reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Reached {
     /// A file of the site, with the page it shows and the anchor asked for.
-    File(Option<PageId>, Option<String>),
+    File(Shows, Option<String>),
     /// Nothing: the path, as the browser asks for it.
     Nothing(String),
     /// Another site (`\\host/…` is read `//host/…`).
@@ -193,10 +208,7 @@ enum Reached {
 }
 
 impl Addresses {
-    pub fn new(
-        base_path: &str,
-        files: impl IntoIterator<Item = (String, Option<PageId>)>,
-    ) -> Addresses {
+    pub fn new(base_path: &str, files: impl IntoIterator<Item = (String, Shows)>) -> Addresses {
         // Compared with decoded paths: `/%C3%A9coles` is `/écoles`.
         let base_path = percent_encoding::percent_decode_str(base_path.trim_end_matches('/'))
             .decode_utf8_lossy()
@@ -210,7 +222,7 @@ impl Addresses {
     /// What a server of the output folder gives at `path` (decoded, from
     /// the domain's root): the folder's `index.html` for a folder, as
     /// static hosts do, also when the final `/` is left out.
-    fn served(&self, path: &str) -> Option<Option<PageId>> {
+    fn served(&self, path: &str) -> Option<Shows> {
         let rel = path.strip_prefix(&self.base_path)?;
         let rel = match rel {
             "" => "",
@@ -267,8 +279,26 @@ pub fn check_local(
     let p = &lib.pages[own];
     let file = p.file.as_path();
     let path = match addresses.follow(&lib.urls[own], dest) {
-        Reached::File(Some(page), Some(anchor)) if !anchor.is_empty() => {
+        Reached::File(Shows::Page(page), Some(anchor)) if !anchor.is_empty() => {
             return check_anchor(lib, page, &anchor, file, position);
+        }
+        Reached::File(Shows::Redirect(page), Some(anchor)) if !anchor.is_empty() => {
+            let key = &lib.pages[page].key;
+            return Some(
+                Diagnostic::warning(
+                    ANCHOR_REDIRECTED,
+                    file,
+                    position,
+                    Text::new(
+                        format!("le lien `{dest}` passe par une ancienne adresse de @/{key}.md, qui mène en haut de la page : l’ancre `#{anchor}` s’y perd"),
+                        format!("the link `{dest}` goes through a former address of @/{key}.md, which leads to the top of the page: the anchor `#{anchor}` is lost there"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    format!("faites le lien vers la page elle-même : `@/{key}.md#{anchor}`"),
+                    format!("link to the page itself: `@/{key}.md#{anchor}`"),
+                )),
+            );
         }
         Reached::File(..) => return None,
         Reached::Elsewhere => {
@@ -468,20 +498,25 @@ mod tests {
         let a = Addresses::new(
             "/site",
             [
-                ("fr/faq/index.html".to_string(), Some(3)),
-                ("index.html".to_string(), None),
-                ("images/une photo.png".to_string(), None),
+                ("fr/faq/index.html".to_string(), Shows::Page(3)),
+                ("fr/questions/index.html".to_string(), Shows::Redirect(3)),
+                ("index.html".to_string(), Shows::Other),
+                ("images/une photo.png".to_string(), Shows::Other),
             ],
         );
         let on_faq = |dest: &str| a.follow("/fr/faq/", dest);
         assert_eq!(
             on_faq("/fr/faq/#q"),
-            Reached::File(Some(3), Some("q".into()))
+            Reached::File(Shows::Page(3), Some("q".into()))
+        );
+        assert_eq!(
+            on_faq("/fr/questions/#q"),
+            Reached::File(Shows::Redirect(3), Some("q".into()))
         );
         // A folder without its final `/`, and the site's root.
-        assert_eq!(on_faq("/fr/faq"), Reached::File(Some(3), None));
-        assert_eq!(on_faq("../../"), Reached::File(None, None));
-        assert_eq!(on_faq("/"), Reached::File(None, None));
+        assert_eq!(on_faq("/fr/faq"), Reached::File(Shows::Page(3), None));
+        assert_eq!(on_faq("../../"), Reached::File(Shows::Other, None));
+        assert_eq!(on_faq("/"), Reached::File(Shows::Other, None));
         // The site's path is added to an address from the root, even one
         // that has it already (the preview, at the root, would not).
         assert_eq!(
@@ -490,7 +525,7 @@ mod tests {
         );
         assert_eq!(
             on_faq("../../images/une%20photo.png"),
-            Reached::File(None, None)
+            Reached::File(Shows::Other, None)
         );
         assert_eq!(
             on_faq("photo.png"),
@@ -502,9 +537,18 @@ mod tests {
             Reached::Nothing("/site/sitemap.xml".into())
         );
         // A base path written percent-encoded is the same path.
-        let encoded = Addresses::new("/%C3%A9coles", [("fr/index.html".to_string(), None)]);
-        assert_eq!(encoded.follow("/fr/x/", "../"), Reached::File(None, None));
-        assert_eq!(encoded.follow("/fr/x/", "/fr/"), Reached::File(None, None));
+        let encoded = Addresses::new(
+            "/%C3%A9coles",
+            [("fr/index.html".to_string(), Shows::Other)],
+        );
+        assert_eq!(
+            encoded.follow("/fr/x/", "../"),
+            Reached::File(Shows::Other, None)
+        );
+        assert_eq!(
+            encoded.follow("/fr/x/", "/fr/"),
+            Reached::File(Shows::Other, None)
+        );
         // Browsers read a backslash as a slash: another host.
         assert_eq!(on_faq("\\\\evil.example/x"), Reached::Elsewhere);
     }

@@ -190,15 +190,16 @@ impl Site {
         }
         let outputs = self.outputs();
         let generated = outputs.iter().map(|o| {
-            let page = match o {
-                crate::site::render::Output::Page(id) => Some(*id),
-                _ => None,
+            let shows = match o {
+                crate::site::render::Output::Page(id) => link::Shows::Page(*id),
+                crate::site::render::Output::Alias { to, .. } => link::Shows::Redirect(*to),
+                _ => link::Shows::Other,
             };
-            (self.path(o), page)
+            (self.path(o), shows)
         });
         let statics = static_files(files, &self.theme.static_dirs)
             .into_keys()
-            .map(|rel| (output_path(&rel), None));
+            .map(|rel| (output_path(&rel), link::Shows::Other));
         link::Addresses::new(&self.config.base_path, generated.chain(statics))
     }
 
