@@ -452,26 +452,39 @@ const URL_ATTRIBUTES: &[&str] = &[
     "background",
 ];
 
+/// A link's destination with its position: the destination itself, not
+/// the link text (which may repeat it); where it is written otherwise than
+/// it reads (`a\_b`, `&amp;`, `<a b>`), what follows the link's `](`; else
+/// the link's start (a reference link's destination is elsewhere).
+fn dest_ref(dest: &str, range: std::ops::Range<usize>, body: &str, lines: &Lines) -> LinkRef {
+    let link = &body[range.clone()];
+    let (at, len) = match link.rfind(dest) {
+        Some(i) => (i, dest.chars().count()),
+        None => match link.rfind("](") {
+            Some(open) => {
+                let written = &link[open + 2..];
+                let start =
+                    written.len() - written.trim_start_matches([' ', '\t', '\n', '<']).len();
+                let written = &written[start..];
+                let end = written
+                    .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
+                    .unwrap_or(written.len());
+                (open + 2 + start, written[..end].chars().count())
+            }
+            None => (0, dest.chars().count()),
+        },
+    };
+    LinkRef {
+        dest: dest.to_string(),
+        position: lines.position(body, range.start + at).with_len(len as u32),
+    }
+}
+
 /// Finds in the raw HTML `html` (found at byte `start` of `body`) the URL
 /// attributes whose scheme is not allowed, and the images without `alt`.
 /// The values are read by html5ever's tokenizer, the one ammonia uses, so
 /// character references (`&#106;`, `&colon;`, `&Tab;`) are decoded exactly
 /// as a browser would.
-/// A link's destination with its position: the destination itself, not
-/// the link text (which may repeat it), else the link's start.
-fn dest_ref(dest: &str, range: std::ops::Range<usize>, body: &str, lines: &Lines) -> LinkRef {
-    let at = body[range.clone()]
-        .rfind(dest)
-        .map(|i| range.start + i)
-        .unwrap_or(range.start);
-    LinkRef {
-        dest: dest.to_string(),
-        position: lines
-            .position(body, at)
-            .with_len(dest.chars().count() as u32),
-    }
-}
-
 fn scan_html(html: &str, start: usize, body: &str, lines: &Lines, out: &mut Scan) {
     use html5ever::tokenizer::{
         BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
@@ -999,6 +1012,21 @@ mod tests {
             }]
         );
         assert_eq!(s.images_without_alt, [Position::new(12, 31)]);
+        // Written otherwise than it reads: the destination as written,
+        // after the `](`, not the link's start.
+        let at = |body: &str| {
+            let s = scan(body, 1);
+            let p = s.links[0].position;
+            (s.links[0].dest.clone(), p.line, p.column, p.len)
+        };
+        assert_eq!(
+            at("Voir [le stage](@/ceci/st\\_age.md) ici.\n"),
+            ("@/ceci/st_age.md".into(), 1, 17, 17)
+        );
+        assert_eq!(
+            at("[x](@/a.md?x=1&amp;y=2)\n"),
+            ("@/a.md?x=1&y=2".into(), 1, 5, 18)
+        );
     }
 
     #[test]
