@@ -594,3 +594,43 @@ fn usage_errors_exit_2_and_help_has_examples() {
     );
     assert!(stderr(&missing).contains("error[config.missing]"));
 }
+
+/// An anchor after a page's former address: the link to write instead
+/// names the page's language when it is not the link's, and an anchor the
+/// page does not have is that error, not a hint that leads nowhere.
+#[test]
+fn an_anchor_through_a_former_address_says_which_page_to_link() {
+    let site = fixture("basic");
+    write(
+        site.path(),
+        "content/ceci/links.en.md",
+        "---\ntitle: Links\n---\n\n[a](/fr/foire-aux-questions/#internship-circle)\n\n[b](/fr/foire-aux-questions/#nowhere)\n",
+    );
+    let ds = diagnostics(site.path());
+    let found: Vec<(&str, u32, String)> = ds
+        .iter()
+        .filter(|d| d.file.ends_with("links.en.md") && d.rule.as_str() != "content.not-translated")
+        .map(|d| {
+            (
+                d.rule.as_str(),
+                d.line(),
+                d.hint.as_ref().unwrap().en.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "content.link-anchor-redirected",
+                5,
+                "link to the page itself: `@/faq.fr.md#internship-circle`".to_string()
+            ),
+            (
+                "content.link-missing-anchor",
+                7,
+                "anchors of content/faq.fr.md: quest-ce-que-le-ceci, internship-circle".to_string()
+            ),
+        ]
+    );
+}

@@ -131,8 +131,13 @@ pub fn parse<T: DeserializeOwned>(
     file: &Path,
     first_line: u32,
 ) -> Result<T, Vec<Diagnostic>> {
-    parse_reading(text, file, first_line).map_err(|(found, _)| found)
+    parse_reading(text, file, first_line).map_err(|failure| failure.found)
 }
+
+/// How many missing keys a file gets reported one by one; the rest are
+/// counted in one more diagnostic. A record of thousands of empty items is
+/// one mistake, and its report must stay readable and quick to make.
+const MAX_MISSING_REPORTS: usize = 50;
 
 /// [`parse`], with every required key that is missing found at once.
 /// serde stops at the first, and a missing key cannot be put in without
@@ -146,28 +151,75 @@ pub fn parse_with_schema<T: DeserializeOwned>(
     first_line: u32,
     schema: impl FnOnce() -> serde_json::Value,
 ) -> Result<T, Vec<Diagnostic>> {
-    let (mut found, last) = match parse_reading(text, file, first_line) {
+    let Failure {
+        mut found,
+        text: last,
+        missing,
+    } = match parse_reading(text, file, first_line) {
         Ok(value) => return Ok(value),
         Err(failure) => failure,
     };
+    // A file that is not YAML, or too big to read, has no shape to walk:
+    // reading it again would only cost the time its first reading did.
+    if found.iter().any(|d| d.rule == SYNTAX || d.rule == TOO_BIG) {
+        return Err(found);
+    }
     let Ok(tree) = serde_saphyr::from_str_with_options::<Span<Node>>(&last, shape_options()) else {
         return Err(found);
     };
     let schema = schema();
-    let mut missing = Vec::new();
-    required_keys(&tree, &schema, &schema, &mut missing);
-    for (key, at) in missing {
-        let at = mapping_start(&last, position(&at, first_line), first_line);
-        let d = classify(&format!("missing field `{key}`"), file, at);
-        // serde's own, found where the mapping starts too.
-        let known = found.iter().any(|f| {
-            f.rule == MISSING_KEY && f.position.line == d.position.line && f.message == d.message
-        });
-        if !known {
-            found.push(d);
+    let mut lacking = Vec::new();
+    required_keys(&tree, &schema, &schema, &mut lacking);
+    // serde's own missing key is one the walk finds again, at the same
+    // mapping (it names the mapping's last key): the walk's is kept, found
+    // where the mapping starts, in the file's order with the others.
+    if let Some((key, at)) = &missing {
+        let again = lacking
+            .iter()
+            .any(|l| position(&l.last_key, first_line) == *at && l.keys.iter().any(|k| k == key));
+        if again {
+            found.retain(|d| d.rule != MISSING_KEY);
+        }
+    }
+    let lines: Vec<&str> = last.lines().collect();
+    let total: usize = lacking.iter().map(|l| l.keys.len()).sum();
+    let mut reported = 0;
+    for l in &lacking {
+        let at = mapping_start(&lines, position(&l.mapping, first_line), first_line);
+        if reported + l.keys.len() > MAX_MISSING_REPORTS && reported > 0 {
+            let more = total - reported;
+            found.push(
+                Diagnostic::error(
+                    MISSING_KEY,
+                    file,
+                    at,
+                    Text::new(
+                        format!("{more} autres clés obligatoires manquent à partir d’ici"),
+                        format!("{more} more required keys are missing from here on"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "complétez les clés signalées plus haut et vérifiez à nouveau : la suite sera détaillée",
+                    "complete the keys reported above and check again: the rest will be listed",
+                )),
+            );
+            break;
+        }
+        for key in &l.keys {
+            found.push(classify(&format!("missing field `{key}`"), file, at));
+            reported += 1;
         }
     }
     Err(found)
+}
+
+/// Why a text did not read: every diagnostic, the text as it was last read
+/// (misspelt keys recovered), and serde's missing key if it stopped on one,
+/// with where serde put it (the mapping's last key).
+struct Failure {
+    found: Vec<Diagnostic>,
+    text: String,
+    missing: Option<(String, Position)>,
 }
 
 /// [`parse`], and on failure the text as it was last read.
@@ -175,40 +227,53 @@ fn parse_reading<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: u32,
-) -> Result<T, (Vec<Diagnostic>, String)> {
+) -> Result<T, Failure> {
     let rounds = (MAX_REREAD / text.len().max(1)).clamp(1, MAX_ROUNDS);
     let mut current = std::borrow::Cow::Borrowed(text);
     let mut found: Vec<Diagnostic> = Vec::new();
+    let failure = |found, current: std::borrow::Cow<str>, missing| Failure {
+        found,
+        text: current.into_owned(),
+        missing,
+    };
     for _ in 0..rounds {
         let (d, reading) = match parse_once::<T>(&current, file, first_line) {
             Ok(value) if found.is_empty() => return Ok(value),
-            Ok(_) => return Err((found, current.into_owned())),
+            Ok(_) => return Err(failure(found, current, None)),
             Err(failure) => *failure,
         };
-        let next = match &reading {
+        let next = match reading {
             Reading::Unknown { key, meant } => {
-                recovered(&current, d.position, first_line, key, meant.as_deref())
+                recovered(&current, d.position, first_line, &key, meant.as_deref())
             }
-            Reading::Missing => None,
+            Reading::Missing { key, at } => {
+                found.push(d);
+                return Err(failure(found, current, Some((key, at))));
+            }
             // Once the text was changed, another error may be the change's
             // own doing (a key left with nothing under it, or a value
             // under a key its author did not write): left to the next run.
-            Reading::Other if !found.is_empty() => return Err((found, current.into_owned())),
+            Reading::Other if !found.is_empty() => return Err(failure(found, current, None)),
             Reading::Other => None,
         };
         found.push(d);
         match next {
             Some(text) => current = std::borrow::Cow::Owned(text),
-            None => return Err((found, current.into_owned())),
+            None => return Err(failure(found, current, None)),
         }
     }
-    Err((found, current.into_owned()))
+    Err(failure(found, current, None))
 }
 
 /// A YAML document as its shape only, each part located: what
 /// [`required_keys`] walks.
 enum Node {
-    Mapping(Vec<(Option<String>, Span<Node>)>),
+    Mapping {
+        entries: Vec<(Option<String>, Span<Node>)>,
+        /// Where its last key is written: where serde reports a key it
+        /// lacks.
+        last_key: Option<Location>,
+    },
     List(Vec<Span<Node>>),
     Scalar,
 }
@@ -250,18 +315,30 @@ impl<'de> Deserialize<'de> for Node {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
                 let mut entries = Vec::new();
-                while let Some(key) = map.next_key::<Loose>()? {
-                    entries.push((key.as_text(), map.next_value()?));
+                let mut last_key = None;
+                while let Some(key) = map.next_key::<Span<Loose>>()? {
+                    last_key = Some(key.defined);
+                    entries.push((key.value.as_text(), map.next_value()?));
                 }
-                Ok(Node::Mapping(entries))
+                Ok(Node::Mapping { entries, last_key })
             }
         }
         d.deserialize_any(V)
     }
 }
 
-/// Pushes on `missing` each key that `schema` requires and `node` lacks,
-/// with where its mapping is written, through the whole tree. `root` holds
+/// A mapping that lacks keys its schema requires.
+struct Lacking {
+    keys: Vec<String>,
+    /// Where the mapping is written.
+    mapping: Location,
+    /// Where serde reports a key it lacks: its last key, or the mapping
+    /// itself when it has none.
+    last_key: Location,
+}
+
+/// Pushes on `lacking` each mapping that lacks keys `schema` requires,
+/// in the file's order, through the whole tree. `root` holds
 /// the definitions `$ref` points to. A part whose shape is not the one
 /// the schema has, or that several shapes would fit, is left alone: its
 /// error is serde's to report.
@@ -269,13 +346,13 @@ fn required_keys(
     node: &Span<Node>,
     schema: &serde_json::Value,
     root: &serde_json::Value,
-    missing: &mut Vec<(String, Location)>,
+    lacking: &mut Vec<Lacking>,
 ) {
     let Some(schema) = one_shape(schema, root) else {
         return;
     };
     match &node.value {
-        Node::Mapping(entries) => {
+        Node::Mapping { entries, last_key } => {
             let under = |key: &Option<String>| {
                 key.as_deref()
                     .and_then(|k| schema.get("properties")?.get(k))
@@ -286,22 +363,31 @@ fn required_keys(
             // (`{ date, title }` for `{ event }`): not said twice.
             if entries.iter().all(|(key, _)| under(key).is_some()) {
                 let required = schema.get("required").and_then(|r| r.as_array());
-                for key in required.into_iter().flatten().filter_map(|k| k.as_str()) {
-                    if !entries.iter().any(|(k, _)| k.as_deref() == Some(key)) {
-                        missing.push((key.to_string(), node.defined));
-                    }
+                let keys: Vec<String> = required
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|k| k.as_str())
+                    .filter(|key| !entries.iter().any(|(k, _)| k.as_deref() == Some(key)))
+                    .map(str::to_string)
+                    .collect();
+                if !keys.is_empty() {
+                    lacking.push(Lacking {
+                        keys,
+                        mapping: node.defined,
+                        last_key: last_key.unwrap_or(node.defined),
+                    });
                 }
             }
             for (key, value) in entries {
                 if let Some(under) = under(key) {
-                    required_keys(value, under, root, missing);
+                    required_keys(value, under, root, lacking);
                 }
             }
         }
         Node::List(items) => {
             if let Some(under) = schema.get("items") {
                 for item in items {
-                    required_keys(item, under, root, missing);
+                    required_keys(item, under, root, lacking);
                 }
             }
         }
@@ -346,7 +432,11 @@ enum Reading {
         key: String,
         meant: Option<String>,
     },
-    Missing,
+    /// A missing key, with where serde put it.
+    Missing {
+        key: String,
+        at: Position,
+    },
     Other,
 }
 
@@ -403,16 +493,16 @@ fn recovered(
 }
 
 /// Where the mapping that holds the line at `at` starts: its first key, or
-/// the `- ` of its list item. serde-saphyr reports a missing key at the
-/// mapping's last key, which names a key that is fine.
-fn mapping_start(text: &str, at: Position, first_line: u32) -> Position {
+/// the `- ` of its list item, in the text cut in `lines`. serde-saphyr
+/// reports a missing key at the mapping's last key, which names a key
+/// that is fine.
+fn mapping_start(lines: &[&str], at: Position, first_line: u32) -> Position {
     let (Some(index), Some(column)) = (
         at.line.checked_sub(first_line),
         (at.column as usize).checked_sub(1),
     ) else {
         return at;
     };
-    let lines: Vec<&str> = text.lines().collect();
     let mut start = None;
     for i in (0..=(index as usize).min(lines.len().saturating_sub(1))).rev() {
         let l = lines[i];
@@ -451,8 +541,9 @@ fn parse_once<T: DeserializeOwned>(
 ) -> Result<T, Box<(Diagnostic, Reading)>> {
     serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
         let (mut d, reading) = diagnostic_of(&e, file, first_line);
-        if let Reading::Missing = reading {
-            d.position = mapping_start(text, d.position, first_line);
+        if let Reading::Missing { .. } = reading {
+            let lines: Vec<&str> = text.lines().collect();
+            d.position = mapping_start(&lines, d.position, first_line);
         }
         if d.rule == SYNTAX && d.message.en.contains("tab") {
             // The parser reports a tab where the scalar before it started;
@@ -489,8 +580,11 @@ fn diagnostic_of(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> (Di
             key: key.to_string(),
             meant: did_you_mean(key, expected).map(str::to_string),
         }
-    } else if between(&msg, "missing field `", "`").is_some() {
-        Reading::Missing
+    } else if let Some(key) = between(&msg, "missing field `", "`") {
+        Reading::Missing {
+            key: key.to_string(),
+            at: pos,
+        }
     } else {
         Reading::Other
     };
@@ -1325,6 +1419,57 @@ mod tests {
         assert_eq!(
             schema::all(text),
             ["yaml.unknown-key 3:12 unknown key `mail`"]
+        );
+    }
+
+    #[test]
+    fn a_missing_key_is_said_once_and_every_mapping_on_a_line_is_walked() {
+        // serde names the braces' last key (line 5), the walk the braces
+        // (line 4): one mapping, one report, where it starts.
+        let text = "name: a\nhandle: b\ncontact: { email: e }\n\
+                    extra: {\n  phone: p }\nentries: []\n";
+        assert_eq!(
+            schema::all(text),
+            ["yaml.missing-key 4:8 the required key `email` is missing"]
+        );
+        // Two mappings on one line lacking the same key: both said.
+        let text = "name: a\nhandle: b\ncontact: { email: e }\n\
+                    entries: [{ date: x }, { date: y }]\n";
+        assert_eq!(
+            schema::all(text),
+            [
+                "yaml.missing-key 4:11 the required key `hours` is missing",
+                "yaml.missing-key 4:24 the required key `hours` is missing",
+            ]
+        );
+    }
+
+    #[test]
+    fn thousands_of_mappings_lacking_keys_are_counted_past_fifty() {
+        // A MiB of empty items (two missing keys each): fifty reports and
+        // one that counts the rest, made in one pass (it took minutes
+        // when each report read the text again).
+        let items = "  - {}\n".repeat(140_000);
+        let text = format!("name: a\nhandle: b\ncontact: {{ email: e }}\nentries:\n{items}");
+        let started = std::time::Instant::now();
+        let found = schema::all(&text);
+        assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+        assert_eq!(found.len(), MAX_MISSING_REPORTS + 1, "{:?}", &found[..3]);
+        assert_eq!(
+            found[0],
+            "yaml.missing-key 5:3 the required key `date` is missing"
+        );
+        assert_eq!(
+            found[1],
+            "yaml.missing-key 5:3 the required key `hours` is missing"
+        );
+        assert_eq!(
+            found[MAX_MISSING_REPORTS],
+            format!(
+                "yaml.missing-key {}:3 {} more required keys are missing from here on",
+                5 + MAX_MISSING_REPORTS / 2,
+                2 * 140_000 - MAX_MISSING_REPORTS
+            )
         );
     }
 

@@ -283,7 +283,19 @@ pub fn check_local(
             return check_anchor(lib, page, &anchor, file, position);
         }
         Reached::File(Shows::Redirect(page), Some(anchor)) if !anchor.is_empty() => {
-            let key = &lib.pages[page].key;
+            // An anchor the page lacks is that error first: the link to
+            // write instead would lead nowhere either.
+            if let Some(d) = check_anchor(lib, page, &anchor, file, position) {
+                return Some(d);
+            }
+            let target = &lib.pages[page];
+            // `@/faq.md` is the page in the language of the link's page:
+            // a page only in the other language is named with it.
+            let key = if target.lang == p.lang {
+                target.key.clone()
+            } else {
+                format!("{}.{}", target.key, target.lang)
+            };
             return Some(
                 Diagnostic::warning(
                     ANCHOR_REDIRECTED,
