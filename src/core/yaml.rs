@@ -11,6 +11,7 @@
 //! or [`Mapping`]: they accept any shape and keep what was written, so the
 //! loader reports a wrong type at its key ([`wrong_type`]) and reads on.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -168,8 +169,9 @@ pub fn parse_with_schema<T: DeserializeOwned>(
         return Err(found);
     };
     let schema = schema();
-    let mut lacking = Vec::new();
-    required_keys(&tree, &schema, &schema, &mut lacking);
+    let mut walk = Walk::default();
+    required_keys(&tree, &schema, &schema, &mut walk);
+    let lacking = walk.lacking;
     // serde's own missing key is one the walk finds again, at the same
     // mapping (it names the mapping's last key): the walk's is kept, found
     // where the mapping starts, in the file's order with the others.
@@ -186,8 +188,9 @@ pub fn parse_with_schema<T: DeserializeOwned>(
     let mut reported = 0;
     for l in &lacking {
         let at = mapping_start(&lines, position(&l.mapping, first_line), first_line);
-        if reported + l.keys.len() > MAX_MISSING_REPORTS && reported > 0 {
-            let more = total - reported;
+        let more = total - reported;
+        // A count stands for several keys: one is said as itself.
+        if reported + l.keys.len() > MAX_MISSING_REPORTS && reported > 0 && more > 1 {
             found.push(
                 Diagnostic::error(
                     MISSING_KEY,
@@ -337,7 +340,17 @@ struct Lacking {
     last_key: Location,
 }
 
-/// Pushes on `lacking` each mapping that lacks keys `schema` requires,
+/// What [`required_keys`] found, and what it already said.
+#[derive(Default)]
+struct Walk {
+    lacking: Vec<Lacking>,
+    /// Each mapping reported, by where it is written and the keys it
+    /// lacks: an alias replays its anchor's mapping, which lacks the same
+    /// keys wherever the same schema reads it, and is one mistake.
+    said: HashSet<((u64, u64), Vec<String>)>,
+}
+
+/// Pushes on `walk` each mapping that lacks keys `schema` requires,
 /// in the file's order, through the whole tree. `root` holds
 /// the definitions `$ref` points to. A part whose shape is not the one
 /// the schema has, or that several shapes would fit, is left alone: its
@@ -346,7 +359,7 @@ fn required_keys(
     node: &Span<Node>,
     schema: &serde_json::Value,
     root: &serde_json::Value,
-    lacking: &mut Vec<Lacking>,
+    walk: &mut Walk,
 ) {
     let Some(schema) = one_shape(schema, root) else {
         return;
@@ -370,24 +383,36 @@ fn required_keys(
                     .filter(|key| !entries.iter().any(|(k, _)| k.as_deref() == Some(key)))
                     .map(str::to_string)
                     .collect();
-                if !keys.is_empty() {
-                    lacking.push(Lacking {
-                        keys,
-                        mapping: node.defined,
-                        last_key: last_key.unwrap_or(node.defined),
-                    });
+                let at = |l: &Location| (l.line(), l.column());
+                // Used through an alias where its anchor lacks the same keys,
+                // it is that mistake again; lacking others (another schema
+                // reads it there), it is said where the alias is.
+                let alias = node.referenced != node.defined;
+                if !keys.is_empty() && !walk.said.contains(&(at(&node.defined), keys.clone())) {
+                    let (mapping, last_key) = if alias {
+                        (node.referenced, node.referenced)
+                    } else {
+                        (node.defined, last_key.unwrap_or(node.defined))
+                    };
+                    if walk.said.insert((at(&mapping), keys.clone())) {
+                        walk.lacking.push(Lacking {
+                            keys,
+                            mapping,
+                            last_key,
+                        });
+                    }
                 }
             }
             for (key, value) in entries {
                 if let Some(under) = under(key) {
-                    required_keys(value, under, root, lacking);
+                    required_keys(value, under, root, walk);
                 }
             }
         }
         Node::List(items) => {
             if let Some(under) = schema.get("items") {
                 for item in items {
-                    required_keys(item, under, root, lacking);
+                    required_keys(item, under, root, walk);
                 }
             }
         }
@@ -503,6 +528,23 @@ fn mapping_start(lines: &[&str], at: Position, first_line: u32) -> Position {
     ) else {
         return at;
     };
+    // A mapping between braces starts at its brace, or at the `- ` of the
+    // list item it is (an anchor between): the lines above, even as
+    // indented, are other mappings (`[` then one `{ … },` a line).
+    let line = lines.get(index as usize).copied().unwrap_or("");
+    if line.get(column..).is_some_and(|r| r.starts_with('{')) {
+        let mut before = line[..column].trim_end_matches(' ');
+        match before.rsplit_once(' ') {
+            Some((rest, anchor)) if anchor.starts_with('&') => before = rest.trim_end_matches(' '),
+            _ => {}
+        }
+        return match before.strip_suffix('-') {
+            Some(indent) if indent.bytes().all(|b| b == b' ') => {
+                Position::new(at.line, indent.len() as u32 + 1)
+            }
+            _ => at,
+        };
+    }
     let mut start = None;
     for i in (0..=(index as usize).min(lines.len().saturating_sub(1))).rev() {
         let l = lines[i];
@@ -1358,6 +1400,15 @@ mod tests {
             entries: Vec<Entry>,
             #[serde(default)]
             extra: Option<Contact>,
+            #[serde(default)]
+            people: Vec<Person>,
+        }
+        #[derive(Debug, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        pub struct Person {
+            email: String,
+            name: String,
         }
         #[derive(Debug, Deserialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
@@ -1469,6 +1520,77 @@ mod tests {
                 "yaml.missing-key {}:3 {} more required keys are missing from here on",
                 5 + MAX_MISSING_REPORTS / 2,
                 2 * 140_000 - MAX_MISSING_REPORTS
+            )
+        );
+    }
+
+    #[test]
+    fn a_mapping_used_through_aliases_is_said_where_it_lacks_the_key() {
+        // An anchor that lacks a key, used sixty times: one mistake, said
+        // once at the anchor, not counted sixty times there.
+        let uses = "  - *e\n".repeat(60);
+        let text = format!(
+            "name: a\nhandle: b\ncontact: {{ email: e }}\nentries:\n  - &e {{ date: x }}\n{uses}"
+        );
+        assert_eq!(
+            schema::all(&text),
+            ["yaml.missing-key 5:3 the required key `hours` is missing"]
+        );
+        // A mapping fine where it is anchored and lacking a key where an
+        // alias uses it: said at the alias, once.
+        let text = "name: a\nhandle: b\ncontact: { email: e }\n\
+                    extra: &x { phone: p }\nentries:\n  - *x\n";
+        // Where an entry is due, the anchored contact's `phone` is a key
+        // that belongs nowhere: said as unknown (serde's, next run), not as
+        // the entry's missing keys.
+        assert_eq!(
+            schema::all(text),
+            ["yaml.missing-key 4:11 the required key `email` is missing"]
+        );
+        // A mapping fine where it is anchored (a contact) and lacking a key
+        // where an alias uses it (a person): said at the alias, once.
+        let text = "name: a\nhandle: b\ncontact: &c { email: e }\nentries: []\n\
+                    people:\n  - { email: f, name: g }\n  - *c\n";
+        assert_eq!(
+            schema::all(text),
+            ["yaml.missing-key 7:3 the required key `name` is missing"]
+        );
+    }
+
+    #[test]
+    fn each_mapping_of_a_list_over_several_lines_is_said_where_it_starts() {
+        // JSON-like records: a list between brackets, one mapping a line.
+        let text = "name: a\nhandle: b\ncontact: { email: e }\nentries: [\n  \
+                    { date: x, hours: 1 },\n  { date: y },\n  { hours: 2 }\n]\n";
+        assert_eq!(
+            schema::all(text),
+            [
+                "yaml.missing-key 6:3 the required key `hours` is missing",
+                "yaml.missing-key 7:3 the required key `date` is missing",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_count_of_the_rest_stands_for_more_than_one_key() {
+        // Fifty-one keys missing: all said, none counted in a summary.
+        let items = "  - { date: x }\n".repeat(MAX_MISSING_REPORTS + 1);
+        let text = format!("name: a\nhandle: b\ncontact: {{ email: e }}\nentries:\n{items}");
+        let found = schema::all(&text);
+        assert_eq!(found.len(), MAX_MISSING_REPORTS + 1, "{:?}", found.last());
+        assert!(found
+            .iter()
+            .all(|f| f.ends_with("the required key `hours` is missing")));
+        // Fifty-two: fifty said, and the two others counted.
+        let items = "  - { date: x }\n".repeat(MAX_MISSING_REPORTS + 2);
+        let text = format!("name: a\nhandle: b\ncontact: {{ email: e }}\nentries:\n{items}");
+        let found = schema::all(&text);
+        assert_eq!(found.len(), MAX_MISSING_REPORTS + 1);
+        assert_eq!(
+            found[MAX_MISSING_REPORTS],
+            format!(
+                "yaml.missing-key {}:3 2 more required keys are missing from here on",
+                5 + MAX_MISSING_REPORTS
             )
         );
     }
