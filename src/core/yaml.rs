@@ -587,6 +587,15 @@ fn parse_once<T: DeserializeOwned>(
             let lines: Vec<&str> = text.lines().collect();
             d.position = mapping_start(&lines, d.position, first_line);
         }
+        if d.rule == SYNTAX && d.message.en.contains("second document") {
+            // Reported where the second document's content starts: the
+            // line to remove is the `---` above it.
+            let upto = d.position.line.saturating_sub(first_line) as usize + 1;
+            let dashes = text.lines().take(upto).enumerate();
+            if let Some((n, _)) = dashes.filter(|(_, l)| l.starts_with("---")).last() {
+                d.position = Position::new(n as u32 + first_line, 1).with_len(3);
+            }
+        }
         if d.rule == SYNTAX && d.message.en.contains("tab") {
             // The parser reports a tab where the scalar before it started;
             // point at the tab itself, at or after that line.
@@ -794,6 +803,22 @@ fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
         .with_hint(Text::new(
             "vérifiez la forme attendue (nombre, texte, liste, date AAAA-MM-JJ…)",
             "check the expected form (number, text, list, date YYYY-MM-DD…)",
+        ));
+    }
+    if lower.contains("multiple yaml documents") {
+        // serde-saphyr's words name its own functions: not for a reader.
+        return Diagnostic::error(
+            SYNTAX,
+            file,
+            pos,
+            Text::new(
+                "YAML invalide : un second document commence à cette ligne `---`, et un fichier n’en contient qu’un",
+                "invalid YAML: a second document starts at this `---` line, and a file holds only one",
+            ),
+        )
+        .with_hint(Text::new(
+            "retirez la ligne `---` ; si ce qui la suit est un autre dossier ou une autre liste, placez-le dans son propre fichier",
+            "remove the `---` line; if what follows it is another record or list, put it in a file of its own",
         ));
     }
     let (fr, hint) = syntax_in_words(&lower);
@@ -1592,6 +1617,19 @@ mod tests {
                 "yaml.missing-key {}:3 2 more required keys are missing from here on",
                 5 + MAX_MISSING_REPORTS
             )
+        );
+    }
+
+    #[test]
+    fn a_second_document_is_said_at_its_dashes_in_words_for_a_reader() {
+        let text = "name: a\nhandle: b\ncontact: { email: p }\nentries: []\n---\nname: c\n";
+        let found = parse::<schema::Record>(text, Path::new("x.yml"), 1).unwrap_err();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule, SYNTAX);
+        assert_eq!((found[0].position.line, found[0].position.column), (5, 1));
+        assert_eq!(
+            found[0].message.en,
+            "invalid YAML: a second document starts at this `---` line, and a file holds only one"
         );
     }
 
