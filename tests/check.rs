@@ -1682,11 +1682,12 @@ fn a_programme_with_an_unknown_check_is_located() {
         + 1;
     let run = check(s.path());
     let located = run.located();
-    // Unknown enum variants are classified as wrong types by yaml.rs.
+    // A word outside a closed list is a value not allowed, said with the
+    // word meant (`not-before-enrolment`).
     assert_eq!(
         located,
         vec![(
-            "yaml.wrong-type".to_string(),
+            "yaml.invalid-value".to_string(),
             "data/programmes/ceci.yml".to_string(),
             line
         )]

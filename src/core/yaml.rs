@@ -209,7 +209,13 @@ pub fn parse_with_schema<T: DeserializeOwned>(
             break;
         }
         for key in &l.keys {
-            found.push(classify(&format!("missing field `{key}`"), file, at));
+            found.push(classify(
+                &format!("missing field `{key}`"),
+                file,
+                at,
+                "",
+                first_line,
+            ));
             reported += 1;
         }
     }
@@ -582,7 +588,7 @@ fn parse_once<T: DeserializeOwned>(
     first_line: u32,
 ) -> Result<T, Box<(Diagnostic, Reading)>> {
     serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
-        let (mut d, reading) = diagnostic_of(&e, file, first_line);
+        let (mut d, reading) = diagnostic_of(&e, file, text, first_line);
         if let Reading::Missing { .. } = reading {
             let lines: Vec<&str> = text.lines().collect();
             d.position = mapping_start(&lines, d.position, first_line);
@@ -611,7 +617,12 @@ fn parse_once<T: DeserializeOwned>(
     })
 }
 
-fn diagnostic_of(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> (Diagnostic, Reading) {
+fn diagnostic_of(
+    err: &serde_saphyr::Error,
+    file: &Path,
+    text: &str,
+    first_line: u32,
+) -> (Diagnostic, Reading) {
     let inner = err.without_snippet();
     let pos = inner
         .location()
@@ -639,7 +650,7 @@ fn diagnostic_of(err: &serde_saphyr::Error, file: &Path, first_line: u32) -> (Di
     } else {
         Reading::Other
     };
-    (classify(&msg, file, pos), reading)
+    (classify(&msg, file, pos, text, first_line), reading)
 }
 
 /// The key of an unknown-field error, and the keys allowed there.
@@ -667,36 +678,335 @@ fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
     Some(&s[start..end])
 }
 
-/// What a type error expected, in words a non-developer understands.
-fn expected_type(lower: &str) -> Option<(&'static str, &'static str)> {
-    const TABLE: &[(&str, &str, &str)] = &[
-        ("invalid i", "un nombre entier", "a whole number"),
-        (
-            "invalid u",
-            "un nombre entier positif",
-            "a positive whole number",
-        ),
-        ("invalid f", "un nombre", "a number"),
-        ("bool", "true ou false", "true or false"),
-        ("string", "un texte", "a text"),
-        ("sequence", "une liste", "a list"),
-        (
-            "map",
-            "un ensemble de clés (clé: valeur)",
-            "a mapping (key: value)",
-        ),
-    ];
-    if !(lower.contains("invalid") || lower.contains("expected")) || lower.contains("while ") {
-        return None;
-    }
-    TABLE
-        .iter()
-        .find(|(needle, _, _)| lower.contains(needle))
-        .map(|(_, fr, en)| (*fr, *en))
-        .or(Some(("une autre forme de valeur", "another kind of value")))
+/// The forms a value can be expected to take, each said in words with how
+/// to write it.
+#[derive(Clone, Copy)]
+enum Form {
+    Whole,
+    PositiveWhole,
+    Number,
+    Bool,
+    Text,
+    /// One value on the key's line, of any kind but a list or a mapping:
+    /// serde-saphyr's `string scalar`, asked for a number as for a text.
+    Scalar,
+    List,
+    Mapping,
+    Other,
 }
 
-fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
+impl Form {
+    /// What the parser or serde names as expected (`u32`, `i64`, `floating
+    /// point`, `string scalar`, `sequence start`, `struct Event`…), as a
+    /// form; Rust's type names never reach the reader.
+    fn of(wanted: &str) -> Option<Form> {
+        let w = wanted
+            .trim_start_matches("a ")
+            .trim_start_matches("an ")
+            .trim_start_matches("borrowed ");
+        let sized = |prefix: char| {
+            w.strip_prefix(prefix).is_some_and(|r| {
+                r.starts_with(|c: char| c.is_ascii_digit()) || r.starts_with("size")
+            })
+        };
+        let form = if sized('u') {
+            Form::PositiveWhole
+        } else if sized('i') || w.starts_with("integer") {
+            Form::Whole
+        } else if sized('f') || w.starts_with("float") {
+            Form::Number
+        } else if w.starts_with("bool") {
+            Form::Bool
+        } else if w.starts_with("string scalar") {
+            Form::Scalar
+        } else if w.starts_with("string") || w.starts_with("str") || w.starts_with("char") {
+            Form::Text
+        } else if ["sequence", "seq", "tuple", "array", "list"]
+            .iter()
+            .any(|s| w.starts_with(s))
+        {
+            Form::List
+        } else if ["map", "struct"].iter().any(|s| w.starts_with(s)) {
+            Form::Mapping
+        } else {
+            return None;
+        };
+        Some(form)
+    }
+
+    /// What is expected, then how to write it.
+    fn words(self) -> (Text, Text) {
+        let (fr, en, hint_fr, hint_en) = match self {
+            Form::Whole => (
+                "un nombre entier",
+                "a whole number",
+                "écrivez un nombre entier, sans guillemets ni unité, par exemple `3`",
+                "write a whole number, without quotes or unit, for example `3`",
+            ),
+            Form::PositiveWhole => (
+                "un nombre entier positif",
+                "a positive whole number",
+                "écrivez un nombre entier positif, sans guillemets ni unité, par exemple `3`",
+                "write a positive whole number, without quotes or unit, for example `3`",
+            ),
+            Form::Number => (
+                "un nombre",
+                "a number",
+                "écrivez un nombre, avec un point pour les décimales et sans unité, par exemple `2.5`",
+                "write a number, with a point for decimals and no unit, for example `2.5`",
+            ),
+            Form::Bool => (
+                "true ou false",
+                "true or false",
+                "écrivez `true` (oui) ou `false` (non), sans guillemets",
+                "write `true` (yes) or `false` (no), without quotes",
+            ),
+            Form::Text => (
+                "un texte",
+                "a text",
+                "écrivez le texte après la clé, sur la même ligne ; entre guillemets s’il contient « : » ou commence par `[` ou `{`",
+                "write the text after the key, on the same line; in quotes if it contains ': ' or starts with `[` or `{`",
+            ),
+            Form::Scalar => (
+                "une seule valeur (un texte ou un nombre), pas une liste ni un ensemble de clés",
+                "a single value (a text or a number), not a list or a mapping,",
+                "écrivez la valeur après la clé, sur la même ligne, sans `[ ]`, `{ }` ni `- `",
+                "write the value after the key, on the same line, without `[ ]`, `{ }` or `- `",
+            ),
+            Form::List => (
+                "une liste",
+                "a list",
+                "une liste s’écrit `[a, b]`, ou un élément par ligne commençant par `- `",
+                "a list is written `[a, b]`, or one item per line starting with `- `",
+            ),
+            Form::Mapping => (
+                "un ensemble de clés (clé: valeur)",
+                "a mapping (key: value)",
+                "un ensemble de clés s’écrit `{ clé: valeur }`, ou une ligne `clé: valeur` par clé, en retrait sous sa clé",
+                "a mapping is written `{ key: value }`, or one line `key: value` per key, indented under its key",
+            ),
+            Form::Other => (
+                "une autre forme de valeur",
+                "another kind of value",
+                "vérifiez la forme attendue (nombre, texte, liste, date AAAA-MM-JJ…)",
+                "check the expected form (number, text, list, date YYYY-MM-DD…)",
+            ),
+        };
+        (Text::new(fr, en), Text::new(hint_fr, hint_en))
+    }
+}
+
+/// The message and hint of a type error, `None` for a message that is not
+/// one. serde-saphyr says `invalid u32` (a scalar that does not read as
+/// the type) or `expected sequence start` (another shape); serde says
+/// `invalid type: string "x", expected u32`, where only what follows
+/// "expected" tells what is wanted. Syntax errors also say "invalid" or
+/// "expected" (`invalid trailing content…`, `unexpected character`): they
+/// are not type errors and get no form here.
+fn expected_type(lower: &str, here: &str) -> Option<(Text, Text)> {
+    let wanted = if ["invalid type:", "invalid value:", "invalid length"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        lower.split("expected ").nth(1).unwrap_or("")
+    } else if let Some(rest) = lower.strip_prefix("expected ") {
+        rest
+    } else if let Some(rest) = lower.strip_prefix("invalid ") {
+        // `invalid u32`, `invalid floating point`, `invalid boolean (…)`:
+        // a scalar type, or else a syntax error (`invalid indentation`).
+        Form::of(rest)?;
+        rest
+    } else {
+        return None;
+    };
+    let form = Form::of(wanted).unwrap_or(Form::Other);
+    let (what, hint) = form.words();
+    // `capacity: 99999999999`: a whole number, too large for its key.
+    let written = here.split([' ', ',', '}', ']', '#']).next().unwrap_or("");
+    let digits = written.strip_prefix(['-', '+']).unwrap_or(written);
+    let whole = matches!(form, Form::Whole | Form::PositiveWhole);
+    if whole
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !written.starts_with('-')
+    {
+        return Some((
+            Text::new(
+                format!("le nombre `{written}` est trop grand pour cette clé"),
+                format!("the number `{written}` is too large for this key"),
+            ),
+            Text::new(
+                "écrivez un nombre plus petit ; vérifiez qu’aucun chiffre n’a été ajouté par erreur",
+                "write a smaller number; check that no digit was added by mistake",
+            ),
+        ));
+    }
+    Some((
+        Text::new(
+            format!("valeur inattendue : il faut ici {}", what.fr),
+            format!("unexpected value: {} is expected here", what.en),
+        ),
+        hint,
+    ))
+}
+
+/// A value outside a closed list (`kind: diploma`, `check: not-after-tomorow`),
+/// from serde's `unknown variant `x`, expected one of a, b`.
+fn unknown_variant(msg: &str, file: &Path, pos: Position) -> Option<Diagnostic> {
+    let value = between(msg, "unknown variant `", "`")?;
+    let allowed: Vec<&str> = msg
+        .split("expected ")
+        .nth(1)
+        .unwrap_or("")
+        .trim_start_matches("one of ")
+        .split(", ")
+        .flat_map(|k| k.split(" or "))
+        .map(|k| k.trim_matches('`'))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let list = allowed.join(", ");
+    let possible = Text::new(
+        format!("valeurs possibles : {list}"),
+        format!("possible values: {list}"),
+    );
+    // `check:` with nothing after it reaches serde as the variant `~`.
+    if value.is_empty() || value == "~" || value == "null" {
+        return Some(
+            Diagnostic::error(
+                INVALID_VALUE,
+                file,
+                pos,
+                Text::new("il manque une valeur ici", "a value is missing here"),
+            )
+            .with_hint(possible),
+        );
+    }
+    let hint = match did_you_mean(value, allowed.iter().copied()) {
+        Some(k) => Text::new(
+            format!("vouliez-vous dire `{k}` ?"),
+            format!("did you mean `{k}`?"),
+        ),
+        None => possible,
+    };
+    Some(
+        Diagnostic::error(
+            INVALID_VALUE,
+            file,
+            pos.with_len(value.chars().count() as u32),
+            Text::new(
+                format!("`{value}` n’est pas une valeur possible ici"),
+                format!("`{value}` is not a possible value here"),
+            ),
+        )
+        .with_hint(hint),
+    )
+}
+
+/// serde's words for a value that has none of the shapes a closed choice
+/// allows, said plainly: the message, and what to do.
+fn choice_in_words(lower: &str) -> Option<(Text, Text)> {
+    if lower.contains("null into string") {
+        // serde-saphyr suggests `Option<String>`: a change of our types,
+        // not something the file's author can do.
+        return Some((
+            Text::new(
+                "valeur vide : il faut ici un texte",
+                "empty value: a text is expected here",
+            ),
+            Text::new(
+                "écrivez le texte après la clé, sur la même ligne, ou retirez la ligne si la clé est facultative",
+                "write the text after the key, on the same line, or remove the line if the key is optional",
+            ),
+        ));
+    }
+    if lower.contains("did not match any variant of untagged enum") {
+        return Some((
+            Text::new(
+                "valeur inattendue : elle n’a aucune des formes permises ici",
+                "unexpected value: it has none of the forms allowed here",
+            ),
+            Form::Other.words().1,
+        ));
+    }
+    if lower.contains("unit enum variant") {
+        return Some((
+            Text::new(
+                "valeur inattendue : ce nom s’écrit seul, sans rien à sa suite",
+                "unexpected value: this name is written alone, with nothing after it",
+            ),
+            Text::new(
+                "gardez le nom seul et retirez ce qui le suit (`{ … }` ou `: …`)",
+                "keep the name alone and remove what follows it (`{ … }` or `: …`)",
+            ),
+        ));
+    }
+    if lower.contains("end of mapping after enum variant") {
+        return Some((
+            Text::new(
+                "un seul nom est permis ici, et cet ensemble de clés en donne un second",
+                "only one name is allowed here, and this mapping gives a second one",
+            ),
+            Text::new(
+                "gardez une seule clé entre `{ }` ; les autres vont ailleurs (par exemple dans une règle à part)",
+                "keep one key between `{ }`; the others go elsewhere (for example in a rule of their own)",
+            ),
+        ));
+    }
+    if lower.contains("enum expected scalar or mapping") {
+        return Some((
+            Text::new(
+                "valeur inattendue : il faut ici un nom, pas une liste",
+                "unexpected value: a name is expected here, not a list",
+            ),
+            Text::new(
+                "écrivez un seul nom, sans `[ ]` ni `- `",
+                "write one name, without `[ ]` or `- `",
+            ),
+        ));
+    }
+    None
+}
+
+/// A budget breached, in words: serde-saphyr's message shows its limit
+/// as Rust writes it (`Depth { depth: 65 }`).
+fn too_big_in_words(lower: &str) -> (Text, Text) {
+    if lower.contains("depth") || lower.contains("recursion") {
+        return (
+            Text::new(
+                "fichier YAML trop imbriqué : plus de 64 niveaux de listes et de clés les unes dans les autres",
+                "YAML file nested too deep: over 64 levels of lists and keys inside one another",
+            ),
+            Text::new(
+                "des listes et clés imbriquées sur plus de 64 niveaux : aplatissez la structure",
+                "lists and keys nested over 64 levels deep: flatten the structure",
+            ),
+        );
+    }
+    if lower.contains("alias") || lower.contains("anchor") {
+        return (
+            Text::new(
+                "fichier YAML trop grand : ses ancres (`&nom`) et alias (`*nom`) sont trop nombreux, ou répètent trop de valeurs",
+                "YAML file too large: its anchors (`&name`) and aliases (`*name`) are too many, or repeat too many values",
+            ),
+            Text::new(
+                "évitez les ancres et alias (& et *) répétés ; écrivez les valeurs en clair",
+                "avoid repeated anchors and aliases (& and *); write the values out",
+            ),
+        );
+    }
+    (
+        Text::new(
+            "fichier YAML trop grand : plus de valeurs ou de texte qu’un fichier du site n’en contient jamais (chaque valeur qu’un alias `*nom` répète comptée)",
+            "YAML file too large: more values or text than any file of the site holds (each value an alias `*name` repeats counted)",
+        ),
+        Text::new(
+            "scindez-le en plusieurs fichiers ; s’il utilise des ancres et alias (& et *), écrivez plutôt les valeurs en clair",
+            "split it into several files; if it uses anchors and aliases (& and *), write the values out instead",
+        ),
+    )
+}
+
+fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) -> Diagnostic {
     let mut marked = msg.split(VALUE_MARK).skip(1);
     if let (Some(fr), Some(en)) = (marked.next(), marked.next()) {
         return Diagnostic::error(INVALID_VALUE, file, pos, Text::new(fr, en)).with_hint(
@@ -706,10 +1016,13 @@ fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
             ),
         );
     }
+    let here = rest_of_line(text, pos, first_line);
     if let Some((key, expected)) = unknown_field(msg) {
         // `{ hours: 4,5 }`: in a flow mapping the comma of a French
-        // decimal ends the value, and `5` is read as the next key.
-        let decimal = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
+        // decimal ends the value, and `5` is read as the next key; a key
+        // of digits on a line of its own (`12: b`) is only a wrong key.
+        let decimal =
+            !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) && here.contains('}');
         let hint = match did_you_mean(key, expected.iter().copied()) {
             _ if decimal => Text::new(
                 format!("un nombre décimal s’écrit avec un point, par exemple `4.{key}` : entre `{{ }}`, la virgule sépare les clés"),
@@ -768,41 +1081,30 @@ fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
         ));
     }
     if lower.contains("budget") || lower.contains("limit") {
-        let hint = if lower.contains("depth") {
-            Text::new(
-                "des listes et clés imbriquées sur plus de 64 niveaux : aplatissez la structure",
-                "lists and keys nested over 64 levels deep: flatten the structure",
-            )
-        } else {
-            Text::new(
-                "évitez les ancres et alias (& et *) répétés ; écrivez les valeurs en clair",
-                "avoid repeated anchors and aliases (& and *); write the values out",
-            )
-        };
-        return Diagnostic::error(
-            TOO_BIG,
-            file,
-            pos,
-            Text::new(
-                format!("fichier YAML trop gros ou trop imbriqué : {msg}"),
-                format!("YAML file too large or too nested: {msg}"),
-            ),
-        )
-        .with_hint(hint);
+        let (message, hint) = too_big_in_words(&lower);
+        return Diagnostic::error(TOO_BIG, file, pos, message).with_hint(hint);
     }
-    if let Some((fr, en)) = expected_type(&lower) {
+    if let Some(d) = unknown_variant(msg, file, pos) {
+        return d;
+    }
+    if let Some((message, hint)) = choice_in_words(&lower).or_else(|| expected_type(&lower, here)) {
+        return Diagnostic::error(WRONG_TYPE, file, pos, message).with_hint(hint);
+    }
+    if lower.starts_with("unexpected end of input") {
+        // serde-saphyr's end of input: the document gave no value at all,
+        // said of the whole file rather than past its last line.
         return Diagnostic::error(
             WRONG_TYPE,
             file,
-            pos,
+            Position::new(first_line, 1),
             Text::new(
-                format!("valeur inattendue : {fr} est attendu"),
-                format!("unexpected value: {en} is expected"),
+                "le fichier ne donne aucune valeur : il est vide, ou n’a que des commentaires",
+                "the file gives no value: it is empty, or has only comments",
             ),
         )
         .with_hint(Text::new(
-            "vérifiez la forme attendue (nombre, texte, liste, date AAAA-MM-JJ…)",
-            "check the expected form (number, text, list, date YYYY-MM-DD…)",
+            "écrivez son contenu ; partez d’un fichier du même dossier, ou de l’exemple du README",
+            "write its content; start from a file of the same folder, or from the README's example",
         ));
     }
     if lower.contains("multiple yaml documents") {
@@ -821,30 +1123,147 @@ fn classify(msg: &str, file: &Path, pos: Position) -> Diagnostic {
             "remove the `---` line; if what follows it is another record or list, put it in a file of its own",
         ));
     }
-    let (fr, hint) = syntax_in_words(&lower);
+    if lower.contains("trailing content after") {
+        return after_quote(&lower, file, pos, text, first_line);
+    }
+    let (words, hint) = syntax_in_words(&lower, here);
     Diagnostic::error(
         SYNTAX,
         file,
         pos,
         Text::new(
-            format!("YAML invalide : {}", fr.unwrap_or(msg)),
-            format!("invalid YAML: {msg}"),
+            format!("YAML invalide : {}", words.fr),
+            format!("invalid YAML: {}", words.en),
         ),
     )
     .with_hint(hint)
 }
 
-/// The parser's message in French when it is one people often meet (the
-/// parser speaks English only), and the hint that fits it.
-fn syntax_in_words(lower: &str) -> (Option<&'static str>, Text) {
+/// The text from `pos` to the end of its line, empty when `pos` is not in
+/// `text`: what a parser's message is about (an alias's name, a character
+/// it refused, a number it could not take).
+fn rest_of_line(text: &str, pos: Position, first_line: u32) -> &str {
+    let Some(n) = pos.line.checked_sub(first_line) else {
+        return "";
+    };
+    let Some(line) = text.lines().nth(n as usize) else {
+        return "";
+    };
+    let skip = pos.column.saturating_sub(1) as usize;
+    line.char_indices()
+        .nth(skip)
+        .map_or("", |(i, _)| &line[i..])
+}
+
+/// Text after a quoted value's closing quote (`title: "A" B`). When the
+/// quote that opened the value is on an earlier line, that quote was left
+/// open and the value ran on to the next one: said there, where the fix is.
+fn after_quote(lower: &str, file: &Path, pos: Position, text: &str, first_line: u32) -> Diagnostic {
+    let quote = if lower.contains("single-quoted") {
+        '\''
+    } else {
+        '"'
+    };
+    let inner = if quote == '"' { "`\\\"`" } else { "`''`" };
+    if let Some((opened, closed)) = quote_opened(text, pos, first_line, quote) {
+        return Diagnostic::error(
+            SYNTAX,
+            file,
+            opened.with_len(1),
+            Text::new(
+                format!("YAML invalide : le guillemet ouvert ici n’est pas refermé sur sa ligne, et la valeur court jusqu’au guillemet de la ligne {closed}"),
+                format!("invalid YAML: the quote opened here is not closed on its line, and the value runs on to the quote on line {closed}"),
+            ),
+        )
+        .with_hint(Text::new(
+            format!("refermez le guillemet à la fin de la valeur, sur cette ligne ; un guillemet dans le texte s’écrit {inner}"),
+            format!("close the quote at the end of the value, on this line; a quote inside the text is written {inner}"),
+        ));
+    }
+    Diagnostic::error(
+        SYNTAX,
+        file,
+        pos,
+        Text::new(
+            "YAML invalide : du texte suit le guillemet qui ferme la valeur",
+            "invalid YAML: text follows the quote that closes the value",
+        ),
+    )
+    .with_hint(Text::new(
+        format!("mettez toute la valeur entre les guillemets, par exemple `title: \"Typographie : un essai\"` ; un guillemet dans le texte s’écrit {inner}"),
+        format!("put the whole value between the quotes, for example `title: \"Typography: an essay\"`; a quote inside the text is written {inner}"),
+    ))
+}
+
+/// Where the quoted value that closed just before `pos` was opened, and
+/// the line it closed on, when it was opened on an earlier line.
+fn quote_opened(
+    text: &str,
+    pos: Position,
+    first_line: u32,
+    quote: char,
+) -> Option<(Position, u32)> {
+    let index = pos.line.checked_sub(first_line)? as usize;
+    let mut start = 0;
+    for line in text.split_inclusive('\n').take(index) {
+        start += line.len();
+    }
+    let line = text[start..].lines().next().unwrap_or("");
+    let column = pos.column.saturating_sub(1) as usize;
+    let end = start
+        + line
+            .char_indices()
+            .nth(column)
+            .map_or(line.len(), |(i, _)| i);
+    let closing = text[..end].rfind(quote)?;
+    // Back from the closing quote to the opening one, over escaped
+    // quotes: `\"` between double quotes, `''` between single ones.
+    let bytes = text.as_bytes();
+    let mut at = closing;
+    let opening = loop {
+        let found = text[..at].rfind(quote)?;
+        let escaped = if quote == '"' {
+            text[..found]
+                .bytes()
+                .rev()
+                .take_while(|&b| b == b'\\')
+                .count()
+                % 2
+                == 1
+        } else {
+            found > 0 && bytes[found - 1] == b'\''
+        };
+        if !escaped {
+            break found;
+        }
+        at = if quote == '"' { found } else { found - 1 };
+    };
+    let line_of = |offset: usize| text[..offset].matches('\n').count() as u32 + first_line;
+    let (open_line, close_line) = (line_of(opening), line_of(closing));
+    if open_line == close_line {
+        return None;
+    }
+    let line_start = text[..opening].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..opening].chars().count() as u32 + 1;
+    Some((Position::new(open_line, column), close_line))
+}
+
+/// The parser's message in words, in French and English (the parser's
+/// own words are for YAML's implementers, and English only), and the hint
+/// that fits it. `here` is the text from where the parser stopped.
+fn syntax_in_words(lower: &str, here: &str) -> (Text, Text) {
     let layout = Text::new(
         "vérifiez l’indentation (espaces), les deux-points après chaque clé et les guillemets autour des textes contenant « : » ou « # »",
         "check the indentation (spaces), the colon after each key and quotes around text containing ': ' or ' #'",
     );
+    let said = |fr: &str, en: &str| Text::new(fr, en);
     if lower.contains("tab") {
         return (
-            Some("une tabulation n’est pas permise ici"),
-            Text::new(
+            said(
+                "une tabulation n’est pas permise ici",
+                "a tab is not allowed here",
+            ),
+            said(
                 "le YAML n’accepte pas les tabulations : indentez avec des espaces",
                 "YAML does not allow tabs: indent with spaces",
             ),
@@ -852,10 +1271,38 @@ fn syntax_in_words(lower: &str) -> (Option<&'static str>, Text) {
     }
     if lower.contains("non-finite float") {
         return (
-            Some("un nombre infini ou indéfini (`.nan`, `.inf`) n’est pas permis"),
-            Text::new(
+            said(
+                "un nombre infini ou indéfini (`.nan`, `.inf`, ou trop grand comme `1e400`) n’est pas permis",
+                "an infinite or undefined number (`.nan`, `.inf`, or too large like `1e400`) is not allowed",
+            ),
+            said(
                 "écrivez un nombre ordinaire, par exemple `4` ou `2.5`",
                 "write an ordinary number, for example `4` or `2.5`",
+            ),
+        );
+    }
+    if let Some(pair) = between(lower, "mismatched bracket '", "'") {
+        let close = between(lower, "closed by '", "'").unwrap_or("?");
+        return (
+            Text::new(
+                format!("ce `{pair}` est refermé par `{close}`"),
+                format!("this `{pair}` is closed by `{close}`"),
+            ),
+            said(
+                "fermez `[` par `]` et `{` par `}`",
+                "close `[` with `]` and `{` with `}`",
+            ),
+        );
+    }
+    if lower.contains("misplaced bracket") {
+        return (
+            said(
+                "ce `]` ou `}` ferme quelque chose qui n’a pas été ouvert",
+                "this `]` or `}` closes something that was not opened",
+            ),
+            said(
+                "retirez-le, ou ajoutez le `[` ou le `{` qui manque",
+                "remove it, or add the missing `[` or `{`",
             ),
         );
     }
@@ -863,35 +1310,222 @@ fn syntax_in_words(lower: &str) -> (Option<&'static str>, Text) {
         || lower.contains("unclosed bracket")
         || lower.contains("expected ',' or '}'")
         || lower.contains("expected ',' or ']'")
+        || lower.contains("unexpected eof while parsing a flow")
     {
         return (
-            Some("une accolade `{` ou un crochet `[` n’est pas refermé avant la suite"),
-            Text::new(
+            said(
+                "une accolade `{` ou un crochet `[` n’est pas refermé avant la suite",
+                "a brace `{` or a bracket `[` is not closed before what follows",
+            ),
+            said(
                 "refermez sur la même ligne ce qui s’ouvre par `{` ou `[`, par exemple `{ date: 2025-10-06, hours: 4 }`",
                 "close on the same line what opens with `{` or `[`, for example `{ date: 2025-10-06, hours: 4 }`",
             ),
         );
     }
-    let said = [
+    if lower.contains("unknown anchor") {
+        let name: String = here
+            .strip_prefix('*')
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+            .collect();
+        if name.is_empty() {
+            return (
+                said(
+                    "cet alias `*…` renvoie à une ancre `&…` qui n’est pas définie plus haut dans le fichier",
+                    "this alias `*…` refers to an anchor `&…` that is not defined above in the file",
+                ),
+                said(
+                    "posez l’ancre `&nom` sur la valeur à répéter, plus haut dans le fichier, ou écrivez la valeur en clair",
+                    "put the anchor `&name` on the value to repeat, higher in the file, or write the value out",
+                ),
+            );
+        }
+        return (
+            Text::new(
+                format!("`*{name}` renvoie à une ancre `&{name}` qui n’est pas définie plus haut dans le fichier"),
+                format!("`*{name}` refers to an anchor `&{name}` that is not defined above in the file"),
+            ),
+            Text::new(
+                format!("posez `&{name}` sur la valeur à répéter, plus haut dans le fichier, ou écrivez la valeur en clair"),
+                format!("put `&{name}` on the value to repeat, higher in the file, or write the value out"),
+            ),
+        );
+    }
+    if lower.contains("merge value must be") {
+        return (
+            said(
+                "ce qui suit `<<:` doit être un ensemble de clés, ou l’alias `*nom` d’un ensemble de clés",
+                "what follows `<<:` must be a mapping, or the alias `*name` of a mapping",
+            ),
+            said(
+                "écrivez `<<: *nom`, où `&nom` est posé sur un ensemble de clés plus haut, ou retirez la ligne `<<:`",
+                "write `<<: *name`, where `&name` is put on a mapping higher up, or remove the `<<:` line",
+            ),
+        );
+    }
+    if lower.contains("quoted scalar")
+        && ["escape", "hexadecimal", "surrogate"]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        return (
+            said(
+                "entre guillemets doubles, une barre oblique inverse `\\` commence un code, et celui-ci n’existe pas",
+                "between double quotes, a backslash `\\` starts a code, and this one does not exist",
+            ),
+            said(
+                "dans un chemin, écrivez `/` au lieu de `\\` ; sinon doublez-la (`\\\\`), ou mettez le texte entre guillemets simples `'…'`",
+                "in a path, write `/` instead of `\\`; otherwise double it (`\\\\`), or put the text between single quotes `'…'`",
+            ),
+        );
+    }
+    if lower.contains("unexpected character") {
+        if let Some(c) = here.chars().next() {
+            if c.is_control() || c.is_whitespace() {
+                return (
+                    Text::new(
+                        format!(
+                            "un caractère invisible (code {}) n’est pas permis ici",
+                            c as u32
+                        ),
+                        format!(
+                            "an invisible character (code {}) is not allowed here",
+                            c as u32
+                        ),
+                    ),
+                    said(
+                        "supprimez-le : il vient souvent d’un copier-coller",
+                        "delete it: it often comes from a copy and paste",
+                    ),
+                );
+            }
+            return (
+                Text::new(
+                    format!("une valeur ne peut pas commencer par `{c}`"),
+                    format!("a value cannot start with `{c}`"),
+                ),
+                Text::new(
+                    format!("mettez la valeur entre guillemets, par exemple `\"{c}…\"`"),
+                    format!("put the value in quotes, for example `\"{c}…\"`"),
+                ),
+            );
+        }
+    }
+    if lower.contains("illegal placement of ':'") {
+        return (
+            said(
+                "un « : » n’est pas permis à cet endroit",
+                "a ': ' is not allowed here",
+            ),
+            said(
+                "si un `[` ou un `{` plus haut n’est pas refermé, refermez-le sur sa ligne ; sinon mettez ce texte entre guillemets",
+                "if a `[` or `{` above is not closed, close it on its line; otherwise put this text in quotes",
+            ),
+        );
+    }
+    if lower.contains("simple key expected") {
+        return (
+            said(
+                "cette ligne n’est pas de la forme `clé: valeur`",
+                "this line is not of the form `key: value`",
+            ),
+            said(
+                "mettez « : » et une espace après la clé, par exemple `weight: 2`",
+                "put ': ' (a colon and a space) after the key, for example `weight: 2`",
+            ),
+        );
+    }
+    if lower.contains("did not find expected '-'") {
+        return (
+            said(
+                "un élément de liste (une ligne commençant par `- `) était attendu à cet endroit",
+                "a list item (a line starting with `- `) was expected here",
+            ),
+            said(
+                "alignez cette ligne sur les éléments de la liste au-dessus, ou mettez-la moins en retrait si elle n’en fait pas partie",
+                "align this line with the list's items above, or indent it less if it is not part of the list",
+            ),
+        );
+    }
+    if lower.contains("block sequence entries are not allowed") {
+        return (
+            said(
+                "un élément de liste `- ` n’est pas permis à cet endroit",
+                "a list item `- ` is not allowed here",
+            ),
+            said(
+                "une liste sous une clé commence à la ligne suivante : `clé:`, puis une ligne `- …` en retrait par élément",
+                "a list under a key starts on the next line: `key:`, then one indented line `- …` per item",
+            ),
+        );
+    }
+    if lower.contains("unclosed quote") {
+        return (
+            said("un guillemet n’est pas refermé", "a quote is not closed"),
+            said(
+                "refermez le guillemet à la fin de la valeur, sur la même ligne",
+                "close the quote at the end of the value, on the same line",
+            ),
+        );
+    }
+    if lower.contains("block scalar") {
+        return (
+            said(
+                "l’en-tête `|` ou `>` de ce texte sur plusieurs lignes n’est pas valable",
+                "the `|` or `>` header of this multi-line text is not valid",
+            ),
+            said(
+                "écrivez `|` (ou `>`) seul en fin de ligne, puis le texte sur les lignes suivantes, en retrait",
+                "write `|` (or `>`) alone at the end of the line, then the text on the next lines, indented",
+            ),
+        );
+    }
+    if [
+        "invalid indentation",
+        "wrongly indented",
+        "incorrect indentation",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return (
+            said(
+                "le retrait de cette ligne ne correspond à aucun niveau au-dessus",
+                "this line's indentation matches no level above",
+            ),
+            layout,
+        );
+    }
+    let words = [
         (
             "mapping values are not allowed",
             "un « : » n’est pas permis à cet endroit",
+            "a ': ' is not allowed here",
         ),
-        ("unclosed quote", "un guillemet n’est pas refermé"),
         (
             "did not find expected key",
             "une clé était attendue à cet endroit",
+            "a key was expected here",
         ),
         (
             "unexpected end",
             "le fichier s’arrête au milieu d’une valeur",
+            "the file ends in the middle of a value",
         ),
     ];
-    let fr = said
+    let (fr, en) = words
         .iter()
-        .find(|(needle, _)| lower.contains(needle))
-        .map(|(_, fr)| *fr);
-    (fr, layout)
+        .find(|(needle, _, _)| lower.contains(needle))
+        .map_or(
+            (
+                "la mise en forme ne se lit pas à partir d’ici",
+                "the layout cannot be read from here",
+            ),
+            |(_, fr, en)| (*fr, *en),
+        );
+    (said(fr, en), layout)
 }
 
 // ---------------------------------------------------------------------------
@@ -1786,6 +2420,271 @@ mod tests {
         assert_eq!(t("2,5 h").as_deref(), Some("2.5"));
         assert_eq!(t("douze"), None);
         assert_eq!(Loose::Int(3).number_in_text(), None);
+    }
+
+    /// `(rule, line, column, French, English, French hint)` of the first
+    /// diagnostic of reading `text` as `T`, from line 1.
+    fn said<T: DeserializeOwned + std::fmt::Debug>(
+        text: &str,
+    ) -> (String, u32, u32, String, String, String) {
+        let d = parse::<T>(text, Path::new("r.yml"), 1)
+            .unwrap_err()
+            .remove(0);
+        let hint = d.hint.map(|h| h.fr).unwrap_or_default();
+        (
+            d.rule.as_str().to_string(),
+            d.position.line,
+            d.position.column,
+            d.message.fr,
+            d.message.en,
+            hint,
+        )
+    }
+
+    type Any = serde_json::Value;
+
+    #[test]
+    fn syntax_errors_are_said_in_words_in_both_languages_never_the_parsers() {
+        let cases = [
+            (
+                "a: *w\n",
+                (1, 4),
+                "YAML invalide : `*w` renvoie à une ancre `&w` qui n’est pas définie plus haut dans le fichier",
+                "invalid YAML: `*w` refers to an anchor `&w` that is not defined above in the file",
+            ),
+            (
+                "a: [1}\n",
+                (1, 4),
+                "YAML invalide : ce `[` est refermé par `}`",
+                "invalid YAML: this `[` is closed by `}`",
+            ),
+            (
+                "a: \"C:\\Users\"\n",
+                (1, 4),
+                "YAML invalide : entre guillemets doubles, une barre oblique inverse `\\` commence un code, et celui-ci n’existe pas",
+                "invalid YAML: between double quotes, a backslash `\\` starts a code, and this one does not exist",
+            ),
+            (
+                "handle: @alice\n",
+                (1, 9),
+                "YAML invalide : une valeur ne peut pas commencer par `@`",
+                "invalid YAML: a value cannot start with `@`",
+            ),
+            (
+                "a: b\u{0}c\n",
+                (1, 5),
+                "YAML invalide : un caractère invisible (code 0) n’est pas permis ici",
+                "invalid YAML: an invisible character (code 0) is not allowed here",
+            ),
+            (
+                "a: 1\nb:2\n",
+                (2, 1),
+                "YAML invalide : cette ligne n’est pas de la forme `clé: valeur`",
+                "invalid YAML: this line is not of the form `key: value`",
+            ),
+            (
+                "a:\n  - 1\n  b: 2\n",
+                (3, 3),
+                "YAML invalide : un élément de liste (une ligne commençant par `- `) était attendu à cet endroit",
+                "invalid YAML: a list item (a line starting with `- `) was expected here",
+            ),
+            (
+                "a: |0\n  x\n",
+                (1, 4),
+                "YAML invalide : l’en-tête `|` ou `>` de ce texte sur plusieurs lignes n’est pas valable",
+                "invalid YAML: the `|` or `>` header of this multi-line text is not valid",
+            ),
+            (
+                "a:\n\tb: 1\n",
+                (2, 1),
+                "YAML invalide : une tabulation n’est pas permise ici",
+                "invalid YAML: a tab is not allowed here",
+            ),
+            (
+                "a: b: c\n",
+                (1, 5),
+                "YAML invalide : un « : » n’est pas permis à cet endroit",
+                "invalid YAML: a ': ' is not allowed here",
+            ),
+            (
+                "a: 1\n<<: 3\n",
+                (2, 5),
+                "YAML invalide : ce qui suit `<<:` doit être un ensemble de clés, ou l’alias `*nom` d’un ensemble de clés",
+                "invalid YAML: what follows `<<:` must be a mapping, or the alias `*name` of a mapping",
+            ),
+        ];
+        for (text, (line, column), fr, en) in cases {
+            let (rule, l, c, f, e, _) = said::<Any>(text);
+            assert_eq!(
+                (rule.as_str(), l, c, f.as_str(), e.as_str()),
+                ("yaml.syntax", line, column, fr, en),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_said_where_the_quote_was_left_open() {
+        // Opened on line 1 and never closed there: the value ran on to the
+        // quote of line 2, after which `y"` is the text the parser refused.
+        let (rule, line, column, fr, en, hint) = said::<Any>("a: \"x\nb: \"y\"\n");
+        assert_eq!((rule.as_str(), line, column), ("yaml.syntax", 1, 4));
+        assert_eq!(fr, "YAML invalide : le guillemet ouvert ici n’est pas refermé sur sa ligne, et la valeur court jusqu’au guillemet de la ligne 2");
+        assert_eq!(en, "invalid YAML: the quote opened here is not closed on its line, and the value runs on to the quote on line 2");
+        assert_eq!(hint, "refermez le guillemet à la fin de la valeur, sur cette ligne ; un guillemet dans le texte s’écrit `\\\"`");
+        // Closed on its own line, then followed by more text.
+        let (rule, line, column, fr, en, _) = said::<Any>("a: 'x' y\n");
+        assert_eq!((rule.as_str(), line, column), ("yaml.syntax", 1, 8));
+        assert_eq!(
+            fr,
+            "YAML invalide : du texte suit le guillemet qui ferme la valeur"
+        );
+        assert_eq!(
+            en,
+            "invalid YAML: text follows the quote that closes the value"
+        );
+    }
+
+    #[test]
+    fn a_file_nested_too_deep_is_said_without_the_parsers_limit_as_rust_writes_it() {
+        let text = format!("a: {}{}\n", "[".repeat(70), "]".repeat(70));
+        let (rule, line, column, fr, en, _) = said::<Any>(&text);
+        // The top mapping is the first level, the 64th bracket the 65th.
+        assert_eq!((rule.as_str(), line, column), ("yaml.too-big", 1, 67));
+        assert_eq!(fr, "fichier YAML trop imbriqué : plus de 64 niveaux de listes et de clés les unes dans les autres");
+        assert_eq!(
+            en,
+            "YAML file nested too deep: over 64 levels of lists and keys inside one another"
+        );
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Typed {
+        n: Option<u32>,
+        l: Option<Vec<String>>,
+        s: Option<Named>,
+        k: Option<Kind>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Named {
+        name: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Pick {
+        k: Kind,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    enum Kind {
+        Certificate,
+        MicroCredential,
+    }
+
+    #[test]
+    fn a_wrong_type_says_the_form_wanted_and_how_to_write_it_never_rusts_types() {
+        let cases = [
+            (
+                "n: trente\n",
+                (1, 4),
+                "valeur inattendue : il faut ici un nombre entier positif",
+                "unexpected value: a positive whole number is expected here",
+                "écrivez un nombre entier positif, sans guillemets ni unité, par exemple `3`",
+            ),
+            (
+                "n: 99999999999\n",
+                (1, 4),
+                "le nombre `99999999999` est trop grand pour cette clé",
+                "the number `99999999999` is too large for this key",
+                "écrivez un nombre plus petit ; vérifiez qu’aucun chiffre n’a été ajouté par erreur",
+            ),
+            (
+                "l: x\n",
+                (1, 4),
+                "valeur inattendue : il faut ici une liste",
+                "unexpected value: a list is expected here",
+                "une liste s’écrit `[a, b]`, ou un élément par ligne commençant par `- `",
+            ),
+            (
+                "s:\n  name:\n",
+                (2, 7),
+                "valeur vide : il faut ici un texte",
+                "empty value: a text is expected here",
+                "écrivez le texte après la clé, sur la même ligne, ou retirez la ligne si la clé est facultative",
+            ),
+            (
+                "k: [certificate]\n",
+                (1, 4),
+                "valeur inattendue : il faut ici un nom, pas une liste",
+                "unexpected value: a name is expected here, not a list",
+                "écrivez un seul nom, sans `[ ]` ni `- `",
+            ),
+            (
+                "k: { certificate: 1 }\n",
+                (1, 19),
+                "valeur inattendue : ce nom s’écrit seul, sans rien à sa suite",
+                "unexpected value: this name is written alone, with nothing after it",
+                "gardez le nom seul et retirez ce qui le suit (`{ … }` ou `: …`)",
+            ),
+        ];
+        for (text, (line, column), fr, en, hint) in cases {
+            let (rule, l, c, f, e, h) = said::<Typed>(text);
+            assert_eq!(
+                (rule.as_str(), l, c, f.as_str(), e.as_str(), h.as_str()),
+                ("yaml.wrong-type", line, column, fr, en, hint),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_word_outside_a_closed_list_names_the_words_allowed() {
+        let (rule, line, column, fr, en, hint) = said::<Typed>("k: diploma\n");
+        assert_eq!((rule.as_str(), line, column), ("yaml.invalid-value", 1, 4));
+        assert_eq!(fr, "`diploma` n’est pas une valeur possible ici");
+        assert_eq!(en, "`diploma` is not a possible value here");
+        assert_eq!(hint, "valeurs possibles : certificate, micro-credential");
+        let (.., hint) = said::<Typed>("k: micro-credentials\n");
+        assert_eq!(hint, "vouliez-vous dire `micro-credential` ?");
+        let (rule, line, _, fr, en, _) = said::<Pick>("k:\n");
+        assert_eq!((rule.as_str(), line), ("yaml.invalid-value", 1));
+        assert_eq!(
+            (fr.as_str(), en.as_str()),
+            ("il manque une valeur ici", "a value is missing here")
+        );
+    }
+
+    #[test]
+    fn an_empty_file_is_said_empty_at_its_first_line() {
+        let (rule, line, column, fr, en, _) = said::<Named>("# only a comment\n");
+        assert_eq!((rule.as_str(), line, column), ("yaml.wrong-type", 1, 1));
+        assert_eq!(
+            fr,
+            "le fichier ne donne aucune valeur : il est vide, ou n’a que des commentaires"
+        );
+        assert_eq!(
+            en,
+            "the file gives no value: it is empty, or has only comments"
+        );
+    }
+
+    #[test]
+    fn a_key_of_digits_gets_the_decimal_hint_only_between_braces() {
+        let (rule, line, column, _, _, hint) = said::<Typed>("n: 1\n12: b\n");
+        assert_eq!((rule.as_str(), line, column), ("yaml.unknown-key", 2, 1));
+        assert_eq!(hint, "clés possibles : n, l, s, k");
+        let (rule, line, column, _, _, hint) = said::<Vec<Typed>>("- { n: 4,5 }\n");
+        assert_eq!((rule.as_str(), line, column), ("yaml.unknown-key", 1, 10));
+        assert!(
+            hint.starts_with("un nombre décimal s’écrit avec un point, par exemple `4.5`"),
+            "{hint}"
+        );
     }
 
     #[test]
