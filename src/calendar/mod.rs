@@ -119,8 +119,15 @@ impl When {
 /// One part of a place: the same in every language (`campus: Solbosch`) or
 /// given per language (`building: { fr: "Bâtiment U", en: "Building U" }`),
 /// so that English pages do not show French addresses.
+///
+/// serde says of a value that is neither "data did not match any variant
+/// of untagged enum PlaceText": said instead in both languages, marked as
+/// `core::yaml::invalid_value` marks its messages (`⁂fr⁂en`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "⁂il faut ici un texte, ou un texte par langue : `{ fr: …, en: … }`⁂a text, or a text per language (`{ fr: …, en: … }`), is expected here"
+)]
 pub enum PlaceText {
     Same(String),
     PerLang(PerLang<String>),
@@ -255,6 +262,8 @@ fn pos(s: &Spanned<String>) -> Position {
     yaml::position(&s.referenced, 1).with_len(s.value.chars().count() as u32)
 }
 
+/// `what` is the French phrase with its adjective agreed (`langue
+/// inconnue`, `statut inconnu`), then the English noun.
 fn unknown_word(
     rule: RuleId,
     file: &Path,
@@ -277,7 +286,7 @@ fn unknown_word(
         file,
         pos(value),
         Text::new(
-            format!("{} inconnu : `{}`", what.0, value.value),
+            format!("{} : `{}`", what.0, value.value),
             format!("unknown {}: `{}`", what.1, value.value),
         ),
     )
@@ -589,7 +598,7 @@ fn check_event(
             KIND_UNKNOWN,
             file,
             &e.kind,
-            ("type d’évènement", "event kind"),
+            ("type d’évènement inconnu", "event kind"),
             &kind_names,
         ));
     }
@@ -606,7 +615,7 @@ fn check_event(
                     STATUS_UNKNOWN,
                     file,
                     s,
-                    ("statut", "status"),
+                    ("statut inconnu", "status"),
                     &status_names,
                 ));
             }
@@ -619,7 +628,7 @@ fn check_event(
             PROGRAMME_UNKNOWN,
             file,
             &e.programme,
-            ("programme", "programme"),
+            ("programme inconnu", "programme"),
             &known,
         ));
     }
@@ -630,7 +639,7 @@ fn check_event(
                 LANGUAGE_UNKNOWN,
                 file,
                 l,
-                ("langue", "language"),
+                ("langue inconnue", "language"),
                 &["fr", "en"],
             ));
             Lang::Fr
@@ -1109,6 +1118,43 @@ mod tests {
                 Lang::En
             ),
             "Monday 1 September 2025 to Tuesday 30 September 2025"
+        );
+    }
+
+    #[test]
+    fn a_place_part_of_the_wrong_shape_is_said_in_words_not_as_rusts_enum() {
+        // serde's own words name the type: "data did not match any variant
+        // of untagged enum PlaceText".
+        let (_, ds) =
+            load(&OK.replace("{ campus: Solbosch }", "{ campus: Solbosch, building: 12 }"));
+        let d = ds.iter().next().expect("one diagnostic");
+        assert_eq!(
+            (d.rule.as_str(), d.line(), d.position.column),
+            ("yaml.invalid-value", 8, 45)
+        );
+        assert_eq!(
+            d.message.fr,
+            "il faut ici un texte, ou un texte par langue : `{ fr: …, en: … }`"
+        );
+        assert_eq!(
+            d.message.en,
+            "a text, or a text per language (`{ fr: …, en: … }`), is expected here"
+        );
+    }
+
+    #[test]
+    fn an_unknown_language_is_said_with_its_adjective_agreed() {
+        let (_, ds) = load(&format!("{OK}    language: french\n"));
+        let d = ds.iter().next().expect("one diagnostic");
+        assert_eq!(
+            (d.rule.as_str(), d.line(), d.position.column),
+            ("calendar.language-unknown", 9, 15)
+        );
+        assert_eq!(d.message.fr, "langue inconnue : `french`");
+        assert_eq!(d.message.en, "unknown language: `french`");
+        assert_eq!(
+            d.hint.as_ref().map(|h| h.fr.as_str()),
+            Some("vouliez-vous dire `fr` ?")
         );
     }
 
