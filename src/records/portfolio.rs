@@ -741,7 +741,11 @@ pub fn load(files: &Files, dir: &Path, programmes: &Programmes) -> (Option<Recor
                 format!("le fichier fait {}, la limite est {}", size.fr, max.fr),
                 format!("the file has {}, the limit is {}", size.en, max.en),
             )
-        }));
+        })
+        .with_hint(Text::new(
+            "un portfolio tient en quelques pages : retirez ce qui y a été collé par erreur, et gardez les productions dans leurs propres fichiers",
+            "a record fits in a few pages: remove what was pasted into it by mistake, and keep productions in files of their own",
+        )));
         return (None, ds);
     }
     let text = match files.text(&file) {

@@ -372,7 +372,11 @@ impl Programme {
                         format!("la règle `{}` est définie deux fois", r.id.value),
                         format!("the rule `{}` is defined twice", r.id.value),
                     ),
-                ));
+                )
+                .with_hint(Text::new(
+                    "chaque règle a son propre identifiant : renommez celle-ci, ou retirez-la si elle répète l’autre",
+                    "each rule has an id of its own: rename this one, or remove it if it repeats the other",
+                )));
                 continue;
             }
             let allowed = r.check.placeholders();
@@ -645,7 +649,11 @@ fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
                         format!("`{id}` apparaît deux fois dans `{list}`"),
                         format!("`{id}` appears twice in `{list}`"),
                     ),
-                ));
+                )
+                .with_hint(Text::new(
+                    format!("chaque élément de `{list}` a son propre `id` : renommez ou retirez l’un des deux `{id}`"),
+                    format!("each item of `{list}` has an `id` of its own: rename or remove one of the two `{id}`"),
+                )));
             }
         }
     }
@@ -918,6 +926,22 @@ mod tests {
                 (RULE_DUPLICATE.to_string(), line_of("id: ceci.analysis")),
             ]
         );
+        // Each says what to do, not only what is wrong.
+        let hints: Vec<(&str, &str)> = ds
+            .iter()
+            .map(|d| {
+                let h = d.hint.as_ref().expect("a hint");
+                (d.message.fr.as_str(), h.fr.as_str())
+            })
+            .collect();
+        assert_eq!(
+            hints[1],
+            (
+                "la règle `ceci.analysis` est définie deux fois",
+                "chaque règle a son propre identifiant : renommez celle-ci, ou retirez-la si elle répète l’autre"
+            )
+        );
+        assert!(hints[0].1.starts_with("chaque élément de `"), "{hints:?}");
     }
 }
 
