@@ -204,7 +204,12 @@ impl Workspace {
                             let (theme, library) = rayon::join(
                                 || {
                                     (parts.site == SitePart::Full).then(|| {
-                                        Theme::load(files_ref, &config.theme, &config.languages)
+                                        Theme::load(
+                                            files_ref,
+                                            &config.theme,
+                                            config.theme_at,
+                                            &config.languages,
+                                        )
                                     })
                                 },
                                 || {

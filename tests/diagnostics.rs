@@ -174,25 +174,61 @@ fn a_file_deleted_by_a_pr_is_named_once() {
 }
 
 /// Issue 14: a configuration error without a line shows data/site.yml
-/// alone, never `data/site.yml:0:0`.
+/// alone, never `data/site.yml:0:0`; a theme named in it that is not in
+/// themes/ is said at its key, with the theme meant.
 #[test]
-fn a_configuration_error_never_shows_0_0() {
+fn a_missing_theme_is_said_at_its_key_and_a_default_one_without_0_0() {
     let site = common::fixture("basic");
     let config = site.path().join("data/site.yml");
     let text = std::fs::read_to_string(&config).unwrap();
-    let theme = text
+    let (line, theme) = text
         .lines()
-        .find(|l| l.starts_with("theme:"))
-        .expect("the fixture names its theme")
-        .to_string();
-    std::fs::write(&config, text.replace(&theme, "theme: nowhere")).unwrap();
-    let out = engage(site.path(), &["check"]);
+        .enumerate()
+        .find(|(_, l)| l.starts_with("theme:"))
+        .expect("the fixture names its theme");
+    let theme = theme.to_string();
+    std::fs::write(&config, text.replace(&theme, "theme: defaut")).unwrap();
+    let out = engage(site.path(), &["--lang", "en", "check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let said = err
+        .split("\n\n")
+        .find(|d| d.starts_with("error[theme.missing]"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        said.lines()
+            .any(|l| l.trim_end() == format!("  ┌─ data/site.yml:{}:8", line + 1)),
+        "{said}"
+    );
+    assert!(
+        said.lines()
+            .any(|l| l.trim() == "= help: did you mean `theme: default`?"),
+        "{said}"
+    );
+    // Left to the default, which themes/ lacks: the file as a whole.
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("theme:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&config, without).unwrap();
+    std::fs::rename(
+        site.path().join("themes/default"),
+        site.path().join("themes/plain"),
+    )
+    .unwrap();
+    let out = engage(site.path(), &["--lang", "en", "check"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("error[theme.missing]"), "{err}");
     assert!(!err.contains(":0:0"), "{err}");
     assert!(
         err.lines().any(|l| l.trim_end() == " = data/site.yml"),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.trim() == "= help: themes in themes/: plain"),
         "{err}"
     );
 }

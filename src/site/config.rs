@@ -139,6 +139,9 @@ pub struct Config {
     /// Site languages; the first is the default (x-default, root 404).
     pub languages: Vec<Lang>,
     pub theme: String,
+    /// Where `theme` is written in data/site.yml; None when left to the
+    /// default: a theme that is not in themes/ is reported there.
+    pub theme_at: Option<Position>,
     pub title: PerLang<String>,
     pub description: PerLang<String>,
     pub contact: Contact,
@@ -322,6 +325,10 @@ impl Config {
                 Lang::En => menu.en = items,
             }
         }
+        let theme_at = raw
+            .theme
+            .as_ref()
+            .map(|t| yaml::position(&t.referenced, 1).with_len(t.value.chars().count() as u32));
         let theme = match raw.theme {
             None => "default".to_string(),
             Some(t) => {
@@ -365,6 +372,7 @@ impl Config {
             base_path,
             languages,
             theme,
+            theme_at,
             title: raw.title.value,
             description: raw.description,
             contact: Contact {

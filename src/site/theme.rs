@@ -91,23 +91,46 @@ impl Theme {
     }
 
     /// Loads theme `name` from `root`/themes, with the site's overrides.
-    pub fn load(files: &Files, name: &str, languages: &[Lang]) -> Result<Theme, Diagnostics> {
+    /// `at` is where data/site.yml names the theme (None: the default).
+    pub fn load(
+        files: &Files,
+        name: &str,
+        at: Option<Position>,
+        languages: &[Lang],
+    ) -> Result<Theme, Diagnostics> {
         let mut ds = Diagnostics::new();
         let theme_dir = Path::new(THEMES_DIR).join(name);
         if files.kind(&theme_dir) != Some(Kind::Dir) {
+            let themes: Vec<String> = files
+                .list(Path::new(THEMES_DIR))
+                .map(|entries| entries.into_iter().map(|e| e.name).collect())
+                .unwrap_or_default();
+            let hint = match did_you_mean(name, themes.iter().map(String::as_str)) {
+                Some(meant) => Text::new(
+                    format!("vouliez-vous dire `theme: {meant}` ?"),
+                    format!("did you mean `theme: {meant}`?"),
+                ),
+                None if themes.is_empty() => Text::new(
+                    "le dossier themes/ est vide ou absent : remettez-y le thème du site",
+                    "the themes/ folder is empty or missing: put the site's theme back in it",
+                ),
+                None => Text::new(
+                    format!("thèmes présents dans themes/ : {}", themes.join(", ")),
+                    format!("themes in themes/: {}", themes.join(", ")),
+                ),
+            };
+            // Said at the `theme` key when it is written; a theme left to
+            // the default is the file's as a whole.
             return Err(Diagnostics::from_iter([Diagnostic::error(
                 THEME_MISSING,
                 crate::site::config::CONFIG_FILE,
-                Position::new(0, 0),
+                at.unwrap_or(Position::new(0, 0)),
                 Text::new(
                     format!("le thème `{name}` est introuvable dans themes/"),
                     format!("the theme `{name}` is not in themes/"),
                 ),
             )
-            .with_hint(Text::new(
-                "vérifiez la clé `theme` de data/site.yml",
-                "check the `theme` key of data/site.yml",
-            ))]));
+            .with_hint(hint)]));
         }
         // Site templates come last so that they replace the theme's.
         let mut sources: BTreeMap<String, PathBuf> = BTreeMap::new();
