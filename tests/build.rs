@@ -592,7 +592,19 @@ fn usage_errors_exit_2_and_help_has_examples() {
         Some(2),
         "a root without data/site.yml is a usage error"
     );
-    assert!(stderr(&missing).contains("error[config.missing]"));
+    let said = stderr(&missing);
+    assert!(
+        said.lines()
+            .any(|l| l
+                == "error[config.missing]: cannot read the site configuration: it does not exist"),
+        "in words, not the system's English: {said}"
+    );
+    assert!(
+        said.lines()
+            .any(|l| l.trim()
+                == "= help: run engage from the repository root or give it with --root"),
+        "{said}"
+    );
 }
 
 /// An anchor after a page's former address: the link to write instead

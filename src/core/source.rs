@@ -656,15 +656,19 @@ impl ReadError {
                 "découpez-le en plusieurs fichiers",
                 "split it into several files",
             )),
-            ReadError::Io(e) => Diagnostic::error(
-                rule,
-                file,
-                Position::file(),
-                Text::new(
-                    format!("lecture impossible : {e}"),
-                    format!("cannot read: {e}"),
-                ),
-            ),
+            ReadError::Io(e) => {
+                let (why, hint) = io_reason(&e);
+                Diagnostic::error(
+                    rule,
+                    file,
+                    Position::file(),
+                    Text::new(
+                        format!("lecture impossible : {}", why.fr),
+                        format!("cannot read: {}", why.en),
+                    ),
+                )
+                .with_hint(hint)
+            }
         }
     }
 }
@@ -835,6 +839,55 @@ pub fn walk(source: &dyn Source, dir: &Path, hidden: Hidden) -> Walk {
     (files, errors)
 }
 
+/// Why the system could not read a file or folder, in French and English
+/// (the system's own words are in English only), and what to do.
+pub fn io_reason(e: &io::Error) -> (Text, Text) {
+    use io::ErrorKind::*;
+    match e.kind() {
+        NotFound => (
+            Text::new("il n’existe pas", "it does not exist"),
+            Text::new(
+                "vérifiez son nom et son dossier, ou lancez engage depuis la racine du dépôt (ou indiquez-la avec --root)",
+                "check its name and folder, or run engage from the repository root (or give it with --root)",
+            ),
+        ),
+        PermissionDenied => (
+            Text::new("accès refusé", "permission denied"),
+            Text::new(
+                "donnez le droit de lecture à l’utilisateur qui lance engage (`chmod a+r`, ou `a+rx` pour un dossier)",
+                "give read permission to the user running engage (`chmod a+r`, or `a+rx` for a folder)",
+            ),
+        ),
+        IsADirectory => (
+            Text::new("c’est un dossier", "it is a folder"),
+            Text::new(
+                "un fichier est attendu ici : renommez ou déplacez le dossier",
+                "a file is expected here: rename or move the folder",
+            ),
+        ),
+        NotADirectory => (
+            Text::new(
+                "un fichier se trouve là où un dossier est attendu",
+                "a file stands where a folder is expected",
+            ),
+            Text::new(
+                "renommez ou déplacez ce fichier",
+                "rename or move that file",
+            ),
+        ),
+        _ => (
+            Text::new(
+                format!("le système répond « {e} »"),
+                format!("the system says \"{e}\""),
+            ),
+            Text::new(
+                "vérifiez que le fichier est lisible (droits, disque) et relancez",
+                "check that the file can be read (permissions, disk) and run again",
+            ),
+        ),
+    }
+}
+
 /// The text of `bytes` read from `file`, or the diagnostic pointing at the
 /// first byte that is not UTF-8.
 pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
@@ -872,6 +925,27 @@ pub fn invalid_utf8(file: &Path, bytes: &[u8], valid_up_to: usize) -> Diagnostic
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_said_in_both_languages_with_what_to_do() {
+        let missing = ReadError::Io(io::Error::from(io::ErrorKind::NotFound))
+            .into_diagnostic(RuleId::new("page.encoding"), Path::new("content/x.fr.md"));
+        assert_eq!(missing.rule.as_str(), "page.encoding");
+        assert_eq!(missing.message.fr, "lecture impossible : il n’existe pas");
+        assert_eq!(missing.message.en, "cannot read: it does not exist");
+        assert!(missing.hint.is_some_and(|h| h.en.contains("--root")));
+        // A reason with no words of ours keeps the system's, said as its.
+        let other = ReadError::Io(io::Error::other("disk on fire"))
+            .into_diagnostic(RuleId::new("page.encoding"), Path::new("content/x.fr.md"));
+        assert_eq!(
+            other.message.fr,
+            "lecture impossible : le système répond « disk on fire »"
+        );
+        assert_eq!(
+            other.message.en,
+            "cannot read: the system says \"disk on fire\""
+        );
+    }
 
     #[test]
     fn overlay_adds_replaces_and_hides_files() {

@@ -187,19 +187,27 @@ impl Config {
             Err(e @ (ReadError::Encoding(_) | ReadError::TooBig(_))) => {
                 Err(Diagnostics::from_iter([e.into_diagnostic(MISSING, file)]))
             }
-            Err(ReadError::Io(e)) => Err(Diagnostics::from_iter([Diagnostic::error(
-                MISSING,
-                file,
-                Position::new(0, 0),
-                Text::new(
-                    format!("impossible de lire la configuration du site : {e}"),
-                    format!("cannot read the site configuration: {e}"),
-                ),
-            )
-            .with_hint(Text::new(
-                "lancez engage depuis la racine du dépôt ou indiquez-la avec --root",
-                "run engage from the repository root or give it with --root",
-            ))])),
+            Err(ReadError::Io(e)) => {
+                let (why, hint) = crate::core::source::io_reason(&e);
+                // Not found, the root is most likely not the repository's.
+                let hint = match e.kind() {
+                    std::io::ErrorKind::NotFound => Text::new(
+                        "lancez engage depuis la racine du dépôt ou indiquez-la avec --root",
+                        "run engage from the repository root or give it with --root",
+                    ),
+                    _ => hint,
+                };
+                Err(Diagnostics::from_iter([Diagnostic::error(
+                    MISSING,
+                    file,
+                    Position::new(0, 0),
+                    Text::new(
+                        format!("impossible de lire la configuration du site : {}", why.fr),
+                        format!("cannot read the site configuration: {}", why.en),
+                    ),
+                )
+                .with_hint(hint)]))
+            }
         }
     }
 

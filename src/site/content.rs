@@ -209,15 +209,19 @@ impl Library {
         let dir = Path::new(CONTENT_DIR);
         let (found, errors) = files.walk(dir, Hidden::Skip);
         for (path, e) in errors {
-            ds.push(Diagnostic::error(
-                page::ENCODING,
-                path,
-                Position::new(0, 0),
-                Text::new(
-                    format!("lecture impossible : {e}"),
-                    format!("cannot read: {e}"),
-                ),
-            ));
+            let (why, hint) = crate::core::source::io_reason(&e);
+            ds.push(
+                Diagnostic::error(
+                    page::ENCODING,
+                    path,
+                    Position::new(0, 0),
+                    Text::new(
+                        format!("lecture impossible : {}", why.fr),
+                        format!("cannot read: {}", why.en),
+                    ),
+                )
+                .with_hint(hint),
+            );
         }
         let mut pages = Vec::new();
         for (file, kind) in found {
