@@ -481,6 +481,22 @@ pub fn months<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Erro
         .collect())
 }
 
+/// Deserialises a programme's credits, refusing at the value itself a
+/// count that is not above zero (or is absurdly large): the site publishes
+/// it as written. A programme without credits leaves the key out.
+pub fn programme_credits<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let Some(c) = Option::<f64>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if c > 0.0 && c <= 10_000.0 {
+        return Ok(Some(c));
+    }
+    Err(crate::core::yaml::invalid_value(
+        &format!("{c} crédits : le nombre de crédits d’un programme est plus grand que zéro ; sans crédits, retirez la clé `credits`"),
+        &format!("{c} credits: a programme's credits are above zero; a programme without credits leaves the `credits` key out"),
+    ))
+}
+
 /// A file size as people read it, in mebibytes with at most two decimals
 /// (`4.29 MiB`, `4,29 Mio` in French): a limit of 4194304 bytes means
 /// nothing to someone editing a page.

@@ -184,7 +184,7 @@ pub struct Facts {
     pub organiser: String,
     /// The credits of the programme; none for programmes without credits
     /// (CIRÉ) or whose credits vary per record (micro-credentials).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::core::values::programme_credits")]
     pub credits: Option<f64>,
     /// Credits that come on top of a degree and cannot compensate others.
     #[serde(default)]
@@ -868,6 +868,38 @@ mod tests {
             .rules
             .iter()
             .any(|r| r.id.as_str() == "ceci.internship-hours"));
+    }
+
+    #[test]
+    fn a_programme_s_credits_are_above_zero_said_at_the_value() {
+        let text = repo_ceci();
+        let written = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("credits: 10"))
+            .expect("the CECi programme gives its credits")
+            .to_string();
+        let line = text.lines().position(|l| l == written).unwrap() as u32 + 1;
+        for bad in ["-10", "0"] {
+            let text = text.replace(&written, &written.replace("10", bad));
+            let (p, ds) = Programme::parse(&text, Path::new("data/programmes/ceci.yml"));
+            assert!(p.is_none(), "{bad}");
+            let got: Vec<(String, u32)> =
+                ds.iter().map(|d| (d.rule.to_string(), d.line())).collect();
+            assert_eq!(got, [("yaml.invalid-value".to_string(), line)], "{bad}");
+            let d = ds.iter().next().unwrap();
+            assert!(
+                d.message.en.starts_with(&format!(
+                    "{bad} credits: a programme's credits are above zero"
+                )),
+                "{}",
+                d.message.en
+            );
+        }
+        // A fraction of a credit is a programme's right.
+        let half = text.replace(&written, &written.replace("10", "2.5"));
+        let (p, ds) = Programme::parse(&half, Path::new("data/programmes/ceci.yml"));
+        assert!(ds.is_empty(), "{ds:?}");
+        assert_eq!(p.unwrap().facts.credits, Some(2.5));
     }
 
     #[test]
