@@ -224,15 +224,21 @@ impl Config {
         for l in &raw.languages.value {
             match l.value.parse::<Lang>() {
                 Ok(lang) if !languages.contains(&lang) => languages.push(lang),
-                Ok(_) => ds.push(Diagnostic::error(
-                    LANGUAGE,
-                    file,
-                    yaml::position(&l.referenced, 1),
-                    Text::new(
-                        format!("la langue `{}` est listée deux fois", l.value),
-                        format!("the language `{}` is listed twice", l.value),
-                    ),
-                )),
+                Ok(_) => ds.push(
+                    Diagnostic::error(
+                        LANGUAGE,
+                        file,
+                        yaml::position(&l.referenced, 1).with_len(l.value.chars().count() as u32),
+                        Text::new(
+                            format!("la langue `{}` est listée deux fois", l.value),
+                            format!("the language `{}` is listed twice", l.value),
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        format!("retirez ce second `{}` de `languages`", l.value),
+                        format!("remove this second `{}` from `languages`", l.value),
+                    )),
+                ),
                 Err(_) => ds.push(
                     Diagnostic::error(
                         LANGUAGE,
@@ -486,6 +492,22 @@ mod tests {
         assert_eq!(d.rule, yaml::UNKNOWN_KEY);
         assert_eq!(d.line(), 5);
         assert_eq!(d.hint.as_ref().unwrap().en, "did you mean `theme`?");
+    }
+
+    #[test]
+    fn a_language_listed_twice_is_said_at_the_second_with_what_to_do() {
+        let ds = Config::parse(
+            "organisation: X\nbase_url: https://x.org\nlanguages:\n  - fr\n  - en\n  - fr\ntitle: {fr: A, en: B}\n",
+        )
+        .unwrap_err();
+        let d = ds.iter().next().unwrap();
+        assert_eq!(d.rule, LANGUAGE);
+        assert_eq!((d.line(), d.position.column), (6, 5));
+        assert_eq!(d.message.en, "the language `fr` is listed twice");
+        assert_eq!(
+            d.hint.as_ref().unwrap().en,
+            "remove this second `fr` from `languages`"
+        );
     }
 
     fn parse_errors(yaml_text: &str) -> Vec<(RuleId, u32)> {
