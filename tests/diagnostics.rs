@@ -217,6 +217,9 @@ fn a_missing_theme_is_said_at_its_key_and_a_default_one_without_0_0() {
         site.path().join("themes/plain"),
     )
     .unwrap();
+    // Only folders are themes: not a README, nor a system's hidden file.
+    write(site.path(), "themes/README.md", "# Themes\n");
+    write(site.path(), "themes/.DS_Store", "");
     let out = engage(site.path(), &["--lang", "en", "check"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");

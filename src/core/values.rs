@@ -491,8 +491,20 @@ pub fn programme_credits<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Optio
     if c > 0.0 && c <= 10_000.0 {
         return Ok(Some(c));
     }
+    if !c.is_finite() {
+        return Err(crate::core::yaml::invalid_value(
+            "un nombre de crédits s’écrit en chiffres, par exemple `10` ; `.nan` et `.inf` n’en sont pas",
+            "a number of credits is written in digits, for example `10`; `.nan` and `.inf` are not",
+        ));
+    }
+    if c > 10_000.0 {
+        return Err(crate::core::yaml::invalid_value(
+            &format!("{c} crédits : c’est plus qu’aucun programme n’en compte ; vérifiez qu’aucun chiffre n’a été ajouté par erreur"),
+            &format!("{c} credits: more than any programme counts; check that no digit was added by mistake"),
+        ));
+    }
     Err(crate::core::yaml::invalid_value(
-        &format!("{c} crédits : le nombre de crédits d’un programme est plus grand que zéro ; sans crédits, retirez la clé `credits`"),
+        &format!("{c} crédit{} : le nombre de crédits d’un programme est plus grand que zéro ; sans crédits, retirez la clé `credits`", if c.abs() < 2.0 { "" } else { "s" }),
         &format!("{c} credits: a programme's credits are above zero; a programme without credits leaves the `credits` key out"),
     ))
 }

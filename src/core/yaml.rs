@@ -132,6 +132,8 @@ pub fn parse<T: DeserializeOwned>(
     file: &Path,
     first_line: u32,
 ) -> Result<T, Vec<Diagnostic>> {
+    // The parser skips a byte-order mark and counts columns without it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     parse_reading(text, file, first_line).map_err(|failure| failure.found)
 }
 
@@ -152,6 +154,7 @@ pub fn parse_with_schema<T: DeserializeOwned>(
     first_line: u32,
     schema: impl FnOnce() -> serde_json::Value,
 ) -> Result<T, Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Failure {
         mut found,
         text: last,
@@ -597,12 +600,31 @@ fn parse_once<T: DeserializeOwned>(
             // Reported where the second document's content starts: the
             // line to remove is the `---` above it.
             let upto = d.position.line.saturating_sub(first_line) as usize + 1;
-            let dashes = text.lines().take(upto).enumerate();
-            if let Some((n, _)) = dashes.filter(|(_, l)| l.starts_with("---")).last() {
+            let mut content = false;
+            let mut marker = None;
+            for (n, l) in text.lines().take(upto).enumerate() {
+                let t = l.trim_start_matches('\u{feff}');
+                if (t.starts_with("---") || t.starts_with("...")) && content {
+                    marker = Some((n, &t[..3]));
+                } else if !t.starts_with("---") && !t.starts_with('%') && !t.trim().is_empty() && !t.trim_start().starts_with('#') {
+                    content = true;
+                }
+            }
+            if let Some((n, m)) = marker {
                 d.position = Position::new(n as u32 + first_line, 1).with_len(3);
+                if m == "..." {
+                    d.message = Text::new(
+                        "YAML invalide : la ligne `...` termine le document, et ce qui la suit en serait un second ; un fichier n’en contient qu’un",
+                        "invalid YAML: the `...` line ends the document, and what follows it would be a second one; a file holds only one",
+                    );
+                    d.hint = Some(Box::new(Text::new(
+                        "retirez la ligne `...` ; si ce qui la suit est un autre dossier ou une autre liste, placez-le dans son propre fichier",
+                        "remove the `...` line; if what follows it is another record or list, put it in a file of its own",
+                    )));
+                }
             }
         }
-        if d.rule == SYNTAX && d.message.en.contains("tab") {
+        if d.rule == SYNTAX && d.message.en == "invalid YAML: a tab is not allowed here" {
             // The parser reports a tab where the scalar before it started;
             // point at the tab itself, at or after that line.
             let from = d.position.line.saturating_sub(first_line) as usize;
@@ -719,6 +741,8 @@ impl Form {
             Form::Bool
         } else if w.starts_with("string scalar") {
             Form::Scalar
+        } else if w.starts_with("struct") {
+            Form::Mapping
         } else if w.starts_with("string") || w.starts_with("str") || w.starts_with("char") {
             Form::Text
         } else if ["sequence", "seq", "tuple", "array", "list"]
@@ -808,7 +832,7 @@ fn expected_type(lower: &str, here: &str) -> Option<(Text, Text)> {
         .iter()
         .any(|p| lower.starts_with(p))
     {
-        lower.split("expected ").nth(1).unwrap_or("")
+        lower.rsplit_once(", expected ").map_or("", |(_, w)| w)
     } else if let Some(rest) = lower.strip_prefix("expected ") {
         rest
     } else if let Some(rest) = lower.strip_prefix("invalid ") {
@@ -822,14 +846,62 @@ fn expected_type(lower: &str, here: &str) -> Option<(Text, Text)> {
     let form = Form::of(wanted).unwrap_or(Form::Other);
     let (what, hint) = form.words();
     // `capacity: 99999999999`: a whole number, too large for its key.
-    let written = here.split([' ', ',', '}', ']', '#']).next().unwrap_or("");
-    let digits = written.strip_prefix(['-', '+']).unwrap_or(written);
-    let whole = matches!(form, Form::Whole | Form::PositiveWhole);
-    if whole
-        && !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !written.starts_with('-')
+    // The value alone: up to a comment, and in a flow up to `,` `}` `]`
+    // (`4,5`, `30 places`, `1 000` are not numbers too large).
+    let value = here.split(" #").next().unwrap_or("").trim_end();
+    let flow = value
+        .find([',', '}', ']'])
+        .map_or(value, |i| &value[..i])
+        .trim_end();
+    let written = if flow.len() < value.len()
+        && !value[flow.len()..]
+            .trim_start()
+            .starts_with([',', '}', ']'])
     {
+        value
+    } else {
+        flow
+    };
+    let width = wanted.trim_start_matches("a ").trim_start_matches("an ");
+    let max: Option<i128> = match width {
+        w if w.starts_with("u8") => Some(u8::MAX.into()),
+        w if w.starts_with("u16") => Some(u16::MAX.into()),
+        w if w.starts_with("u32") => Some(u32::MAX.into()),
+        w if w.starts_with("i8") => Some(i8::MAX.into()),
+        w if w.starts_with("i16") => Some(i16::MAX.into()),
+        w if w.starts_with("i32") => Some(i32::MAX.into()),
+        w if w.starts_with("u64") || w.starts_with("usize") => Some(u64::MAX.into()),
+        w if w.starts_with("i64") || w.starts_with("isize") => Some(i64::MAX.into()),
+        _ => None,
+    };
+    let n = written.strip_prefix('+').unwrap_or(written);
+    let digits = n.strip_prefix('-').unwrap_or(n);
+    let number = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0');
+    let min = max.map(|m| if width.starts_with('u') { 0 } else { -m - 1 });
+    let too_small = number
+        && n.starts_with('-')
+        && width.starts_with('i')
+        && n.parse::<i128>()
+            .map_or(true, |v| min.is_some_and(|m| v < m));
+    if too_small {
+        return Some((
+            Text::new(
+                format!("le nombre `{written}` est trop petit pour cette clé"),
+                format!("the number `{written}` is too small for this key"),
+            ),
+            Text::new(
+                "écrivez un nombre plus proche de zéro ; vérifiez qu’aucun chiffre n’a été ajouté par erreur",
+                "write a number closer to zero; check that no digit was added by mistake",
+            ),
+        ));
+    }
+    let too_large = number
+        && !n.starts_with('-')
+        && n.parse::<i128>()
+            .map_or(true, |v| max.is_some_and(|m| v > m));
+    if too_large {
         return Some((
             Text::new(
                 format!("le nombre `{written}` est trop grand pour cette clé"),
@@ -855,9 +927,8 @@ fn expected_type(lower: &str, here: &str) -> Option<(Text, Text)> {
 fn unknown_variant(msg: &str, file: &Path, pos: Position) -> Option<Diagnostic> {
     let value = between(msg, "unknown variant `", "`")?;
     let allowed: Vec<&str> = msg
-        .split("expected ")
-        .nth(1)
-        .unwrap_or("")
+        .rsplit_once("`, expected ")
+        .map_or("", |(_, list)| list)
         .trim_start_matches("one of ")
         .split(", ")
         .flat_map(|k| k.split(" or "))
@@ -1080,12 +1151,22 @@ fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) 
             "each key may appear once; remove or merge one of them",
         ));
     }
-    if lower.contains("budget") || lower.contains("limit") {
-        let (message, hint) = too_big_in_words(&lower);
-        return Diagnostic::error(TOO_BIG, file, pos, message).with_hint(hint);
-    }
+    // Before the budget's words: a value a user wrote (`check: time-limit`)
+    // is in serde's message, and must not read as a breached budget.
     if let Some(d) = unknown_variant(msg, file, pos) {
         return d;
+    }
+    const BUDGET: &[&str] = &[
+        "budget breached",
+        "alias replay",
+        "alias expansion",
+        "yaml document too large",
+        "recursion limit",
+        "property expansion",
+    ];
+    if BUDGET.iter().any(|p| lower.starts_with(p)) {
+        let (message, hint) = too_big_in_words(&lower);
+        return Diagnostic::error(TOO_BIG, file, pos, message).with_hint(hint);
     }
     if let Some((message, hint)) = choice_in_words(&lower).or_else(|| expected_type(&lower, here)) {
         return Diagnostic::error(WRONG_TYPE, file, pos, message).with_hint(hint);
@@ -2264,6 +2345,128 @@ mod tests {
         assert_eq!(
             found[0].message.en,
             "invalid YAML: a second document starts at this `---` line, and a file holds only one"
+        );
+    }
+
+    /// `rule line:column message` of each diagnostic of reading `text`.
+    fn every<T: DeserializeOwned + std::fmt::Debug>(text: &str) -> Vec<String> {
+        parse::<T>(text, Path::new("x.yml"), 1)
+            .unwrap_err()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}:{} {}",
+                    d.rule.as_str(),
+                    d.position.line,
+                    d.position.column,
+                    d.message.en
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_word_the_user_wrote_never_reads_as_the_parser_s_own() {
+        #[derive(Debug, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        #[allow(dead_code)]
+        enum Check {
+            NotAfterToday,
+            WithinYears,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct R {
+            check: Check,
+        }
+        // "limit" in a value is not a breached budget.
+        assert_eq!(
+            every::<R>("check: time-limit\n"),
+            ["yaml.invalid-value 1:8 `time-limit` is not a possible value here"]
+        );
+        // "expected" in a value does not cut the list of possible values.
+        let d = parse::<R>(
+            "check: date not expected after today\n",
+            Path::new("x.yml"),
+            1,
+        )
+        .unwrap_err();
+        assert_eq!(
+            d[0].hint.as_ref().unwrap().en,
+            "possible values: not-after-today, within-years"
+        );
+        // "tab" in an alias's name does not send its error to a tab below.
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct C {
+            capacity: u32,
+        }
+        let found = every::<C>("capacity: *stable\nother:\n\tx: 1\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("yaml.syntax 1:11 "), "{found:?}");
+    }
+
+    #[test]
+    fn a_number_is_too_large_or_small_only_past_its_key_s_bounds() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct C {
+            capacity: u32,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct S {
+            shift: i32,
+        }
+        let wanted = "unexpected value: a positive whole number is expected here";
+        for text in ["30 places", "4,5", "1 000", "007"] {
+            assert_eq!(
+                every::<C>(&format!("capacity: {text}\n")),
+                [format!("yaml.wrong-type 1:11 {wanted}")],
+                "{text}"
+            );
+        }
+        assert_eq!(
+            every::<C>("capacity: 99999999999\n"),
+            ["yaml.wrong-type 1:11 the number `99999999999` is too large for this key"]
+        );
+        assert_eq!(
+            every::<S>("shift: -99999999999\n"),
+            ["yaml.wrong-type 1:8 the number `-99999999999` is too small for this key"]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_moves_no_column() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct O {
+            organisation: String,
+        }
+        assert_eq!(
+            every::<O>("\u{feff}organisation: @ULB\n"),
+            ["yaml.syntax 1:15 invalid YAML: a value cannot start with `@`"]
+        );
+    }
+
+    #[test]
+    fn the_line_that_starts_a_second_document_is_the_one_said() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct A {
+            a: u32,
+        }
+        // A first `---` opens the one document: the second is said.
+        let found = every::<A>("---\na: 1\n---\nb: 2\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("yaml.syntax 3:1 invalid YAML: a second document"),
+            "{found:?}"
+        );
+        // `...` ends the document: what follows would be a second one.
+        assert_eq!(
+            every::<A>("a: 1\n...\nb: 2\n"),
+            ["yaml.syntax 2:1 invalid YAML: the `...` line ends the document, and what follows it would be a second one; a file holds only one"]
         );
     }
 

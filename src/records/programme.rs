@@ -895,6 +895,16 @@ mod tests {
                 d.message.en
             );
         }
+        for (bad, said) in [
+            ("20000", "20000 credits: more than any programme counts"),
+            (".nan", "a number of credits is written in digits"),
+        ] {
+            let text = text.replace(&written, &written.replace("10", bad));
+            let (_, ds) = Programme::parse(&text, Path::new("data/programmes/ceci.yml"));
+            let d = ds.iter().next().unwrap();
+            assert_eq!((d.rule.as_str(), d.line()), ("yaml.invalid-value", line));
+            assert!(d.message.en.starts_with(said), "{}", d.message.en);
+        }
         // A fraction of a credit is a programme's right.
         let half = text.replace(&written, &written.replace("10", "2.5"));
         let (p, ds) = Programme::parse(&half, Path::new("data/programmes/ceci.yml"));

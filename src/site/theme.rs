@@ -101,9 +101,19 @@ impl Theme {
         let mut ds = Diagnostics::new();
         let theme_dir = Path::new(THEMES_DIR).join(name);
         if files.kind(&theme_dir) != Some(Kind::Dir) {
+            // Only folders are themes: not README.md, .DS_Store, nor the
+            // file or link named `name` itself (never "did you mean" it).
             let themes: Vec<String> = files
                 .list(Path::new(THEMES_DIR))
-                .map(|entries| entries.into_iter().map(|e| e.name).collect())
+                .map(|entries| {
+                    entries
+                        .into_iter()
+                        .filter(|e| {
+                            e.kind == Kind::Dir && !e.name.starts_with('.') && e.name != name
+                        })
+                        .map(|e| e.name)
+                        .collect()
+                })
                 .unwrap_or_default();
             let hint = match did_you_mean(name, themes.iter().map(String::as_str)) {
                 Some(meant) => Text::new(
