@@ -1078,8 +1078,13 @@ fn too_big_in_words(lower: &str) -> (Text, Text) {
 }
 
 fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) -> Diagnostic {
-    let mut marked = msg.split(VALUE_MARK).skip(1);
-    if let (Some(fr), Some(en)) = (marked.next(), marked.next()) {
+    // Our own message (see [`invalid_value`]) starts with the mark; one
+    // that has it further on quotes a value someone wrote with it.
+    let mut marked = msg
+        .strip_prefix(VALUE_MARK)
+        .map(|m| m.splitn(2, VALUE_MARK));
+    let mut part = || marked.as_mut().and_then(|m| m.next());
+    if let (Some(fr), Some(en)) = (part(), part()) {
         return Diagnostic::error(INVALID_VALUE, file, pos, Text::new(fr, en)).with_hint(
             Text::new(
                 "corrigez cette valeur (voir le message)",
@@ -1464,6 +1469,19 @@ fn syntax_in_words(lower: &str, here: &str) -> (Text, Text) {
     }
     if lower.contains("unexpected character") {
         if let Some(c) = here.chars().next() {
+            if c == '`' {
+                // Written as Markdown shows code: not a quote in YAML.
+                return (
+                    said(
+                        "une valeur ne peut pas commencer par un accent grave (`)",
+                        "a value cannot start with a backquote (`)",
+                    ),
+                    said(
+                        "retirez les accents graves autour de la valeur, ou remplacez-les par des guillemets droits \"…\"",
+                        "remove the backquotes around the value, or replace them with straight quotes \"…\"",
+                    ),
+                );
+            }
             if c.is_control() || c.is_whitespace() {
                 return (
                     Text::new(
@@ -2404,6 +2422,38 @@ mod tests {
         let found = every::<C>("capacity: *stable\nother:\n\tx: 1\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].starts_with("yaml.syntax 1:11 "), "{found:?}");
+    }
+
+    #[test]
+    fn a_value_between_backquotes_is_said_in_words() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct R {
+            check: String,
+        }
+        assert_eq!(
+            every::<R>("check: `not-after-today`\n"),
+            ["yaml.syntax 1:8 invalid YAML: a value cannot start with a backquote (`)"]
+        );
+    }
+
+    #[test]
+    fn a_value_written_with_the_mark_of_our_messages_is_only_a_value() {
+        #[derive(Debug, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        #[allow(dead_code)]
+        enum Check {
+            NotAfterToday,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct R {
+            check: Check,
+        }
+        assert_eq!(
+            every::<R>("check: \u{2042}x\u{2042}y\n"),
+            ["yaml.invalid-value 1:8 `\u{2042}x\u{2042}y` is not a possible value here"]
+        );
     }
 
     #[test]
