@@ -1174,6 +1174,16 @@ fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) 
         return Diagnostic::error(TOO_BIG, file, pos, message).with_hint(hint);
     }
     if let Some((message, hint)) = choice_in_words(&lower).or_else(|| expected_type(&lower, here)) {
+        // A non-breaking space looks like a space and is not one to YAML:
+        // after `:` it makes the line one text, after a number a text.
+        let hint = if here.contains('\u{a0}') {
+            Text::new(
+                "cette ligne contient une espace insécable (souvent venue d’un copier-coller ou d’un traitement de texte) : remplacez-la par une espace ordinaire",
+                "this line holds a non-breaking space (often from a copy and paste or a word processor): replace it with an ordinary space",
+            )
+        } else {
+            hint
+        };
         return Diagnostic::error(WRONG_TYPE, file, pos, message).with_hint(hint);
     }
     if lower.starts_with("unexpected end of input") {
@@ -2422,6 +2432,29 @@ mod tests {
         let found = every::<C>("capacity: *stable\nother:\n\tx: 1\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].starts_with("yaml.syntax 1:11 "), "{found:?}");
+    }
+
+    #[test]
+    fn a_non_breaking_space_is_named_in_the_hint() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct N {
+            n: u32,
+        }
+        for text in ["n:\u{a0}12\n", "n: 12\u{a0}\n"] {
+            let d = parse::<N>(text, Path::new("x.yml"), 1).unwrap_err();
+            assert_eq!(d[0].rule, WRONG_TYPE, "{text:?}");
+            assert_eq!(d[0].position.line, 1);
+            assert!(
+                d[0].hint
+                    .as_ref()
+                    .unwrap()
+                    .en
+                    .starts_with("this line holds a non-breaking space"),
+                "{text:?}: {:?}",
+                d[0].hint
+            );
+        }
     }
 
     #[test]
