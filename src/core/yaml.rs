@@ -216,7 +216,7 @@ pub fn parse_with_schema<T: DeserializeOwned>(
                 &format!("missing field `{key}`"),
                 file,
                 at,
-                "",
+                &last,
                 first_line,
             ));
             reported += 1;
@@ -1125,6 +1125,12 @@ fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) 
         .with_hint(hint);
     }
     if let Some(key) = between(msg, "missing field `", "`") {
+        // Between braces the key goes inside them, not on a line: the
+        // mapping starts at a brace, or serde names a key inside one.
+        let line = rest_of_line(text, Position::new(pos.line, 1), first_line);
+        let before = &line[..line.len() - here.len()];
+        let braces = here.trim_start_matches("- ").trim_start().starts_with('{')
+            || before.matches('{').count() > before.matches('}').count();
         return Diagnostic::error(
             MISSING_KEY,
             file,
@@ -1134,10 +1140,19 @@ fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) 
                 format!("the required key `{key}` is missing"),
             ),
         )
-        .with_hint(Text::new(
-            format!("ajoutez une ligne `{key}: …`"),
-            format!("add a line `{key}: …`"),
-        ));
+        .with_hint(
+            if braces {
+                Text::new(
+                    format!("ajoutez `{key}: …` entre les accolades, séparé des autres clés par une virgule"),
+                    format!("add `{key}: …` between the braces, separated from the other keys by a comma"),
+                )
+            } else {
+                Text::new(
+                    format!("ajoutez une ligne `{key}: …`"),
+                    format!("add a line `{key}: …`"),
+                )
+            },
+        );
     }
     let lower = msg.to_lowercase();
     if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
@@ -2432,6 +2447,43 @@ mod tests {
         let found = every::<C>("capacity: *stable\nother:\n\tx: 1\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].starts_with("yaml.syntax 1:11 "), "{found:?}");
+    }
+
+    #[test]
+    fn a_key_missing_between_braces_goes_between_them() {
+        let text =
+            "name: a\nhandle: b\ncontact: { email: e }\nentries:\n  - { date: x }\n  - date: y\n";
+        let schema = || serde_json::to_value(schemars::schema_for!(schema::Record)).unwrap();
+        let found =
+            parse_with_schema::<schema::Record>(text, Path::new("x.yml"), 1, schema).unwrap_err();
+        let hints: Vec<(u32, String)> = found
+            .iter()
+            .map(|d| (d.position.line, d.hint.as_ref().unwrap().en.clone()))
+            .collect();
+        assert_eq!(
+            hints,
+            [
+                (
+                    5,
+                    "add `hours: …` between the braces, separated from the other keys by a comma"
+                        .to_string()
+                ),
+                (6, "add a line `hours: …`".to_string()),
+            ]
+        );
+        // serde's own report, which names a key inside the braces.
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Entry {
+            date: String,
+            hours: f64,
+        }
+        let found = parse::<Vec<Entry>>("- { date: x }\n", Path::new("x.yml"), 1).unwrap_err();
+        assert_eq!(found[0].rule, MISSING_KEY);
+        assert_eq!(
+            found[0].hint.as_ref().unwrap().en,
+            "add `hours: …` between the braces, separated from the other keys by a comma"
+        );
     }
 
     #[test]
