@@ -9,7 +9,7 @@
 //! once, and MODEL's tree is written into DEST: each folder created once,
 //! parents first, each file created and written in one call, in parallel
 //! on every core. That is the least a build of the site asks of the
-//! kernel, so time the whole process (`/usr/bin/time`, `farm-bench`) to get
+//! kernel, so time the whole process (`/usr/bin/time -v`) to get
 //! the system time no build of that site can go under, and compare it with
 //! a build's own (README, Benchmarks).
 
