@@ -397,19 +397,21 @@ fn required_keys(
                 // it is that mistake again; lacking others (another schema
                 // reads it there), it is said where the alias is.
                 let alias = node.referenced != node.defined;
-                if !keys.is_empty() && !walk.said.contains(&(at(&node.defined), keys.clone())) {
-                    let (mapping, last_key) = if alias {
-                        (node.referenced, node.referenced)
-                    } else {
-                        (node.defined, last_key.unwrap_or(node.defined))
-                    };
-                    if walk.said.insert((at(&mapping), keys.clone())) {
-                        walk.lacking.push(Lacking {
-                            keys,
-                            mapping,
-                            last_key,
-                        });
-                    }
+                let (mapping, last_key) = if alias {
+                    (node.referenced, node.referenced)
+                } else {
+                    (node.defined, last_key.unwrap_or(node.defined))
+                };
+                let anchor_said = alias && walk.said.contains(&(at(&node.defined), keys.clone()));
+                if !keys.is_empty()
+                    && !anchor_said
+                    && walk.said.insert((at(&mapping), keys.clone()))
+                {
+                    walk.lacking.push(Lacking {
+                        keys,
+                        mapping,
+                        last_key,
+                    });
                 }
             }
             for (key, value) in entries {
@@ -596,45 +598,6 @@ fn parse_once<T: DeserializeOwned>(
             let lines: Vec<&str> = text.lines().collect();
             d.position = mapping_start(&lines, d.position, first_line);
         }
-        if d.rule == SYNTAX && d.message.en.contains("second document") {
-            // Reported where the second document's content starts: the
-            // line to remove is the `---` above it.
-            let upto = d.position.line.saturating_sub(first_line) as usize + 1;
-            let mut content = false;
-            let mut marker = None;
-            for (n, l) in text.lines().take(upto).enumerate() {
-                let t = l.trim_start_matches('\u{feff}');
-                if (t.starts_with("---") || t.starts_with("...")) && content {
-                    marker = Some((n, &t[..3]));
-                } else if !t.starts_with("---") && !t.starts_with('%') && !t.trim().is_empty() && !t.trim_start().starts_with('#') {
-                    content = true;
-                }
-            }
-            if let Some((n, m)) = marker {
-                d.position = Position::new(n as u32 + first_line, 1).with_len(3);
-                if m == "..." {
-                    d.message = Text::new(
-                        "YAML invalide : la ligne `...` termine le document, et ce qui la suit en serait un second ; un fichier n’en contient qu’un",
-                        "invalid YAML: the `...` line ends the document, and what follows it would be a second one; a file holds only one",
-                    );
-                    d.hint = Some(Box::new(Text::new(
-                        "retirez la ligne `...` ; si ce qui la suit est un autre dossier ou une autre liste, placez-le dans son propre fichier",
-                        "remove the `...` line; if what follows it is another record or list, put it in a file of its own",
-                    )));
-                }
-            }
-        }
-        if d.rule == SYNTAX && d.message.en == "invalid YAML: a tab is not allowed here" {
-            // The parser reports a tab where the scalar before it started;
-            // point at the tab itself, at or after that line.
-            let from = d.position.line.saturating_sub(first_line) as usize;
-            if let Some((n, col)) = text.lines().enumerate().skip(from).find_map(|(n, l)| {
-                let indent = l.len() - l.trim_start_matches([' ', '\t']).len();
-                l[..indent].find('\t').map(|c| (n, c))
-            }) {
-                d.position = Position::new(n as u32 + first_line, col as u32 + 1).with_len(1);
-            }
-        }
         Box::new((d, reading))
     })
 }
@@ -750,7 +713,7 @@ impl Form {
             .any(|s| w.starts_with(s))
         {
             Form::List
-        } else if ["map", "struct"].iter().any(|s| w.starts_with(s)) {
+        } else if w.starts_with("map") {
             Form::Mapping
         } else {
             return None;
@@ -849,19 +812,10 @@ fn expected_type(lower: &str, here: &str) -> Option<(Text, Text)> {
     // The value alone: up to a comment, and in a flow up to `,` `}` `]`
     // (`4,5`, `30 places`, `1 000` are not numbers too large).
     let value = here.split(" #").next().unwrap_or("").trim_end();
-    let flow = value
+    let written = value
         .find([',', '}', ']'])
         .map_or(value, |i| &value[..i])
         .trim_end();
-    let written = if flow.len() < value.len()
-        && !value[flow.len()..]
-            .trim_start()
-            .starts_with([',', '}', ']'])
-    {
-        value
-    } else {
-        flow
-    };
     let width = wanted.trim_start_matches("a ").trim_start_matches("an ");
     let max: Option<i128> = match width {
         w if w.starts_with("u8") => Some(u8::MAX.into()),
@@ -1220,24 +1174,19 @@ fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) 
     }
     if lower.contains("multiple yaml documents") {
         // serde-saphyr's words name its own functions: not for a reader.
-        return Diagnostic::error(
-            SYNTAX,
-            file,
-            pos,
-            Text::new(
-                "YAML invalide : un second document commence à cette ligne `---`, et un fichier n’en contient qu’un",
-                "invalid YAML: a second document starts at this `---` line, and a file holds only one",
-            ),
-        )
-        .with_hint(Text::new(
-            "retirez la ligne `---` ; si ce qui la suit est un autre dossier ou une autre liste, placez-le dans son propre fichier",
-            "remove the `---` line; if what follows it is another record or list, put it in a file of its own",
-        ));
+        return second_document(file, pos, text, first_line);
     }
     if lower.contains("trailing content after") {
         return after_quote(&lower, file, pos, text, first_line);
     }
     let (words, hint) = syntax_in_words(&lower, here);
+    // The parser reports a tab where the scalar before it started: said
+    // at the tab itself, at or after that line.
+    let pos = if lower.contains("tab") {
+        tab_at(text, pos, first_line).unwrap_or(pos)
+    } else {
+        pos
+    };
     Diagnostic::error(
         SYNTAX,
         file,
@@ -1248,6 +1197,64 @@ fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) 
         ),
     )
     .with_hint(hint)
+}
+
+/// The first tab in a line's indentation at or after the line of `pos`.
+fn tab_at(text: &str, pos: Position, first_line: u32) -> Option<Position> {
+    let from = pos.line.saturating_sub(first_line) as usize;
+    let (n, col) = text.lines().enumerate().skip(from).find_map(|(n, l)| {
+        let indent = l.len() - l.trim_start_matches([' ', '\t']).len();
+        l[..indent].find('\t').map(|c| (n, c))
+    })?;
+    Some(Position::new(n as u32 + first_line, col as u32 + 1).with_len(1))
+}
+
+/// A second YAML document in a file, which serde-saphyr reports where its
+/// content starts: said at the line that starts it, the `---` (or the
+/// `...` that ended the first) after some content, where the fix is.
+fn second_document(file: &Path, pos: Position, text: &str, first_line: u32) -> Diagnostic {
+    let upto = pos.line.saturating_sub(first_line) as usize + 1;
+    let mut content = false;
+    let mut marker = None;
+    for (n, l) in text.lines().take(upto).enumerate() {
+        if content && (l.starts_with("---") || l.starts_with("...")) {
+            marker = Some((n, l.starts_with("...")));
+        } else {
+            let blank = l.trim().is_empty() || l.trim_start().starts_with('#');
+            content |= !(blank || l.starts_with("---") || l.starts_with('%'));
+        }
+    }
+    let at = marker.map_or(pos, |(n, _)| {
+        Position::new(n as u32 + first_line, 1).with_len(3)
+    });
+    if marker.is_some_and(|(_, ended)| ended) {
+        return Diagnostic::error(
+            SYNTAX,
+            file,
+            at,
+            Text::new(
+                "YAML invalide : la ligne `...` termine le document, et ce qui la suit en serait un second ; un fichier n’en contient qu’un",
+                "invalid YAML: the `...` line ends the document, and what follows it would be a second one; a file holds only one",
+            ),
+        )
+        .with_hint(Text::new(
+            "retirez la ligne `...` ; si ce qui la suit est un autre dossier ou une autre liste, placez-le dans son propre fichier",
+            "remove the `...` line; if what follows it is another record or list, put it in a file of its own",
+        ));
+    }
+    Diagnostic::error(
+        SYNTAX,
+        file,
+        at,
+        Text::new(
+            "YAML invalide : un second document commence à cette ligne `---`, et un fichier n’en contient qu’un",
+            "invalid YAML: a second document starts at this `---` line, and a file holds only one",
+        ),
+    )
+    .with_hint(Text::new(
+        "retirez la ligne `---` ; si ce qui la suit est un autre dossier ou une autre liste, placez-le dans son propre fichier",
+        "remove the `---` line; if what follows it is another record or list, put it in a file of its own",
+    ))
 }
 
 /// The text from `pos` to the end of its line, empty when `pos` is not in
