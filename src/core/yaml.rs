@@ -339,6 +339,35 @@ impl<'de> Deserialize<'de> for Node {
     }
 }
 
+/// One step down a YAML document: a mapping's key or a list's item.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Item(usize),
+}
+
+/// Where the value at `path` is written in `text` (YAML that starts at
+/// `first_line` of its file), for a problem seen only once the file was
+/// read into values that keep no position: an id that repeats another, a
+/// scale out of order. The text's shape is read again, so this is for the
+/// way to an error, not for every file. `None` when the text does not read
+/// or has nothing there.
+pub fn locate(text: &str, first_line: u32, path: &[Step]) -> Option<Position> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let tree = serde_saphyr::from_str_with_options::<Span<Node>>(text, shape_options()).ok()?;
+    let mut node = &tree;
+    for step in path {
+        node = match (step, &node.value) {
+            (Step::Key(key), Node::Mapping { entries, .. }) => {
+                &entries.iter().find(|(k, _)| k.as_deref() == Some(*key))?.1
+            }
+            (Step::Item(i), Node::List(items)) => items.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(position(&node.referenced, first_line))
+}
+
 /// A mapping that lacks keys its schema requires.
 struct Lacking {
     keys: Vec<String>,
@@ -2025,6 +2054,28 @@ mod tests {
         parse::<Fm>(text, Path::new("x.md"), 2)
             .unwrap_err()
             .remove(0)
+    }
+
+    #[test]
+    fn a_value_is_located_by_its_keys_and_items() {
+        let text = "\u{feff}facts:\n  kinds:\n    - id: a\n    - { id: b }\nother: 1\n";
+        let at = |path: &[Step]| locate(text, 1, path).map(|p| (p.line, p.column));
+        use Step::{Item, Key};
+        assert_eq!(
+            at(&[Key("facts"), Key("kinds"), Item(0), Key("id")]),
+            Some((3, 11))
+        );
+        assert_eq!(
+            at(&[Key("facts"), Key("kinds"), Item(1), Key("id")]),
+            Some((4, 13))
+        );
+        assert_eq!(at(&[Key("other")]), Some((5, 8)));
+        // In front matter, lines count from the file's.
+        assert_eq!(locate("a: 1\n", 2, &[Key("a")]).map(|p| p.line), Some(2));
+        // Nothing there, or the wrong shape: no position to give.
+        assert_eq!(at(&[Key("facts"), Key("kinds"), Item(2)]), None);
+        assert_eq!(at(&[Key("other"), Item(0)]), None);
+        assert_eq!(locate("a: [", 1, &[Key("a")]), None);
     }
 
     #[test]

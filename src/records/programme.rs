@@ -7,7 +7,7 @@
 //! that appear both as a fact and as a rule parameter are written once with a
 //! YAML anchor (`min_hours: &min_hours 150` … `hours: *min_hours`).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -335,13 +335,13 @@ impl Programme {
                 )),
             );
         }
-        check_vocabulary(file, &def.facts, &mut ds);
+        check_vocabulary(file, text, &def.facts, &mut ds);
         if let Some(a) = &def.facts.application {
             for address in std::iter::once(&a.form).chain(&a.notify) {
                 ds.extend(crate::core::url::check(&address.value, file, address.at));
             }
         }
-        let mut seen = HashSet::new();
+        let mut seen: HashMap<String, u32> = HashMap::new();
         let mut rules = Vec::with_capacity(def.rules.len());
         for r in def.rules {
             let pos = at(&r.id.referenced, &r.id.value);
@@ -363,7 +363,7 @@ impl Programme {
                 );
                 continue;
             }
-            if !seen.insert(r.id.value.clone()) {
+            if let Some(first) = seen.get(&r.id.value) {
                 ds.push(Diagnostic::error(
                     RULE_DUPLICATE,
                     file,
@@ -374,11 +374,12 @@ impl Programme {
                     ),
                 )
                 .with_hint(Text::new(
-                    "chaque règle a son propre identifiant : renommez celle-ci, ou retirez-la si elle répète l’autre",
-                    "each rule has an id of its own: rename this one, or remove it if it repeats the other",
+                    format!("chaque règle a son propre identifiant : renommez celle-ci, ou retirez-la si elle répète l’autre (ligne {first})"),
+                    format!("each rule has an id of its own: rename this one, or remove it if it repeats the other (line {first})"),
                 )));
                 continue;
             }
+            seen.insert(r.id.value.clone(), pos.line);
             let allowed = r.check.placeholders();
             let mut templates = vec![&r.message];
             templates.extend(r.hint.as_ref());
@@ -569,18 +570,22 @@ fn at(loc: &serde_saphyr::Location, value: &str) -> Position {
 }
 
 /// Ids of modules, production kinds and organisation kinds are what records
-/// refer to: each must be unique within its list.
-fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
+/// refer to: each must be unique within its list. Each problem is put where
+/// it is written in `text`, found again only when there is one.
+fn check_vocabulary(file: &Path, text: &str, facts: &Facts, ds: &mut Diagnostics) {
+    use yaml::Step::{Item as At, Key};
     fn ids(items: &[Item]) -> Vec<&str> {
         items.iter().map(|m| m.id.as_str()).collect()
     }
-    let lists: [(&str, Vec<&str>); 5] = [
+    let lists: [(&str, &[yaml::Step], Vec<&str>); 5] = [
         (
             "modules",
+            &[Key("facts"), Key("modules")],
             facts.modules.iter().map(|m| m.id.as_str()).collect(),
         ),
         (
             "portfolio.production_kinds",
+            &[Key("facts"), Key("portfolio"), Key("production_kinds")],
             facts
                 .portfolio
                 .as_ref()
@@ -589,6 +594,7 @@ fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
         ),
         (
             "internship.organisation_kinds",
+            &[Key("facts"), Key("internship"), Key("organisation_kinds")],
             facts
                 .internship
                 .iter()
@@ -598,6 +604,7 @@ fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
         ),
         (
             "actions.kinds",
+            &[Key("facts"), Key("actions"), Key("kinds")],
             facts
                 .actions
                 .as_ref()
@@ -606,6 +613,7 @@ fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
         ),
         (
             "actions.cycles",
+            &[Key("facts"), Key("actions"), Key("cycles")],
             facts
                 .actions
                 .as_ref()
@@ -613,21 +621,28 @@ fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
                 .unwrap_or_default(),
         ),
     ];
+    let place = |path: &[yaml::Step], len: usize| {
+        yaml::locate(text, 1, path)
+            .map(|p| p.with_len(len as u32))
+            .unwrap_or_else(Position::file)
+    };
     if let Some(a) = &facts.actions {
-        // A scale that goes down would make more hours earn less.
-        let rising = a
+        // A scale that goes down would make more hours earn less: said at
+        // the first band that does not rise above the one before it.
+        let falls = a
             .credit_scale
             .windows(2)
-            .all(|w| w[0].from_hours < w[1].from_hours && w[0].credits < w[1].credits);
-        if !rising {
+            .position(|w| !(w[0].from_hours < w[1].from_hours && w[0].credits < w[1].credits));
+        if let Some(i) = falls {
+            let path = [Key("facts"), Key("actions"), Key("credit_scale"), At(i + 1)];
             ds.push(
                 Diagnostic::error(
                     SCALE_UNORDERED,
                     file,
-                    Position::file(),
+                    place(&path, 0),
                     Text::new(
-                        "les paliers de `actions.credit_scale` doivent monter en heures et en crédits",
-                        "the bands of `actions.credit_scale` must rise in hours and in credits",
+                        "les paliers de `actions.credit_scale` doivent monter en heures et en crédits : celui-ci ne monte pas au-dessus du précédent",
+                        "the bands of `actions.credit_scale` must rise in hours and in credits: this one does not rise above the one before",
                     ),
                 )
                 .with_hint(Text::new(
@@ -637,24 +652,45 @@ fn check_vocabulary(file: &Path, facts: &Facts, ds: &mut Diagnostics) {
             );
         }
     }
-    for (list, ids) in lists {
-        let mut seen = HashSet::new();
-        for id in ids {
-            if !seen.insert(id) {
-                ds.push(Diagnostic::error(
+    for (list, parts, ids) in lists {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, id) in ids.into_iter().enumerate() {
+            let Some(&first) = seen.get(id) else {
+                seen.insert(id, i);
+                continue;
+            };
+            let item = |n: usize| {
+                let path: Vec<yaml::Step> =
+                    parts.iter().copied().chain([At(n), Key("id")]).collect();
+                place(&path, id.chars().count())
+            };
+            let first_line = item(first).line;
+            let (fr, en) = if first_line > 0 {
+                (
+                    format!("renommez ou retirez l’un des deux `{id}` (le premier est à la ligne {first_line})"),
+                    format!("rename or remove one of the two `{id}` (the first is on line {first_line})"),
+                )
+            } else {
+                (
+                    format!("renommez ou retirez l’un des deux `{id}`"),
+                    format!("rename or remove one of the two `{id}`"),
+                )
+            };
+            ds.push(
+                Diagnostic::error(
                     VOCABULARY_DUPLICATE,
                     file,
-                    Position::file(),
+                    item(i),
                     Text::new(
                         format!("`{id}` apparaît deux fois dans `{list}`"),
                         format!("`{id}` appears twice in `{list}`"),
                     ),
                 )
                 .with_hint(Text::new(
-                    format!("chaque élément de `{list}` a son propre `id` : renommez ou retirez l’un des deux `{id}`"),
-                    format!("each item of `{list}` has an `id` of its own: rename or remove one of the two `{id}`"),
-                )));
-            }
+                    format!("chaque élément de `{list}` a son propre `id` : {fr}"),
+                    format!("each item of `{list}` has an `id` of its own: {en}"),
+                )),
+            );
         }
     }
 }
@@ -952,22 +988,28 @@ mod tests {
             .replace("- id: project-management", "- id: communication");
         let (p, ds) = Programme::parse(&text, Path::new("data/programmes/ceci.yml"));
         assert!(p.is_none());
-        let line_of = |needle: &str| {
-            text.lines()
-                .enumerate()
-                .filter(|(_, l)| l.contains(needle))
-                .map(|(i, _)| i as u32 + 1)
-                .last()
-                .unwrap()
-        };
-        let got: Vec<(String, u32)> = ds.iter().map(|d| (d.rule.to_string(), d.line())).collect();
+        // A needle ending in a newline stands for a whole line.
+        let lines: Vec<String> = text.lines().map(|l| format!("{l}\n")).collect();
+        let line_of =
+            |needle: &str| 1 + lines.iter().rposition(|l| l.contains(needle)).unwrap() as u32;
+        let got: Vec<(String, u32, u32)> = ds
+            .iter()
+            .map(|d| (d.rule.to_string(), d.line(), d.position.column))
+            .collect();
+        // The second of the two, at its id's value.
         assert_eq!(
             got,
             vec![
-                (VOCABULARY_DUPLICATE.to_string(), 1),
-                (RULE_DUPLICATE.to_string(), line_of("id: ceci.analysis")),
+                (
+                    VOCABULARY_DUPLICATE.to_string(),
+                    line_of("    - id: communication\n"),
+                    11
+                ),
+                (RULE_DUPLICATE.to_string(), line_of("id: ceci.analysis"), 9),
             ]
         );
+        let first_of =
+            |needle: &str| 1 + lines.iter().position(|l| l.contains(needle)).unwrap() as u32;
         // Each says what to do, not only what is wrong.
         let hints: Vec<(&str, &str)> = ds
             .iter()
@@ -980,10 +1022,17 @@ mod tests {
             hints[1],
             (
                 "la règle `ceci.analysis` est définie deux fois",
-                "chaque règle a son propre identifiant : renommez celle-ci, ou retirez-la si elle répète l’autre"
+                &*format!("chaque règle a son propre identifiant : renommez celle-ci, ou retirez-la si elle répète l’autre (ligne {})", first_of("id: ceci.analysis"))
             )
         );
-        assert!(hints[0].1.starts_with("chaque élément de `"), "{hints:?}");
+        // The hint says where the first one is.
+        assert_eq!(
+            hints[0].1,
+            format!(
+                "chaque élément de `modules` a son propre `id` : renommez ou retirez l’un des deux `communication` (le premier est à la ligne {})",
+                first_of("    - id: communication\n")
+            )
+        );
     }
 }
 
@@ -1037,7 +1086,12 @@ mod example_tests {
         );
         let (p, ds) = Programme::parse(&text, Path::new("data/programmes/escom.yml"));
         assert!(p.is_none());
-        let rules: Vec<&str> = ds.iter().map(|d| d.rule.as_str()).collect();
-        assert_eq!(rules, vec![SCALE_UNORDERED.as_str()]);
+        // At the band that does not rise, not at the top of the file.
+        let line = 1 + text
+            .lines()
+            .position(|l| l.contains("from_hours: 30, credits: 0.5"))
+            .unwrap() as u32;
+        let got: Vec<(&str, u32)> = ds.iter().map(|d| (d.rule.as_str(), d.line())).collect();
+        assert_eq!(got, vec![(SCALE_UNORDERED.as_str(), line)]);
     }
 }
