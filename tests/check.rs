@@ -1716,3 +1716,134 @@ fn check_help_refers_to_the_readme_not_to_the_code() {
     assert!(!help.contains("::"), "{help}");
     assert!(!help.contains("write_json"), "{help}");
 }
+
+// ---------------------------------------------------------------------------
+// A missing key hides nothing else
+
+/// (rule, line, column) of each diagnostic of `handle`'s record file.
+fn in_record(run: &Run, handle: &str) -> std::collections::BTreeSet<(String, u64, u64)> {
+    let file = record_path(handle);
+    run.json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == file.as_str())
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Each required key of a good record taken out in turn (its line left
+/// blank, or a list item's first key cut from its `- `, or one key of a
+/// mapping between braces), with two wrong-typed values written elsewhere,
+/// one above and one below most keys: the run gives exactly the missing
+/// key that taking it out alone gives, and the two wrong types that
+/// writing them alone gives, each at its line and column. Before, a
+/// missing key stopped the reading and the wrong types waited for the
+/// next run.
+#[test]
+fn a_missing_key_does_not_hide_a_wrong_value() {
+    let root = site(&["dana"]);
+    let path = root.path().join(record_path("dana"));
+    // Productions written as block mappings, for the `- key: …` form.
+    let good = std::fs::read_to_string(&path).unwrap().replace(
+        "  - { title: Rétroplanning, kind: retro-planning, file: productions/retroplanning.md }",
+        "  - title: Rétroplanning\n    kind: retro-planning\n    file: productions/retroplanning.md",
+    );
+    let wrong = |text: &str| {
+        text.replacen("intake: 2025-02", "intake: [2025, 2]", 1)
+            .replacen(
+                "{ date: 2025-08-04, hours: 6,",
+                "{ date: 2025-08-04, hours: 6 h,",
+                1,
+            )
+    };
+    let run_on = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        check(root.path())
+    };
+    let wrong_alone = run_on(&wrong(&good));
+    let wrong_types: std::collections::BTreeSet<_> = in_record(&wrong_alone, "dana")
+        .into_iter()
+        .filter(|d| d.0.starts_with("yaml."))
+        .collect();
+    assert_eq!(
+        wrong_types.iter().map(|d| d.0.as_str()).collect::<Vec<_>>(),
+        ["yaml.wrong-type", "yaml.wrong-type"],
+        "{}",
+        stderr(&wrong_alone.out)
+    );
+    let explained = in_record(&wrong_alone, "dana");
+
+    let lines: Vec<&str> = good.lines().collect();
+    let mut removals: Vec<String> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        let with = |new: String| {
+            let mut l = lines.clone();
+            l[i] = &new;
+            l.join("\n") + "\n"
+        };
+        if let Some(item) = body.strip_prefix("- ") {
+            if item.split_once(": ").is_some_and(|(k, _)| !k.contains(' ')) {
+                removals.push(with(format!("{indent}-")));
+                continue;
+            }
+            // The first item of each list between braces: each key in turn.
+            let first_of_list = lines[i - 1].trim_end().ends_with(':');
+            if let (true, Some(inner)) = (
+                first_of_list,
+                item.strip_prefix("{ ").and_then(|r| r.strip_suffix(" }")),
+            ) {
+                let parts: Vec<&str> = inner.split(", ").collect();
+                for k in 0..parts.len() {
+                    let kept: Vec<&str> = (0..parts.len())
+                        .filter(|&j| j != k)
+                        .map(|j| parts[j])
+                        .collect();
+                    removals.push(with(format!("{indent}- {{ {} }}", kept.join(", "))));
+                }
+            }
+        } else if body.contains(": ") && !body.starts_with('#') {
+            removals.push(with(String::new()));
+        }
+    }
+    let mut exercised = 0;
+    for removed in &removals {
+        if removed.contains("intake: 2025-02") != good.contains("intake: 2025-02")
+            || !removed.contains("{ date: 2025-08-04, hours: 6,")
+        {
+            continue; // a wrong value's own key
+        }
+        let alone = run_on(removed);
+        let missing = in_record(&alone, "dana");
+        if missing.is_empty() || missing.iter().any(|d| d.0 != "yaml.missing-key") {
+            continue; // an optional key, or one whose absence is another error
+        }
+        exercised += 1;
+        let both = run_on(&wrong(removed));
+        let got = in_record(&both, "dana");
+        let want: std::collections::BTreeSet<_> = missing.union(&wrong_types).cloned().collect();
+        // Everything expected, and nothing that one of the two alone does
+        // not give.
+        assert!(
+            got.is_superset(&want) && got.difference(&want).all(|d| explained.contains(d)),
+            "got {got:?}\nwant {want:?}\n{}",
+            removed
+        );
+        assert_eq!(both.code, Some(1));
+    }
+    // The record's required keys: programme, handle, status, enrolment's
+    // date, the organisation's and supervisor's, an hour's, a module's, a
+    // workshop's, a production's, in both forms.
+    assert!(
+        exercised >= 15,
+        "only {exercised} keys taken out were required"
+    );
+}

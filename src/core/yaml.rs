@@ -154,6 +154,33 @@ pub fn parse_with_schema<T: DeserializeOwned>(
     first_line: u32,
     schema: impl FnOnce() -> serde_json::Value,
 ) -> Result<T, Vec<Diagnostic>> {
+    read_with_schema(text, file, first_line, schema, false).map_err(|(found, _)| found)
+}
+
+/// [`parse_with_schema`], and when the text lacks required keys (and has
+/// no other error), the value read with each missing key stood in for by
+/// a value of its shape: so that a loader can still report, in the same
+/// run, what is wrong in what was written (a wrong type, a date that is
+/// not one), and [`StandIn::restore`] puts each of its problems back where
+/// it is in the text as written, dropping those about a stand-in. The
+/// value is for those checks only: a text with a missing key is not
+/// complete, whatever it says.
+pub fn parse_with_schema_standing_in<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+    schema: impl FnOnce() -> serde_json::Value,
+) -> Result<T, (Vec<Diagnostic>, Option<StandIn<T>>)> {
+    read_with_schema(text, file, first_line, schema, true)
+}
+
+fn read_with_schema<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+    schema: impl FnOnce() -> serde_json::Value,
+    standing_in: bool,
+) -> Result<T, (Vec<Diagnostic>, Option<StandIn<T>>)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Failure {
         mut found,
@@ -163,18 +190,23 @@ pub fn parse_with_schema<T: DeserializeOwned>(
         Ok(value) => return Ok(value),
         Err(failure) => failure,
     };
+    let no_stand_in = |found| (found, None);
     // A file that is not YAML, or too big to read, has no shape to walk:
     // reading it again would only cost the time its first reading did.
     if found.iter().any(|d| d.rule == SYNTAX || d.rule == TOO_BIG) {
-        return Err(found);
+        return Err(no_stand_in(found));
     }
     let Ok(tree) = serde_saphyr::from_str_with_options::<Span<Node>>(&last, shape_options()) else {
-        return Err(found);
+        return Err(no_stand_in(found));
     };
     let schema = schema();
     let mut walk = Walk::default();
     required_keys(&tree, &schema, &schema, &mut walk);
-    let lacking = walk.lacking;
+    let Walk {
+        lacking,
+        through_alias,
+        ..
+    } = walk;
     // serde's own missing key is one the walk finds again, at the same
     // mapping (it names the mapping's last key): the walk's is kept, found
     // where the mapping starts, in the file's order with the others.
@@ -209,7 +241,7 @@ pub fn parse_with_schema<T: DeserializeOwned>(
                     "complete the keys reported above and check again: the rest will be listed",
                 )),
             );
-            break;
+            return Err(no_stand_in(found));
         }
         for key in &l.keys {
             found.push(classify(
@@ -222,7 +254,253 @@ pub fn parse_with_schema<T: DeserializeOwned>(
             reported += 1;
         }
     }
-    Err(found)
+    // Stood in for only when the missing keys are the text's only
+    // problem: after another, the text is not what its author meant.
+    let alone = found.iter().all(|d| d.rule == MISSING_KEY) && missing.is_some();
+    let stood_in = (standing_in && alone && !through_alias)
+        .then(|| stand_in(&last, &lacking, file, first_line))
+        .flatten();
+    Err((found, stood_in))
+}
+
+/// A value read from a text whose missing keys were stood in for
+/// ([`parse_with_schema_standing_in`]), with what was put in.
+pub struct StandIn<T> {
+    pub value: T,
+    pub patch: Patch,
+}
+
+/// What [`stand_in`] put into a text, in the text's own lines (1 is its
+/// first) and columns (in characters, 1-based).
+#[derive(Debug, Default)]
+pub struct Patch {
+    file: std::path::PathBuf,
+    first_line: u32,
+    /// Lines put in before a line of the text: that line, how many, and
+    /// the column of the mapping's first key, where the first of them now
+    /// starts the mapping.
+    lines: Vec<(u32, u32, u32)>,
+    /// Text put in within a line: the line, the column it was put before,
+    /// and its length.
+    within: Vec<(u32, u32, u32)>,
+}
+
+impl Patch {
+    /// `d` with its position (found in the text with the stand-ins) put
+    /// back where it is in the text as written; `None` when it is about a
+    /// stand-in. Diagnostics of other files, and of the whole file, are
+    /// kept as they are.
+    pub fn restore(&self, mut d: Diagnostic) -> Option<Diagnostic> {
+        if d.file != self.file || d.position == Position::file() {
+            return Some(d);
+        }
+        d.position = self.restore_position(d.position)?;
+        Some(d)
+    }
+}
+
+impl Patch {
+    fn restore_position(&self, at: Position) -> Option<Position> {
+        let Some(line) = (at.line + 1).checked_sub(self.first_line) else {
+            return Some(at);
+        };
+        let mut shift = 0;
+        for &(before, n, key) in &self.lines {
+            let start = before + shift;
+            if line < start {
+                break;
+            }
+            // The mapping itself: where its first key was, and is again
+            // once the stand-ins are gone.
+            if line == start && at.column == key {
+                return Some(Position {
+                    line: before + self.first_line - 1,
+                    ..at
+                });
+            }
+            if line < start + n {
+                return None;
+            }
+            shift += n;
+        }
+        let line = line - shift;
+        let mut column = at.column;
+        let mut cshift = 0;
+        for &(_, before, len) in self.within.iter().filter(|w| w.0 == line) {
+            let start = before + cshift;
+            if at.column < start {
+                break;
+            }
+            if at.column < start + len {
+                return None;
+            }
+            cshift += len;
+            column = at.column - cshift;
+        }
+        Some(Position {
+            line: line + self.first_line - 1,
+            column,
+            len: at.len,
+        })
+    }
+}
+
+/// `text` (as [`parse`] last read it) with a value put in for each key
+/// `lacking`, read into `T`; `None` when that cannot be done or does not
+/// read (a mapping not written at the start of its line or between
+/// braces). Each mapping written over lines gets its
+/// keys on lines of their own just above its first (after the `- ` of a
+/// list item, its key moved down a line at the same column); one between
+/// braces, after its `{`. The lines and columns of the rest follow from
+/// what was put in, which [`Patch`] keeps.
+fn stand_in<T: DeserializeOwned>(
+    text: &str,
+    lacking: &[Lacking],
+    file: &Path,
+    first_line: u32,
+) -> Option<StandIn<T>> {
+    if lacking.is_empty() {
+        return None;
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut patch = Patch {
+        file: file.to_path_buf(),
+        first_line,
+        ..Patch::default()
+    };
+    // Each line's edit: text put in at a byte offset.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for l in lacking {
+        let entries: Vec<String> = l
+            .keys
+            .iter()
+            .zip(&l.values)
+            .map(|(k, v)| {
+                let v = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+                format!("{k}: {v}")
+            })
+            .collect();
+        let at = position(&l.mapping, 1);
+        let index = (at.line as usize).checked_sub(1)?;
+        let line = lines.get(index)?;
+        let byte = |column: u32| {
+            line.char_indices()
+                .nth((column as usize).checked_sub(1)?)
+                .map(|(b, _)| b)
+        };
+        if line.get(byte(at.column)?..)?.starts_with('{') {
+            let after = byte(at.column)? + 1;
+            let empty = line[after..].trim_start().starts_with('}');
+            let put = if empty {
+                format!(" {} ", entries.join(", "))
+            } else {
+                format!(" {},", entries.join(", "))
+            };
+            patch
+                .within
+                .push((at.line, at.column + 1, put.chars().count() as u32));
+            edits.push((index, after, put));
+            continue;
+        }
+        let start = mapping_start(&lines, at, 1);
+        let index = (start.line as usize).checked_sub(1)?;
+        let line = lines.get(index)?;
+        // What comes before the first key: its indentation, and the dashes
+        // of the list items it is in.
+        let key = line.len() - line.trim_start_matches([' ', '-']).len();
+        let before = &line[..key];
+        if !(before.is_empty() || before.ends_with(' ')) {
+            return None;
+        }
+        let indent = " ".repeat(key);
+        let put = if before.contains('-') {
+            // `- date: …` becomes `- hours: …`, then `  date: …` below.
+            let mut put: String = entries.join(&format!("\n{indent}"));
+            put.push('\n');
+            put.push_str(&indent);
+            put
+        } else {
+            entries.iter().map(|e| format!("{e}\n{indent}")).collect()
+        };
+        patch
+            .lines
+            .push((start.line, entries.len() as u32, key as u32 + 1));
+        edits.push((index, key, put));
+    }
+    // From the end, so that each edit's offsets still hold.
+    edits.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    for (index, byte, put) in edits {
+        out[index].insert_str(byte, &put);
+    }
+    patch.lines.sort_unstable();
+    patch.within.sort_unstable();
+    let patched = out.join("\n");
+    let value = parse_once::<T>(&patched, file, first_line).ok()?;
+    Some(StandIn { value, patch })
+}
+
+/// A value of the shape `schema` describes, to stand in for a missing key:
+/// the emptiest that reads (an empty text, zero, an empty list, a mapping
+/// of its own required keys, the first of a closed list), `null` where
+/// the schema allows it or says nothing.
+fn stand_in_value(
+    schema: &serde_json::Value,
+    root: &serde_json::Value,
+    depth: u8,
+) -> serde_json::Value {
+    use serde_json::Value;
+    let mut schema = schema;
+    for _ in 0..16 {
+        if let Some(to) = schema.get("$ref").and_then(|r| r.as_str()) {
+            match to.strip_prefix('#').and_then(|p| root.pointer(p)) {
+                Some(s) => schema = s,
+                None => return Value::Null,
+            }
+            continue;
+        }
+        let shapes = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(|a| a.as_array());
+        if let Some(shapes) = shapes {
+            match shapes.first() {
+                Some(s) => schema = s,
+                None => return Value::Null,
+            }
+            continue;
+        }
+        break;
+    }
+    if let Some(v) = schema.get("const") {
+        return v.clone();
+    }
+    if let Some(v) = schema.get("enum").and_then(|e| e.as_array()?.first()) {
+        return v.clone();
+    }
+    let kind = match schema.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) if ts.iter().any(|t| t == "null") => return Value::Null,
+        Some(Value::Array(ts)) => ts.first().and_then(|t| t.as_str()).unwrap_or("null"),
+        _ => "null",
+    };
+    match kind {
+        "string" => Value::String(String::new()),
+        "integer" | "number" => Value::from(0),
+        "boolean" => Value::Bool(false),
+        "array" => Value::Array(Vec::new()),
+        "object" if depth < 8 => {
+            let mut map = serde_json::Map::new();
+            let required = schema.get("required").and_then(|r| r.as_array());
+            for k in required.into_iter().flatten().filter_map(|k| k.as_str()) {
+                let under = schema.get("properties").and_then(|p| p.get(k));
+                let v = under.map_or(Value::Null, |u| stand_in_value(u, root, depth + 1));
+                map.insert(k.to_string(), v);
+            }
+            Value::Object(map)
+        }
+        _ => Value::Null,
+    }
 }
 
 /// Why a text did not read: every diagnostic, the text as it was last read
@@ -371,6 +649,8 @@ pub fn locate(text: &str, first_line: u32, path: &[Step]) -> Option<Position> {
 /// A mapping that lacks keys its schema requires.
 struct Lacking {
     keys: Vec<String>,
+    /// A value of each key's shape, to stand in for it ([`stand_in`]).
+    values: Vec<serde_json::Value>,
     /// Where the mapping is written.
     mapping: Location,
     /// Where serde reports a key it lacks: its last key, or the mapping
@@ -386,6 +666,9 @@ struct Walk {
     /// lacks: an alias replays its anchor's mapping, which lacks the same
     /// keys wherever the same schema reads it, and is one mistake.
     said: HashSet<((u64, u64), Vec<String>)>,
+    /// A mapping that lacks keys is used through an alias: its values are
+    /// located at the alias, stand-ins included, so none is put in.
+    through_alias: bool,
 }
 
 /// Pushes on `walk` each mapping that lacks keys `schema` requires,
@@ -432,12 +715,23 @@ fn required_keys(
                     (node.defined, last_key.unwrap_or(node.defined))
                 };
                 let anchor_said = alias && walk.said.contains(&(at(&node.defined), keys.clone()));
+                walk.through_alias |= alias && !keys.is_empty();
                 if !keys.is_empty()
                     && !anchor_said
                     && walk.said.insert((at(&mapping), keys.clone()))
                 {
+                    let values = keys
+                        .iter()
+                        .map(|k| {
+                            schema
+                                .get("properties")
+                                .and_then(|p| p.get(k))
+                                .map_or(serde_json::Value::Null, |s| stand_in_value(s, root, 0))
+                        })
+                        .collect();
                     walk.lacking.push(Lacking {
                         keys,
+                        values,
                         mapping,
                         last_key,
                     });
@@ -2054,6 +2348,128 @@ mod tests {
         parse::<Fm>(text, Path::new("x.md"), 2)
             .unwrap_err()
             .remove(0)
+    }
+
+    /// Entries as a record has them: located values of any shape.
+    #[derive(Debug, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        #[schemars(with = "String")]
+        date: Span<Loose>,
+        #[schemars(with = "f64")]
+        hours: Span<Loose>,
+    }
+
+    #[derive(Debug, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    struct Entries {
+        #[schemars(with = "String")]
+        name: Span<Loose>,
+        #[schemars(with = "Vec<Entry>")]
+        entries: Vec<Span<Entry>>,
+    }
+
+    /// Reads `text` lacking keys, and gives where each value of the
+    /// stood-in reading is in `text`: (line, column) of name, then of each
+    /// entry, its date and its hours; `None` for a stand-in.
+    fn stood_in_places(text: &str) -> Vec<Option<(u32, u32)>> {
+        let schema = || serde_json::to_value(schemars::schema_for!(Entries)).unwrap();
+        let file = Path::new("r.yml");
+        let Err((found, Some(s))) = parse_with_schema_standing_in::<Entries>(text, file, 1, schema)
+        else {
+            panic!("no stand-in for {text:?}");
+        };
+        assert!(found.iter().all(|d| d.rule == MISSING_KEY), "{found:?}");
+        let place = |at: &Location| {
+            let d = Diagnostic::error(WRONG_TYPE, file, position(at, 1), Text::new("", ""));
+            s.patch
+                .restore(d)
+                .map(|d| (d.position.line, d.position.column))
+        };
+        let mut out = vec![place(&s.value.name.referenced)];
+        for e in &s.value.entries {
+            out.extend([
+                place(&e.referenced),
+                place(&e.value.date.referenced),
+                place(&e.value.hours.referenced),
+            ]);
+        }
+        out
+    }
+
+    #[test]
+    fn values_read_past_a_missing_key_are_put_back_where_they_are_written() {
+        // Each mapping, then its date and its hours. Between braces, three
+        // mappings on one line: the columns of each move back by what was
+        // put into those before it.
+        assert_eq!(
+            stood_in_places(
+                "name: x\nentries: [{ date: a }, { hours: b }, { date: c, hours: d }]\n"
+            ),
+            [
+                Some((1, 7)),
+                Some((2, 11)),
+                Some((2, 19)),
+                None,
+                Some((2, 24)),
+                None,
+                Some((2, 33)),
+                Some((2, 38)),
+                Some((2, 46)),
+                Some((2, 56))
+            ]
+        );
+        // Over lines: a key put on a list item's own line, its first key
+        // moved down, and still where the mapping starts; the lines below
+        // move back up.
+        assert_eq!(
+            stood_in_places("entries:\n  - date: a\n  - hours: b\n    date: c\nname: x\n"),
+            [
+                Some((5, 7)),
+                Some((2, 5)),
+                Some((2, 11)),
+                None,
+                Some((3, 5)),
+                Some((4, 11)),
+                Some((3, 12))
+            ]
+        );
+        // An empty mapping between braces, and a key above a mapping's
+        // first key.
+        assert_eq!(
+            stood_in_places("entries:\n  - {}\n  -\n    hours: 1\n"),
+            [
+                None,
+                Some((2, 5)),
+                None,
+                None,
+                Some((4, 5)),
+                None,
+                Some((4, 12))
+            ]
+        );
+    }
+
+    #[test]
+    fn no_stand_in_through_an_alias_or_after_another_error() {
+        let schema = || serde_json::to_value(schemars::schema_for!(Entries)).unwrap();
+        let file = Path::new("r.yml");
+        for text in [
+            // The mapping lacking `hours` is used again through an alias,
+            // where its values are located: a stand-in's problem would be
+            // said at the alias.
+            "name: x\nentries: [&e { date: a }, *e]\n",
+            // An unknown key as well: the text is not what was meant.
+            "name: x\nentries: [{ date: a, hour: 1 }, { date: b }]\nnam: y\n",
+        ] {
+            match parse_with_schema_standing_in::<Entries>(text, file, 1, schema) {
+                Err((found, stood_in)) => {
+                    assert!(!found.is_empty());
+                    assert!(stood_in.is_none(), "{text}");
+                }
+                Ok(v) => panic!("{v:?}"),
+            }
+        }
     }
 
     #[test]

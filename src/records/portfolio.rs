@@ -787,18 +787,30 @@ pub fn parse(
         return (None, std::iter::once(d).collect());
     }
     let schema = || serde_json::to_value(record_schema()).unwrap_or_default();
-    let def: RecordDef = match yaml::parse_with_schema(text, &file, 1, schema) {
-        Ok(def) => def,
-        Err(ds) => return (None, ds.into_iter().collect()),
-    };
-    let mut cx = Cx {
+    let cx = || Cx {
         files,
         dir: dir.to_path_buf(),
-        file,
+        file: file.clone(),
         ds: Diagnostics::new(),
         submitted: false,
         named: HashMap::new(),
     };
+    let def: RecordDef = match yaml::parse_with_schema_standing_in(text, &file, 1, schema) {
+        Ok(def) => def,
+        Err((found, stood_in)) => {
+            let mut ds: Diagnostics = found.into_iter().collect();
+            // A missing key must not hide what else is wrong: what was
+            // written is checked as if the keys were there, and only its
+            // own problems are said. No record: it is not complete.
+            if let Some(s) = stood_in {
+                let mut cx = cx();
+                let _ = cx.record(s.value, dir, programmes);
+                ds.extend(cx.ds.into_iter().filter_map(|d| s.patch.restore(d)));
+            }
+            return (None, ds);
+        }
+    };
+    let mut cx = cx();
     let record = cx.record(def, dir, programmes);
     (record, cx.ds)
 }
