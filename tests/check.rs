@@ -1847,3 +1847,24 @@ fn a_missing_key_does_not_hide_a_wrong_value() {
         "only {exercised} keys taken out were required"
     );
 }
+
+/// A brace left open is said at the brace, on its own line: the parser
+/// stops on the next item, which is right.
+#[test]
+fn a_brace_left_open_is_reported_at_the_brace() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "- { date: 2025-03-03, hours: 6, activity: Permanence }",
+        "- { date: 2025-03-03, hours: 6, activity: Permanence",
+    );
+    let line = line_of(s.path(), "dana", "2025-03-03");
+    let run = check(s.path());
+    assert_errors(&run, "dana", &[("yaml.syntax", line)]);
+    assert_eq!(run.json["diagnostics"][0]["column"], 7);
+    assert_eq!(
+        run.json["diagnostics"][0]["hint"],
+        "add `}` at the end of what it opens, on the same line, for example `{ date: 2025-10-06, hours: 4 }`"
+    );
+}

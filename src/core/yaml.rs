@@ -1502,6 +1502,47 @@ fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) 
     if lower.contains("trailing content after") {
         return after_quote(&lower, file, pos, text, first_line);
     }
+    // The parser gives a bracket left open itself when it saw the end of
+    // the file first, and where it stopped otherwise; a `key: value` line
+    // after a list between brackets whose `]` was forgotten reads as a
+    // misplaced `:` inside it.
+    let left_open = if unclosed(&lower) {
+        here.chars()
+            .next()
+            .filter(|c| lower.contains("unclosed bracket") && matches!(c, '{' | '['))
+            .map(|c| (pos, c))
+            .or_else(|| bracket_opened(text, pos, first_line))
+    } else if lower.contains("illegal placement of ':'") {
+        bracket_opened(text, pos, first_line).filter(|(at, _)| at.line < pos.line)
+    } else {
+        None
+    };
+    if let Some((at, bracket)) = left_open {
+        let (message, hint) = if bracket == '{' {
+            (
+                Text::new(
+                    "YAML invalide : cette accolade `{` n’est pas refermée par une `}`",
+                    "invalid YAML: this `{` is not closed by a `}`",
+                ),
+                Text::new(
+                    "ajoutez `}` à la fin de ce qu’elle ouvre, sur la même ligne, par exemple `{ date: 2025-10-06, hours: 4 }`",
+                    "add `}` at the end of what it opens, on the same line, for example `{ date: 2025-10-06, hours: 4 }`",
+                ),
+            )
+        } else {
+            (
+                Text::new(
+                    "YAML invalide : ce crochet `[` n’est pas refermé par un `]`",
+                    "invalid YAML: this `[` is not closed by a `]`",
+                ),
+                Text::new(
+                    "ajoutez `]` après son dernier élément, par exemple `[fr, en]`, ou écrivez un élément par ligne, chacun après `- `",
+                    "add `]` after its last item, for example `[fr, en]`, or write one item per line, each after `- `",
+                ),
+            )
+        };
+        return Diagnostic::error(SYNTAX, file, at.with_len(1), message).with_hint(hint);
+    }
     let (words, hint) = syntax_in_words(&lower, here);
     // The parser reports a tab where the scalar before it started: said
     // at the tab itself, at or after that line.
@@ -1520,6 +1561,83 @@ fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) 
         ),
     )
     .with_hint(hint)
+}
+
+/// The parser's message says a `{` or `[` was not closed: it says so
+/// where it stopped, which is after the bracket, often on the next line.
+fn unclosed(lower: &str) -> bool {
+    lower.contains("is only valid inside a block")
+        || lower.contains("unclosed bracket")
+        || lower.contains("expected ',' or '}'")
+        || lower.contains("expected ',' or ']'")
+        || lower.contains("unexpected eof while parsing a flow")
+}
+
+/// The `{` or `[` still open where the parser stopped at `pos`, the
+/// innermost one: where the fix is. Brackets count only where a value
+/// can start (after `: `, `- `, `,`, another bracket, or at a line's
+/// start outside brackets) or within brackets, never inside quotes or
+/// comments, so that `Permanence d'accueil [bis]` opens nothing. `None`
+/// when none is open there.
+fn bracket_opened(text: &str, pos: Position, first_line: u32) -> Option<(Position, char)> {
+    let index = pos.line.checked_sub(first_line)? as usize;
+    let mut end = 0;
+    for line in text.split_inclusive('\n').take(index) {
+        end += line.len();
+    }
+    let line = text.get(end..)?.lines().next().unwrap_or("");
+    end += line
+        .char_indices()
+        .nth(pos.column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut value_start = true;
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    let mut chars = text[..end].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map_or('\n', |&(_, n)| n);
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+            }
+            Some('\'') if c == '\'' && next == '\'' => {
+                chars.next();
+            }
+            Some(q) if c == q => {
+                quote = None;
+                value_start = false;
+            }
+            Some(_) => {}
+            None => match c {
+                '\n' => value_start |= open.is_empty(),
+                ' ' | '\t' | '\r' => {}
+                '#' if previous.is_whitespace() => {
+                    while chars.peek().is_some_and(|&(_, n)| n != '\n') {
+                        chars.next();
+                    }
+                }
+                '"' | '\'' if value_start => quote = Some(c),
+                '{' | '[' if value_start || !open.is_empty() => {
+                    open.push((i, c));
+                    value_start = true;
+                }
+                '}' | ']' if !open.is_empty() => {
+                    open.pop();
+                    value_start = false;
+                }
+                ',' if !open.is_empty() => value_start = true,
+                ':' | '-' | '?' if next.is_whitespace() => value_start = true,
+                _ => value_start = false,
+            },
+        }
+        previous = c;
+    }
+    let (at, bracket) = *open.last()?;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..at].matches('\n').count() as u32 + first_line;
+    let column = text[line_start..at].chars().count() as u32 + 1;
+    Some((Position::new(line, column), bracket))
 }
 
 /// The first tab in a line's indentation at or after the line of `pos`.
@@ -1747,12 +1865,7 @@ fn syntax_in_words(lower: &str, here: &str) -> (Text, Text) {
             ),
         );
     }
-    if lower.contains("is only valid inside a block")
-        || lower.contains("unclosed bracket")
-        || lower.contains("expected ',' or '}'")
-        || lower.contains("expected ',' or ']'")
-        || lower.contains("unexpected eof while parsing a flow")
-    {
+    if unclosed(lower) {
         return (
             said(
                 "une accolade `{` ou un crochet `[` n’est pas refermé avant la suite",
@@ -2495,13 +2608,39 @@ mod tests {
     }
 
     #[test]
+    fn a_bracket_left_open_is_said_where_it_opens() {
+        let at = |text: &str, first_line: u32| {
+            let d = parse::<serde_json::Value>(text, Path::new("r.yml"), first_line)
+                .unwrap_err()
+                .remove(0);
+            (d.position.line, d.position.column, d.message.en)
+        };
+        let brace = "invalid YAML: this `{` is not closed by a `}`".to_string();
+        let bracket = "invalid YAML: this `[` is not closed by a `]`".to_string();
+        // Not closed, then the next item: said at the brace, not at the
+        // next line where the parser stopped. An apostrophe, a quoted or
+        // commented bracket and a bracket inside a plain text open nothing.
+        let text = "# a { in a comment\nname: Permanence d'accueil [bis]\nquoted: \"{\"\nhours:\n  - { date: 1, hours: 4, note: \"a } b\"\n  - { date: 2, hours: 4 }\n";
+        assert_eq!(at(text, 1), (5, 5, brace.clone()));
+        // In front matter, lines count from the file's.
+        assert_eq!(at(text, 2), (6, 5, brace.clone()));
+        // A list between brackets over several lines, its `]` forgotten.
+        let text = "modules: [\n  communication,\n  association\nother: 1\n";
+        assert_eq!(at(text, 1), (1, 10, bracket.clone()));
+        // The innermost of two.
+        let text = "a: [ { b: 1 ,\nc: 2\n";
+        assert_eq!(at(text, 1).0, 1);
+        assert_eq!(at(text, 1).2, brace);
+    }
+
+    #[test]
     fn common_syntax_errors_are_said_in_french_too() {
         let cases = [
             ("a:\n\tb: 1\n", "une tabulation"),
             ("a: b: c\n", "un « : » n’est pas permis"),
             (
                 "- { a: 1\n- { a: 2 }\n",
-                "une accolade `{` ou un crochet `[`",
+                "cette accolade `{` n’est pas refermée",
             ),
             ("a: .nan\n", "un nombre infini ou indéfini"),
             ("a: \"b\n", "un guillemet n’est pas refermé"),
