@@ -1868,3 +1868,99 @@ fn a_brace_left_open_is_reported_at_the_brace() {
         "add `}` at the end of what it opens, on the same line, for example `{ date: 2025-10-06, hours: 4 }`"
     );
 }
+
+/// Found by a generated review of the stand-ins: what is put in for a
+/// missing key makes no problem of its own. Two entries lacking their
+/// activity are not one entry written twice; a missing list of
+/// nationalities is not an empty one.
+#[test]
+fn stand_ins_make_no_problem_of_their_own() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "- { date: 2025-02-17, hours: 6, activity: Permanence }",
+        "- { date: 2025-02-17, hours: 6 }",
+    );
+    edit(
+        s.path(),
+        "dana",
+        "- { date: 2025-02-24, hours: 6, activity: Permanence }",
+        "- { date: 2025-02-17, hours: 6 }",
+    );
+    let first = line_of(s.path(), "dana", "university: 2025-02-10") + 1;
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            ("yaml.missing-key", first + 1),
+            ("yaml.missing-key", first + 2),
+        ],
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/cire/data"), &dir.path().join("data"));
+    edit(dir.path(), "amina", "  nationalities: [MA]\n", "");
+    let run = check_on(dir.path(), "2027-06-01", &["data/portfolios/amina"]);
+    let line = line_of(dir.path(), "amina", "residence_permit:");
+    assert_errors(&run, "amina", &[("yaml.missing-key", line)]);
+}
+
+/// A list item whose anchor stands on the `- ` line, its keys below: a
+/// missing key there is stood in for too, and the wrong type elsewhere is
+/// said in the same run. And a message that names another line names it
+/// as written, not as it is with the stand-ins.
+#[test]
+fn stand_ins_go_under_an_anchor_and_lines_named_in_messages_are_as_written() {
+    let s = site(&["dana"]);
+    edit(
+        s.path(),
+        "dana",
+        "  - { title: Rétroplanning, kind: retro-planning, file: productions/retroplanning.md }",
+        "  - &p\n    title: Rétroplanning\n    file: productions/retroplanning.md",
+    );
+    edit(s.path(), "dana", "intake: 2025-02", "intake: [2025]");
+    let run = check(s.path());
+    let anchor = line_of(s.path(), "dana", "- &p");
+    let intake = line_of(s.path(), "dana", "intake:");
+    assert_errors(
+        &run,
+        "dana",
+        &[("yaml.wrong-type", intake), ("yaml.missing-key", anchor)],
+    );
+
+    // The supervisor's name missing (a line put in above the mapping), and
+    // a file named twice below it: the message names the first one's line.
+    edit(s.path(), "dana", "intake: [2025]", "intake: 2025-02");
+    edit(s.path(), "dana", "  - &p\n", "  -\n");
+    edit(
+        s.path(),
+        "dana",
+        "    title: Rétroplanning\n",
+        "    title: Rétroplanning\n    kind: retro-planning\n",
+    );
+    edit(s.path(), "dana", "    name: Marie Lambert\n", "");
+    edit(
+        s.path(),
+        "dana",
+        "file: productions/pv.md",
+        "file: productions/retroplanning.md",
+    );
+    let run = check(s.path());
+    let first = line_of(s.path(), "dana", "    file: productions/retroplanning.md");
+    let again = line_of(s.path(), "dana", "PV de réunion");
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            ("yaml.missing-key", line_of(s.path(), "dana", "role: staff")),
+            ("record.duplicate", again),
+        ],
+    );
+    let said = run.json["diagnostics"][1]["message"].as_str().unwrap();
+    assert!(
+        said.contains(&format!("on line {first} ")),
+        "{said} (first at line {first})"
+    );
+}

@@ -263,6 +263,9 @@ fn read_with_schema<T: DeserializeOwned>(
     Err((found, stood_in))
 }
 
+/// How a stand-in text starts ([`stand_in_value`]).
+const STAND_IN_MARK: &str = "(stand-in ";
+
 /// A value read from a text whose missing keys were stood in for
 /// ([`parse_with_schema_standing_in`]), with what was put in.
 pub struct StandIn<T> {
@@ -291,6 +294,13 @@ impl Patch {
     /// stand-in. Diagnostics of other files, and of the whole file, are
     /// kept as they are.
     pub fn restore(&self, mut d: Diagnostic) -> Option<Diagnostic> {
+        // Said anywhere, a stand-in's words are about a stand-in.
+        if [&d.message.fr, &d.message.en]
+            .iter()
+            .any(|m| m.contains(STAND_IN_MARK))
+        {
+            return None;
+        }
         if d.file != self.file || d.position == Position::file() {
             return Some(d);
         }
@@ -300,7 +310,9 @@ impl Patch {
 }
 
 impl Patch {
-    fn restore_position(&self, at: Position) -> Option<Position> {
+    /// Where `at`, a position in the text with the stand-ins, is in the
+    /// text as written; `None` inside a stand-in.
+    pub fn restore_position(&self, at: Position) -> Option<Position> {
         let Some(line) = (at.line + 1).checked_sub(self.first_line) else {
             return Some(at);
         };
@@ -402,7 +414,14 @@ fn stand_in<T: DeserializeOwned>(
             edits.push((index, after, put));
             continue;
         }
-        let start = mapping_start(&lines, at, 1);
+        // A mapping whose first key starts its line (after an anchor or
+        // a `- ` on the line above, as well): its keys go just above.
+        let own_line = line.len() - line.trim_start_matches(' ').len() + 1 == at.column as usize;
+        let start = if own_line {
+            Position::new(at.line, at.column)
+        } else {
+            mapping_start(&lines, at, 1)
+        };
         let index = (start.line as usize).checked_sub(1)?;
         let line = lines.get(index)?;
         // What comes before the first key: its indentation, and the dashes
@@ -440,15 +459,23 @@ fn stand_in<T: DeserializeOwned>(
     Some(StandIn { value, patch })
 }
 
-/// A value of the shape `schema` describes, to stand in for a missing key:
-/// the emptiest that reads (an empty text, zero, an empty list, a mapping
-/// of its own required keys, the first of a closed list), `null` where
-/// the schema allows it or says nothing.
+/// A value of the shape `schema` describes, to stand in for a missing key.
+/// Not an empty one: an empty text or list is a mistake of its own, said
+/// where the part holding it starts, which is in the text as written. And
+/// each one different from the others and from what people write (`n`
+/// counts them): two entries whose missing keys got the same stand-in
+/// would be taken for one written twice. A text says it is a stand-in, a
+/// number is negative (a whole number is `n`: its type may not take a
+/// sign), a list holds one item, a mapping its own required keys, a closed
+/// list gives its first word; `null` where the schema allows it or says
+/// nothing.
 fn stand_in_value(
     schema: &serde_json::Value,
     root: &serde_json::Value,
     depth: u8,
+    n: &mut u32,
 ) -> serde_json::Value {
+    *n += 1;
     use serde_json::Value;
     let mut schema = schema;
     for _ in 0..16 {
@@ -485,16 +512,20 @@ fn stand_in_value(
         _ => "null",
     };
     match kind {
-        "string" => Value::String(String::new()),
-        "integer" | "number" => Value::from(0),
+        "string" => Value::String(format!("{STAND_IN_MARK}{n})")),
+        "integer" => Value::from(*n),
+        "number" => Value::from(-f64::from(*n)),
         "boolean" => Value::Bool(false),
-        "array" => Value::Array(Vec::new()),
+        "array" if depth < 8 => match schema.get("items") {
+            Some(items) => Value::Array(vec![stand_in_value(items, root, depth + 1, n)]),
+            None => Value::Array(Vec::new()),
+        },
         "object" if depth < 8 => {
             let mut map = serde_json::Map::new();
             let required = schema.get("required").and_then(|r| r.as_array());
             for k in required.into_iter().flatten().filter_map(|k| k.as_str()) {
                 let under = schema.get("properties").and_then(|p| p.get(k));
-                let v = under.map_or(Value::Null, |u| stand_in_value(u, root, depth + 1));
+                let v = under.map_or(Value::Null, |u| stand_in_value(u, root, depth + 1, n));
                 map.insert(k.to_string(), v);
             }
             Value::Object(map)
@@ -669,6 +700,8 @@ struct Walk {
     /// A mapping that lacks keys is used through an alias: its values are
     /// located at the alias, stand-ins included, so none is put in.
     through_alias: bool,
+    /// How many stand-in values were made: each is told apart by it.
+    stand_ins: u32,
 }
 
 /// Pushes on `walk` each mapping that lacks keys `schema` requires,
@@ -720,15 +753,13 @@ fn required_keys(
                     && !anchor_said
                     && walk.said.insert((at(&mapping), keys.clone()))
                 {
-                    let values = keys
-                        .iter()
-                        .map(|k| {
-                            schema
-                                .get("properties")
-                                .and_then(|p| p.get(k))
-                                .map_or(serde_json::Value::Null, |s| stand_in_value(s, root, 0))
-                        })
-                        .collect();
+                    let mut values = Vec::with_capacity(keys.len());
+                    for k in &keys {
+                        let under = schema.get("properties").and_then(|p| p.get(k));
+                        values.push(under.map_or(serde_json::Value::Null, |s| {
+                            stand_in_value(s, root, 0, &mut walk.stand_ins)
+                        }));
+                    }
                     walk.lacking.push(Lacking {
                         keys,
                         values,

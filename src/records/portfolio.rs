@@ -787,13 +787,14 @@ pub fn parse(
         return (None, std::iter::once(d).collect());
     }
     let schema = || serde_json::to_value(record_schema()).unwrap_or_default();
-    let cx = || Cx {
+    let cx = |patch| Cx {
         files,
         dir: dir.to_path_buf(),
         file: file.clone(),
         ds: Diagnostics::new(),
         submitted: false,
         named: HashMap::new(),
+        patch,
     };
     let def: RecordDef = match yaml::parse_with_schema_standing_in(text, &file, 1, schema) {
         Ok(def) => def,
@@ -802,15 +803,15 @@ pub fn parse(
             // A missing key must not hide what else is wrong: what was
             // written is checked as if the keys were there, and only its
             // own problems are said. No record: it is not complete.
-            if let Some(s) = stood_in {
-                let mut cx = cx();
-                let _ = cx.record(s.value, dir, programmes);
-                ds.extend(cx.ds.into_iter().filter_map(|d| s.patch.restore(d)));
+            if let Some(yaml::StandIn { value, patch }) = stood_in {
+                let mut cx = cx(Some(&patch));
+                let _ = cx.record(value, dir, programmes);
+                ds.extend(cx.ds.into_iter().filter_map(|d| patch.restore(d)));
             }
             return (None, ds);
         }
     };
-    let mut cx = cx();
+    let mut cx = cx(None);
     let record = cx.record(def, dir, programmes);
     (record, cx.ds)
 }
@@ -830,6 +831,18 @@ struct Cx<'f> {
     /// The files named so far (path in the folder, parts only), where and
     /// as what: each counts for one piece of the record.
     named: HashMap<PathBuf, (Position, Piece)>,
+    /// What was put into the text for its missing keys, when it is read
+    /// with stand-ins: positions said in a message are put back with it.
+    patch: Option<&'f yaml::Patch>,
+}
+
+impl Cx<'_> {
+    /// `at` as the author sees it: where it is in the text as written.
+    fn shown(&self, at: Position) -> Position {
+        self.patch
+            .and_then(|p| p.restore_position(at))
+            .unwrap_or(at)
+    }
 }
 
 /// What a file of the record is named as.
@@ -2390,7 +2403,8 @@ impl Cx<'_> {
                 let hours = entry.hours.value;
                 // Entries on one line (a flow list, YAML aliases) are told
                 // apart by their column.
-                let (fr, en) = if first.line == entry.date.at.line {
+                let (first, here) = (self.shown(*first), self.shown(entry.date.at));
+                let (fr, en) = if first.line == here.line {
                     let c = first.column;
                     (
                         format!("cette entrée répète celle de la colonne {c}"),
@@ -2624,7 +2638,7 @@ impl Cx<'_> {
             return None;
         }
         if let Some((first, as_what)) = self.named.get(&key) {
-            let (line, as_what) = (first.line, as_what.label());
+            let (line, as_what) = (self.shown(*first).line, as_what.label());
             self.error(
                 DUPLICATE,
                 at,
