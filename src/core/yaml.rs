@@ -264,7 +264,9 @@ fn read_with_schema<T: DeserializeOwned>(
 }
 
 /// How a stand-in text starts ([`stand_in_value`]).
-const STAND_IN_MARK: &str = "(stand-in ";
+/// A private-use character opens it: nobody types one, so no text
+/// written by a person is taken for a stand-in.
+const STAND_IN_MARK: &str = "\u{e000}stand-in ";
 
 /// A value read from a text whose missing keys were stood in for
 /// ([`parse_with_schema_standing_in`]), with what was put in.
@@ -279,13 +281,29 @@ pub struct StandIn<T> {
 pub struct Patch {
     file: std::path::PathBuf,
     first_line: u32,
-    /// Lines put in before a line of the text: that line, how many, and
-    /// the column of the mapping's first key, where the first of them now
+    lines: Vec<LinesPut>,
+    within: Vec<TextPut>,
+}
+
+/// Lines put in above a mapping's first key (or on its `- ` line, its key
+/// moved down a line at the same column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct LinesPut {
+    /// The line of the text they were put before.
+    before: u32,
+    count: u32,
+    /// The column of the mapping's first key: where the first of them now
     /// starts the mapping.
-    lines: Vec<(u32, u32, u32)>,
-    /// Text put in within a line: the line, the column it was put before,
-    /// and its length.
-    within: Vec<(u32, u32, u32)>,
+    key: u32,
+}
+
+/// Text put in within a line, after a mapping's `{`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct TextPut {
+    line: u32,
+    /// The column it was put before.
+    column: u32,
+    len: u32,
 }
 
 impl Patch {
@@ -307,9 +325,7 @@ impl Patch {
         d.position = self.restore_position(d.position)?;
         Some(d)
     }
-}
 
-impl Patch {
     /// Where `at`, a position in the text with the stand-ins, is in the
     /// text as written; `None` inside a stand-in.
     pub fn restore_position(&self, at: Position) -> Option<Position> {
@@ -317,36 +333,36 @@ impl Patch {
             return Some(at);
         };
         let mut shift = 0;
-        for &(before, n, key) in &self.lines {
-            let start = before + shift;
+        for put in &self.lines {
+            let start = put.before + shift;
             if line < start {
                 break;
             }
-            // The mapping itself: where its first key was, and is again
-            // once the stand-ins are gone.
-            if line == start && at.column == key {
+            // The mapping itself, where its first key was and is again once
+            // the stand-ins are gone, and the `- ` before it.
+            if line == start && at.column <= put.key {
                 return Some(Position {
-                    line: before + self.first_line - 1,
+                    line: put.before + self.first_line - 1,
                     ..at
                 });
             }
-            if line < start + n {
+            if line < start + put.count {
                 return None;
             }
-            shift += n;
+            shift += put.count;
         }
         let line = line - shift;
         let mut column = at.column;
         let mut cshift = 0;
-        for &(_, before, len) in self.within.iter().filter(|w| w.0 == line) {
-            let start = before + cshift;
+        for put in self.within.iter().filter(|w| w.line == line) {
+            let start = put.column + cshift;
             if at.column < start {
                 break;
             }
-            if at.column < start + len {
+            if at.column < start + put.len {
                 return None;
             }
-            cshift += len;
+            cshift += put.len;
             column = at.column - cshift;
         }
         Some(Position {
@@ -408,9 +424,11 @@ fn stand_in<T: DeserializeOwned>(
             } else {
                 format!(" {},", entries.join(", "))
             };
-            patch
-                .within
-                .push((at.line, at.column + 1, put.chars().count() as u32));
+            patch.within.push(TextPut {
+                line: at.line,
+                column: at.column + 1,
+                len: put.chars().count() as u32,
+            });
             edits.push((index, after, put));
             continue;
         }
@@ -441,9 +459,11 @@ fn stand_in<T: DeserializeOwned>(
         } else {
             entries.iter().map(|e| format!("{e}\n{indent}")).collect()
         };
-        patch
-            .lines
-            .push((start.line, entries.len() as u32, key as u32 + 1));
+        patch.lines.push(LinesPut {
+            before: start.line,
+            count: entries.len() as u32,
+            key: key as u32 + 1,
+        });
         edits.push((index, key, put));
     }
     // From the end, so that each edit's offsets still hold.
@@ -477,28 +497,9 @@ fn stand_in_value(
 ) -> serde_json::Value {
     *n += 1;
     use serde_json::Value;
-    let mut schema = schema;
-    for _ in 0..16 {
-        if let Some(to) = schema.get("$ref").and_then(|r| r.as_str()) {
-            match to.strip_prefix('#').and_then(|p| root.pointer(p)) {
-                Some(s) => schema = s,
-                None => return Value::Null,
-            }
-            continue;
-        }
-        let shapes = schema
-            .get("anyOf")
-            .or_else(|| schema.get("oneOf"))
-            .and_then(|a| a.as_array());
-        if let Some(shapes) = shapes {
-            match shapes.first() {
-                Some(s) => schema = s,
-                None => return Value::Null,
-            }
-            continue;
-        }
-        break;
-    }
+    let Some(schema) = shape_of(schema, root, true) else {
+        return Value::Null;
+    };
     if let Some(v) = schema.get("const") {
         return v.clone();
     }
@@ -512,7 +513,7 @@ fn stand_in_value(
         _ => "null",
     };
     match kind {
-        "string" => Value::String(format!("{STAND_IN_MARK}{n})")),
+        "string" => Value::String(format!("{STAND_IN_MARK}{n}")),
         "integer" => Value::from(*n),
         "number" => Value::from(-f64::from(*n)),
         "boolean" => Value::Bool(false),
@@ -788,8 +789,17 @@ fn required_keys(
 /// `schema` with its references followed and an optional value's `null`
 /// left aside; None when several shapes would do.
 fn one_shape<'a>(
+    schema: &'a serde_json::Value,
+    root: &'a serde_json::Value,
+) -> Option<&'a serde_json::Value> {
+    shape_of(schema, root, false)
+}
+
+/// [`one_shape`], or with `first` the first of several shapes.
+fn shape_of<'a>(
     mut schema: &'a serde_json::Value,
     root: &'a serde_json::Value,
+    first: bool,
 ) -> Option<&'a serde_json::Value> {
     // A bound on references to references, which a schema could loop on.
     for _ in 0..16 {
@@ -808,7 +818,7 @@ fn one_shape<'a>(
             .iter()
             .filter(|s| s.get("type").and_then(|t| t.as_str()) != Some("null"));
         schema = shapes.next()?;
-        if shapes.next().is_some() {
+        if !first && shapes.next().is_some() {
             return None;
         }
     }
@@ -1537,12 +1547,17 @@ fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) 
     // the file first, and where it stopped otherwise; a `key: value` line
     // after a list between brackets whose `]` was forgotten reads as a
     // misplaced `:` inside it.
-    let left_open = if unclosed(&lower) {
+    let left_open = if says_unclosed(&lower) {
+        // Stopped on the line the bracket opened, the parser is on what
+        // is wrong inside it (a missing comma), not past its end.
+        let at_end = lower.contains("unexpected eof");
         here.chars()
             .next()
             .filter(|c| lower.contains("unclosed bracket") && matches!(c, '{' | '['))
             .map(|c| (pos, c))
-            .or_else(|| bracket_opened(text, pos, first_line))
+            .or_else(|| {
+                bracket_opened(text, pos, first_line).filter(|(at, _)| at_end || at.line < pos.line)
+            })
     } else if lower.contains("illegal placement of ':'") {
         bracket_opened(text, pos, first_line).filter(|(at, _)| at.line < pos.line)
     } else {
@@ -1596,7 +1611,7 @@ fn classify(msg: &str, file: &Path, pos: Position, text: &str, first_line: u32) 
 
 /// The parser's message says a `{` or `[` was not closed: it says so
 /// where it stopped, which is after the bracket, often on the next line.
-fn unclosed(lower: &str) -> bool {
+fn says_unclosed(lower: &str) -> bool {
     lower.contains("is only valid inside a block")
         || lower.contains("unclosed bracket")
         || lower.contains("expected ',' or '}'")
@@ -1604,29 +1619,95 @@ fn unclosed(lower: &str) -> bool {
         || lower.contains("unexpected eof while parsing a flow")
 }
 
+/// The byte offset in `text` of `pos` (its line counted from
+/// `first_line`, its column in characters); the end of its line past the
+/// line's last character, `None` past the text's last line.
+fn offset_of(text: &str, pos: Position, first_line: u32) -> Option<usize> {
+    let index = pos.line.checked_sub(first_line)? as usize;
+    let mut start = 0;
+    for line in text.split_inclusive('\n').take(index) {
+        start += line.len();
+    }
+    let line = text.get(start..)?.lines().next().unwrap_or("");
+    Some(
+        start
+            + line
+                .char_indices()
+                .nth(pos.column.saturating_sub(1) as usize)
+                .map_or(line.len(), |(i, _)| i),
+    )
+}
+
+/// The position of byte `offset` of `text` (a character boundary), its
+/// line counted from `first_line`.
+fn position_at(text: &str, offset: usize, first_line: u32) -> Position {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Position::new(
+        before.matches('\n').count() as u32 + first_line,
+        before[line_start..].chars().count() as u32 + 1,
+    )
+}
+
+/// The lines of `text` that are the content of a block scalar (`|` or `>`
+/// ending the line above): text, not YAML, whatever quotes or brackets
+/// they hold. As byte ranges, in order.
+fn block_scalar_lines(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut within: Option<usize> = None;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let blank = body.trim().is_empty();
+        match within {
+            Some(base) if blank || indent > base => ranges.push(start..start + line.len()),
+            _ => {
+                within = None;
+                // `key: |`, `- >-`, `key: |2 # note`: the header of one.
+                let code = body.split(" #").next().unwrap_or(body).trim_end();
+                let header = code.rsplit_once(' ').map_or(code, |(_, h)| h);
+                let opens = matches!(header.chars().next(), Some('|' | '>'))
+                    && header[1..]
+                        .chars()
+                        .all(|c| matches!(c, '+' | '-' | '1'..='9'))
+                    && (code.len() == header.len() + indent
+                        || code[..code.len() - header.len()]
+                            .trim_end()
+                            .ends_with([':', '-']));
+                if opens {
+                    within = Some(indent);
+                }
+            }
+        }
+        start += line.len();
+    }
+    ranges
+}
+
 /// The `{` or `[` still open where the parser stopped at `pos`, the
 /// innermost one: where the fix is. Brackets count only where a value
-/// can start (after `: `, `- `, `,`, another bracket, or at a line's
-/// start outside brackets) or within brackets, never inside quotes or
-/// comments, so that `Permanence d'accueil [bis]` opens nothing. `None`
-/// when none is open there.
+/// can start (after `: `, `- `, `,`, a quoted key's `:`, another bracket,
+/// or at a line's start outside brackets) or within brackets, never
+/// inside quotes, comments or block scalars, so that `Permanence
+/// d'accueil [bis]` opens nothing. `None` when none is open there.
 fn bracket_opened(text: &str, pos: Position, first_line: u32) -> Option<(Position, char)> {
-    let index = pos.line.checked_sub(first_line)? as usize;
-    let mut end = 0;
-    for line in text.split_inclusive('\n').take(index) {
-        end += line.len();
-    }
-    let line = text.get(end..)?.lines().next().unwrap_or("");
-    end += line
-        .char_indices()
-        .nth(pos.column.saturating_sub(1) as usize)
-        .map_or(line.len(), |(i, _)| i);
+    let end = offset_of(text, pos, first_line)?;
+    let skipped = block_scalar_lines(&text[..end]);
+    let mut skipped = skipped.iter().peekable();
     let mut open: Vec<(usize, char)> = Vec::new();
     let mut value_start = true;
     let mut quote: Option<char> = None;
+    let mut quote_closed = false;
     let mut previous = '\n';
     let mut chars = text[..end].char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        while skipped.peek().is_some_and(|r| r.end <= i) {
+            skipped.next();
+        }
+        if skipped.peek().is_some_and(|r| r.contains(&i)) {
+            continue;
+        }
         let next = chars.peek().map_or('\n', |&(_, n)| n);
         match quote {
             Some('"') if c == '\\' => {
@@ -1638,6 +1719,9 @@ fn bracket_opened(text: &str, pos: Position, first_line: u32) -> Option<(Positio
             Some(q) if c == q => {
                 quote = None;
                 value_start = false;
+                quote_closed = true;
+                previous = c;
+                continue;
             }
             Some(_) => {}
             None => match c {
@@ -1658,17 +1742,19 @@ fn bracket_opened(text: &str, pos: Position, first_line: u32) -> Option<(Positio
                     value_start = false;
                 }
                 ',' if !open.is_empty() => value_start = true,
+                // After a quoted key (`"k":"v"`) the colon needs no space.
+                ':' if quote_closed => value_start = true,
                 ':' | '-' | '?' if next.is_whitespace() => value_start = true,
                 _ => value_start = false,
             },
         }
+        if !c.is_whitespace() {
+            quote_closed = false;
+        }
         previous = c;
     }
     let (at, bracket) = *open.last()?;
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[..at].matches('\n').count() as u32 + first_line;
-    let column = text[line_start..at].chars().count() as u32 + 1;
-    Some((Position::new(line, column), bracket))
+    Some((position_at(text, at, first_line), bracket))
 }
 
 /// The first tab in a line's indentation at or after the line of `pos`.
@@ -1793,18 +1879,7 @@ fn quote_opened(
     first_line: u32,
     quote: char,
 ) -> Option<(Position, u32)> {
-    let index = pos.line.checked_sub(first_line)? as usize;
-    let mut start = 0;
-    for line in text.split_inclusive('\n').take(index) {
-        start += line.len();
-    }
-    let line = text[start..].lines().next().unwrap_or("");
-    let column = pos.column.saturating_sub(1) as usize;
-    let end = start
-        + line
-            .char_indices()
-            .nth(column)
-            .map_or(line.len(), |(i, _)| i);
+    let end = offset_of(text, pos, first_line)?;
     let closing = text[..end].rfind(quote)?;
     // Back from the closing quote to the opening one, over escaped
     // quotes: `\"` between double quotes, `''` between single ones.
@@ -1828,14 +1903,11 @@ fn quote_opened(
         }
         at = if quote == '"' { found } else { found - 1 };
     };
-    let line_of = |offset: usize| text[..offset].matches('\n').count() as u32 + first_line;
-    let (open_line, close_line) = (line_of(opening), line_of(closing));
-    if open_line == close_line {
-        return None;
-    }
-    let line_start = text[..opening].rfind('\n').map_or(0, |i| i + 1);
-    let column = text[line_start..opening].chars().count() as u32 + 1;
-    Some((Position::new(open_line, column), close_line))
+    let (opened, closed) = (
+        position_at(text, opening, first_line),
+        position_at(text, closing, first_line),
+    );
+    (opened.line != closed.line).then_some((opened, closed.line))
 }
 
 /// The parser's message in words, in French and English (the parser's
@@ -1896,7 +1968,7 @@ fn syntax_in_words(lower: &str, here: &str) -> (Text, Text) {
             ),
         );
     }
-    if unclosed(lower) {
+    if says_unclosed(lower) {
         return (
             said(
                 "une accolade `{` ou un crochet `[` n’est pas refermé avant la suite",
@@ -2595,6 +2667,28 @@ mod tests {
     }
 
     #[test]
+    fn the_dash_of_an_item_given_a_stand_in_line_stays_where_it_is() {
+        let schema = || serde_json::to_value(schemars::schema_for!(Entries)).unwrap();
+        let text = "name: x\nentries:\n  - date: a\n";
+        let Err((_, Some(s))) =
+            parse_with_schema_standing_in::<Entries>(text, Path::new("r.yml"), 1, schema)
+        else {
+            panic!("no stand-in");
+        };
+        // `  - hours: …` then `    date: a`: the dash, and the mapping at
+        // the stand-in's key, are on line 3 as written.
+        let at = |line, column| {
+            s.patch
+                .restore_position(Position::new(line, column))
+                .map(|p| (p.line, p.column))
+        };
+        assert_eq!(at(3, 3), Some((3, 3)));
+        assert_eq!(at(3, 5), Some((3, 5)));
+        assert_eq!(at(3, 12), None);
+        assert_eq!(at(4, 11), Some((3, 11)));
+    }
+
+    #[test]
     fn no_stand_in_through_an_alias_or_after_another_error() {
         let schema = || serde_json::to_value(schemars::schema_for!(Entries)).unwrap();
         let file = Path::new("r.yml");
@@ -2660,8 +2754,22 @@ mod tests {
         assert_eq!(at(text, 1), (1, 10, bracket.clone()));
         // The innermost of two.
         let text = "a: [ { b: 1 ,\nc: 2\n";
-        assert_eq!(at(text, 1).0, 1);
-        assert_eq!(at(text, 1).2, brace);
+        assert_eq!(at(text, 1), (1, 6, brace.clone()));
+        // After a quoted key, `:` needs no space before the value: the
+        // quote opens a text, and the `[` in it opens nothing.
+        assert_eq!(
+            at("a: {\"b\":\"[\", c: 1\nd: 2\n", 1),
+            (1, 4, brace.clone())
+        );
+        // A block scalar's lines are text, whatever quote starts them.
+        let text = "m: |\n  \"Citation [\nb: [1, 2\nc: 1\n";
+        assert_eq!(at(text, 1), (3, 4, bracket.clone()));
+        // A comma missing inside braces closed on their line: said where
+        // the parser found the `:` it makes out of place, as before, not
+        // blamed on the brace.
+        let (line, column, said) = at("- { date: 2025-02-22 hours: 4, activity: x }\n", 1);
+        assert_ne!(said, brace);
+        assert_eq!((line, column), (1, 27));
     }
 
     #[test]

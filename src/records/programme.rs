@@ -621,10 +621,17 @@ fn check_vocabulary(file: &Path, text: &str, facts: &Facts, ds: &mut Diagnostics
                 .unwrap_or_default(),
         ),
     ];
+    // The caret under the whole value, its quotes too when it has some.
     let place = |path: &[yaml::Step], len: usize| {
-        yaml::locate(text, 1, path)
-            .map(|p| p.with_len(len as u32))
-            .unwrap_or_else(Position::file)
+        let Some(p) = yaml::locate(text, 1, path) else {
+            return Position::file();
+        };
+        let quoted = text
+            .lines()
+            .nth(p.line.saturating_sub(1) as usize)
+            .and_then(|l| l.chars().nth(p.column.saturating_sub(1) as usize))
+            .is_some_and(|c| c == '"' || c == '\'');
+        p.with_len(len as u32 + if quoted { 2 } else { 0 })
     };
     if let Some(a) = &facts.actions {
         // A scale that goes down would make more hours earn less: said at
