@@ -1898,6 +1898,16 @@ fn stand_ins_make_no_problem_of_their_own() {
             ("yaml.missing-key", first + 2),
         ],
     );
+    let columns = |run: &Run| -> Vec<u64> {
+        run.json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["column"].as_u64().unwrap())
+            .collect()
+    };
+    // Each at its item's `- `.
+    assert_eq!(columns(&run), [5, 5]);
 
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("examples/cire/data"), &dir.path().join("data"));
@@ -1905,6 +1915,7 @@ fn stand_ins_make_no_problem_of_their_own() {
     let run = check_on(dir.path(), "2027-06-01", &["data/portfolios/amina"]);
     let line = line_of(dir.path(), "amina", "residence_permit:");
     assert_errors(&run, "amina", &[("yaml.missing-key", line)]);
+    assert_eq!(columns(&run), [3]);
 }
 
 /// A list item whose anchor stands on the `- ` line, its keys below: a

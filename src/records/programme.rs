@@ -1098,7 +1098,11 @@ mod example_tests {
             .lines()
             .position(|l| l.contains("from_hours: 30, credits: 0.5"))
             .unwrap() as u32;
-        let got: Vec<(&str, u32)> = ds.iter().map(|d| (d.rule.as_str(), d.line())).collect();
-        assert_eq!(got, vec![(SCALE_UNORDERED.as_str(), line)]);
+        // At the band's brace (`      - { from_hours: 30, … }`).
+        let got: Vec<(&str, u32, u32)> = ds
+            .iter()
+            .map(|d| (d.rule.as_str(), d.line(), d.position.column))
+            .collect();
+        assert_eq!(got, vec![(SCALE_UNORDERED.as_str(), line, 9)]);
     }
 }
