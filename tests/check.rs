@@ -1975,3 +1975,48 @@ fn stand_ins_go_under_an_anchor_and_lines_named_in_messages_are_as_written() {
         "{said} (first at line {first})"
     );
 }
+
+/// The sessions of an attendance are checked whatever its module: a
+/// misspelt module, or one missing, hides no wrong date in the same run.
+#[test]
+fn an_unknown_or_missing_module_hides_no_wrong_session_date() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/cire/data"), &dir.path().join("data"));
+    let wrong_date = |root: &Path| {
+        edit(
+            root,
+            "amina",
+            "{ session: 2, date: 2026-09-16 }",
+            "{ session: 2, date: [2026-09-16] }",
+        );
+        line_of(root, "amina", "[2026-09-16]")
+    };
+    let date_line = wrong_date(dir.path());
+    edit(dir.path(), "amina", "- module: society", "- module: socety");
+    let module_line = line_of(dir.path(), "amina", "module: socety");
+    let run = check_on(dir.path(), "2027-06-01", &["data/portfolios/amina"]);
+    let got: Vec<(String, u32)> = run
+        .located()
+        .into_iter()
+        .filter(|d| d.1 == record_path("amina"))
+        .map(|(r, _, l)| (r, l))
+        .collect();
+    assert!(
+        got.contains(&("yaml.wrong-type".to_string(), date_line))
+            && got.iter().any(|(_, l)| *l == module_line),
+        "{got:?}\n{}",
+        stderr(&run.out)
+    );
+
+    // The module's key missing: read with a stand-in, the date is said.
+    edit(dir.path(), "amina", "  - module: socety\n", "  -\n");
+    let run = check_on(dir.path(), "2027-06-01", &["data/portfolios/amina"]);
+    assert_errors(
+        &run,
+        "amina",
+        &[
+            ("yaml.missing-key", module_line + 1),
+            ("yaml.wrong-type", date_line),
+        ],
+    );
+}

@@ -1862,6 +1862,21 @@ impl Cx<'_> {
                 }
                 None => Vec::new(),
             };
+            // What each session says is checked whatever its module: a
+            // module not known (misspelt, or missing) hides no wrong date.
+            let sessions_read: Vec<_> = session_defs
+                .into_iter()
+                .map(|(key, sd)| {
+                    let date = self.date_at(&format!("{key}.date"), &sd.date);
+                    let n = self.number(
+                        &format!("{key}.session"),
+                        &sd.session,
+                        expects("un numéro de séance", "a session number"),
+                        "1",
+                    );
+                    (date, n)
+                })
+                .collect();
             let Some(module) = self.word(&format!("{key}.module"), &a.module, "module: m1") else {
                 continue;
             };
@@ -1887,14 +1902,8 @@ impl Cx<'_> {
                 continue;
             }
             let mut sessions: Vec<SessionAttended> = Vec::new();
-            for (key, sd) in session_defs {
-                let date = self.date_at(&format!("{key}.date"), &sd.date);
-                let Some(n) = self.number(
-                    &format!("{key}.session"),
-                    &sd.session,
-                    expects("un numéro de séance", "a session number"),
-                    "1",
-                ) else {
+            for (date, n) in sessions_read {
+                let Some(n) = n else {
                     continue;
                 };
                 let at = pos(&n.referenced);
