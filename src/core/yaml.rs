@@ -1139,8 +1139,8 @@ impl Form {
             Form::Other => (
                 "une autre forme de valeur",
                 "another kind of value",
-                "vérifiez la forme attendue (nombre, texte, liste, date AAAA-MM-JJ…)",
-                "check the expected form (number, text, list, date YYYY-MM-DD…)",
+                CHECK_THE_FORM[0],
+                CHECK_THE_FORM[1],
             ),
         };
         (Text::new(fr, en), Text::new(hint_fr, hint_en))
@@ -1291,69 +1291,78 @@ fn unknown_variant(msg: &str, file: &Path, pos: Position) -> Option<Diagnostic> 
     )
 }
 
+/// The hint for a value of none of the forms expected.
+const CHECK_THE_FORM: [&str; 2] = [
+    "vérifiez la forme attendue (nombre, texte, liste, date AAAA-MM-JJ…)",
+    "check the expected form (number, text, list, date YYYY-MM-DD…)",
+];
+
 /// serde's words for a value that has none of the shapes a closed choice
-/// allows, said plainly: the message, and what to do.
+/// allows, and what we say instead: (what serde says, the message, the
+/// hint), each in French then English.
+type Saying = (&'static str, [&'static str; 2], [&'static str; 2]);
+const CHOICES: &[Saying] = &[
+    // serde-saphyr suggests `Option<String>`: a change of our types, not
+    // something the file's author can do.
+    (
+        "null into string",
+        [
+            "valeur vide : il faut ici un texte",
+            "empty value: a text is expected here",
+        ],
+        [
+            "écrivez le texte après la clé, sur la même ligne, ou retirez la ligne si la clé est facultative",
+            "write the text after the key, on the same line, or remove the line if the key is optional",
+        ],
+    ),
+    (
+        "did not match any variant of untagged enum",
+        [
+            "valeur inattendue : elle n’a aucune des formes permises ici",
+            "unexpected value: it has none of the forms allowed here",
+        ],
+        CHECK_THE_FORM,
+    ),
+    (
+        "unit enum variant",
+        [
+            "valeur inattendue : ce nom s’écrit seul, sans rien à sa suite",
+            "unexpected value: this name is written alone, with nothing after it",
+        ],
+        [
+            "gardez le nom seul et retirez ce qui le suit (`{ … }` ou `: …`)",
+            "keep the name alone and remove what follows it (`{ … }` or `: …`)",
+        ],
+    ),
+    (
+        "end of mapping after enum variant",
+        [
+            "un seul nom est permis ici, et cet ensemble de clés en donne un second",
+            "only one name is allowed here, and this mapping gives a second one",
+        ],
+        [
+            "gardez une seule clé entre `{ }` ; les autres vont ailleurs (par exemple dans une règle à part)",
+            "keep one key between `{ }`; the others go elsewhere (for example in a rule of their own)",
+        ],
+    ),
+    (
+        "enum expected scalar or mapping",
+        [
+            "valeur inattendue : il faut ici un nom, pas une liste",
+            "unexpected value: a name is expected here, not a list",
+        ],
+        [
+            "écrivez un seul nom, sans `[ ]` ni `- `",
+            "write one name, without `[ ]` or `- `",
+        ],
+    ),
+];
+
+/// [`CHOICES`]'s message and hint for serde's `lower`, if it is one.
 fn choice_in_words(lower: &str) -> Option<(Text, Text)> {
-    if lower.contains("null into string") {
-        // serde-saphyr suggests `Option<String>`: a change of our types,
-        // not something the file's author can do.
-        return Some((
-            Text::new(
-                "valeur vide : il faut ici un texte",
-                "empty value: a text is expected here",
-            ),
-            Text::new(
-                "écrivez le texte après la clé, sur la même ligne, ou retirez la ligne si la clé est facultative",
-                "write the text after the key, on the same line, or remove the line if the key is optional",
-            ),
-        ));
-    }
-    if lower.contains("did not match any variant of untagged enum") {
-        return Some((
-            Text::new(
-                "valeur inattendue : elle n’a aucune des formes permises ici",
-                "unexpected value: it has none of the forms allowed here",
-            ),
-            Form::Other.words().1,
-        ));
-    }
-    if lower.contains("unit enum variant") {
-        return Some((
-            Text::new(
-                "valeur inattendue : ce nom s’écrit seul, sans rien à sa suite",
-                "unexpected value: this name is written alone, with nothing after it",
-            ),
-            Text::new(
-                "gardez le nom seul et retirez ce qui le suit (`{ … }` ou `: …`)",
-                "keep the name alone and remove what follows it (`{ … }` or `: …`)",
-            ),
-        ));
-    }
-    if lower.contains("end of mapping after enum variant") {
-        return Some((
-            Text::new(
-                "un seul nom est permis ici, et cet ensemble de clés en donne un second",
-                "only one name is allowed here, and this mapping gives a second one",
-            ),
-            Text::new(
-                "gardez une seule clé entre `{ }` ; les autres vont ailleurs (par exemple dans une règle à part)",
-                "keep one key between `{ }`; the others go elsewhere (for example in a rule of their own)",
-            ),
-        ));
-    }
-    if lower.contains("enum expected scalar or mapping") {
-        return Some((
-            Text::new(
-                "valeur inattendue : il faut ici un nom, pas une liste",
-                "unexpected value: a name is expected here, not a list",
-            ),
-            Text::new(
-                "écrivez un seul nom, sans `[ ]` ni `- `",
-                "write one name, without `[ ]` or `- `",
-            ),
-        ));
-    }
-    None
+    let (_, [fr, en], [hint_fr, hint_en]) =
+        CHOICES.iter().find(|(said, ..)| lower.contains(said))?;
+    Some((Text::new(*fr, *en), Text::new(*hint_fr, *hint_en)))
 }
 
 /// A budget breached, in words: serde-saphyr's message shows its limit
@@ -1819,16 +1828,9 @@ fn second_document(file: &Path, pos: Position, text: &str, first_line: u32) -> D
 /// `text`: what a parser's message is about (an alias's name, a character
 /// it refused, a number it could not take).
 fn rest_of_line(text: &str, pos: Position, first_line: u32) -> &str {
-    let Some(n) = pos.line.checked_sub(first_line) else {
-        return "";
-    };
-    let Some(line) = text.lines().nth(n as usize) else {
-        return "";
-    };
-    let skip = pos.column.saturating_sub(1) as usize;
-    line.char_indices()
-        .nth(skip)
-        .map_or("", |(i, _)| &line[i..])
+    offset_of(text, pos, first_line)
+        .and_then(|at| text[at..].lines().next())
+        .unwrap_or("")
 }
 
 /// Text after a quoted value's closing quote (`title: "A" B`). When the
