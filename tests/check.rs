@@ -2020,3 +2020,30 @@ fn an_unknown_or_missing_module_hides_no_wrong_session_date() {
         ],
     );
 }
+
+/// A key missing above a brace left open: serde stops at the key, before
+/// the brace; both are said in the same run, each at its place.
+#[test]
+fn a_missing_key_and_a_brace_left_open_below_it_are_both_said() {
+    let s = site(&["dana"]);
+    edit(s.path(), "dana", "    role: staff\n", "");
+    edit(
+        s.path(),
+        "dana",
+        "- { date: 2025-03-03, hours: 6, activity: Permanence }",
+        "- { date: 2025-03-03, hours: 6, activity: Permanence",
+    );
+    let run = check(s.path());
+    assert_errors(
+        &run,
+        "dana",
+        &[
+            (
+                "yaml.missing-key",
+                line_of(s.path(), "dana", "name: Marie Lambert"),
+            ),
+            ("yaml.syntax", line_of(s.path(), "dana", "2025-03-03")),
+        ],
+    );
+    assert_eq!(run.json["diagnostics"][1]["column"], 7);
+}

@@ -196,8 +196,22 @@ fn read_with_schema<T: DeserializeOwned>(
     if found.iter().any(|d| d.rule == SYNTAX || d.rule == TOO_BIG) {
         return Err(no_stand_in(found));
     }
-    let Ok(tree) = serde_saphyr::from_str_with_options::<Span<Node>>(&last, shape_options()) else {
-        return Err(no_stand_in(found));
+    // Read as a shape, a text fails only where it is not YAML at all, which
+    // serde stopped before reaching (a brace left open below the missing
+    // key): said too, in the same run.
+    let tree = match serde_saphyr::from_str_with_options::<Span<Node>>(&last, shape_options()) {
+        Ok(tree) => tree,
+        Err(e) => {
+            let (d, _) = diagnostic_of(&e, file, &last, first_line);
+            // Not a budget: the shape's depth is bounded lower than a
+            // value's, and the file may be within the value's bounds. Only
+            // past what serde said: at or before it, serde said it first.
+            let at = |p: Position| (p.line, p.column);
+            if d.rule == SYNTAX && found.iter().all(|f| at(f.position) < at(d.position)) {
+                found.push(d);
+            }
+            return Err(no_stand_in(found));
+        }
     };
     let schema = schema();
     let mut walk = Walk::default();
