@@ -11,7 +11,7 @@
 //! on every core. That is the least a build of the site asks of the
 //! kernel, so time the whole process (`/usr/bin/time -v`) to get
 //! the system time no build of that site can go under, and compare it with
-//! a build's own (README, Benchmarks).
+//! a build's own (benches/HISTORY.md).
 
 use std::collections::BTreeMap;
 use std::error::Error;
