@@ -2983,17 +2983,7 @@ mod tests {
             let mut ds =
                 parse_with_schema::<Record>(text, Path::new("x.yml"), 1, schema).unwrap_err();
             ds.sort_by_key(|d| (d.position.line, d.position.column));
-            ds.iter()
-                .map(|d| {
-                    format!(
-                        "{} {}:{} {}",
-                        d.rule.as_str(),
-                        d.position.line,
-                        d.position.column,
-                        d.message.en
-                    )
-                })
-                .collect()
+            ds.iter().map(super::told).collect()
         }
     }
 
@@ -3164,16 +3154,19 @@ mod tests {
         parse::<T>(text, Path::new("x.yml"), 1)
             .unwrap_err()
             .iter()
-            .map(|d| {
-                format!(
-                    "{} {}:{} {}",
-                    d.rule.as_str(),
-                    d.position.line,
-                    d.position.column,
-                    d.message.en
-                )
-            })
+            .map(told)
             .collect()
+    }
+
+    /// `rule line:column message` of `d`.
+    fn told(d: &Diagnostic) -> String {
+        format!(
+            "{} {}:{} {}",
+            d.rule.as_str(),
+            d.position.line,
+            d.position.column,
+            d.message.en
+        )
     }
 
     #[test]
